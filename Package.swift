@@ -1,0 +1,118 @@
+// swift-tools-version:6.1
+//
+// compliance-forwarder: streams the Claude Compliance API activity feed to SIEMs, archives and HTTP endpoints.
+//
+// Targets (see docs/architecture.md):
+//   ComplianceAPI      public library: Activity model, query builder, client, errors, retry, rate budget
+//   ForwarderCore      pure domain, no I/O: mapping table, CEF/ECS/syslog encoders, checkpoint and
+//                      acknowledgement state machines, configuration model
+//   MockComplianceAPI  in-process simulator of the upstream endpoint (tests, demo, benchmarks)
+//   Forwarder          runtime services: poller, pipeline, sinks, checkpoint store, health server
+//   compliance-forwarder  the thin CLI
+import PackageDescription
+
+let swiftSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny")
+]
+
+let package = Package(
+    name: "compliance-forwarder",
+    platforms: [.macOS(.v15)],
+    products: [
+        .library(name: "ComplianceAPI", targets: ["ComplianceAPI"]),
+        .executable(name: "compliance-forwarder", targets: ["compliance-forwarder"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.81.0"),
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.29.0"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.25.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.6.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.6.0"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.5.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.1.0"),
+        .package(url: "https://github.com/apple/swift-async-algorithms.git", from: "1.1.0"),
+        .package(url: "https://github.com/jpsim/Yams.git", from: "6.0.0"),
+    ],
+    targets: [
+        .systemLibrary(name: "CZlib", path: "Sources/CZlib"),
+        .target(
+            name: "ComplianceAPI",
+            dependencies: [
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "ForwarderCore",
+            dependencies: ["ComplianceAPI"],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "MockComplianceAPI",
+            dependencies: [
+                "ForwarderCore",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "Forwarder",
+            dependencies: [
+                "ComplianceAPI",
+                "ForwarderCore",
+                "CZlib",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "AsyncAlgorithms", package: "swift-async-algorithms"),
+                .product(name: "Yams", package: "Yams"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "compliance-forwarder",
+            dependencies: [
+                "ComplianceAPI",
+                "ForwarderCore",
+                "Forwarder",
+                "MockComplianceAPI",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "ComplianceAPITests",
+            dependencies: ["ComplianceAPI", "MockComplianceAPI"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "ForwarderCoreTests",
+            dependencies: ["ForwarderCore"],
+            resources: [.copy("Resources")],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "ForwarderTests",
+            dependencies: ["Forwarder", "MockComplianceAPI", "ComplianceAPI", "ForwarderCore"],
+            swiftSettings: swiftSettings
+        ),
+    ]
+)

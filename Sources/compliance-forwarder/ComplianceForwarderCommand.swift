@@ -1,7 +1,12 @@
 import ArgumentParser
+import ComplianceAPI
 
 @main
 struct ComplianceForwarderCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "compliance-forwarder")
-    func run() async throws {}
+    static let configuration = CommandConfiguration(
+        commandName: "compliance-forwarder",
+        abstract: "Streams the Claude Compliance API activity feed to SIEMs, archives and HTTP endpoints.",
+        version: ComplianceClient.version,
+        subcommands: [DemoCommand.self, MockAPICommand.self]
+    )
 }

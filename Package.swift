@@ -100,7 +100,11 @@ let package = Package(
         ),
         .testTarget(
             name: "ComplianceAPITests",
-            dependencies: ["ComplianceAPI", "MockComplianceAPI"],
+            dependencies: [
+                "ComplianceAPI", "MockComplianceAPI",
+                .product(name: "InMemoryLogging", package: "swift-log"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -111,7 +115,10 @@ let package = Package(
         ),
         .testTarget(
             name: "ForwarderTests",
-            dependencies: ["Forwarder", "MockComplianceAPI", "ComplianceAPI", "ForwarderCore"],
+            dependencies: [
+                "Forwarder", "MockComplianceAPI", "ComplianceAPI", "ForwarderCore",
+                .product(name: "InMemoryLogging", package: "swift-log"),
+            ],
             swiftSettings: swiftSettings
         ),
     ]

@@ -245,15 +245,15 @@ public struct ActivityGenerator: Sendable {
         }
     }
 
-    /// Mostly milliseconds with `Z`, as the API writes them; sometimes other valid RFC 3339 forms.
+    /// Mostly milliseconds with `Z`, as the API writes them; sometimes other RFC 3339 forms of the
+    /// same instant (records are kept at millisecond precision, so none of these loses anything).
     static func createdAtText(_ time: RFC3339Timestamp, style: UInt64) -> String {
         switch style {
         case 0:
-            return time.formatted(fractionDigits: 0)
+            return String(time.formatted(fractionDigits: 3).dropLast()) + "+00:00"
         case 1:
             return time.formatted(fractionDigits: 6)
         case 2:
-            // The same instant written with a +02:00 offset.
             let shifted = time.adding(.seconds(7200)).formatted(fractionDigits: 3)
             return String(shifted.dropLast()) + "+02:00"
         default:

@@ -80,3 +80,18 @@ extension MockComplianceAPI {
         }
     }
 }
+
+extension MockComplianceAPI {
+    /// Binds a mock, serves it while `body` runs, then stops it.
+    public static func withRunning<T: Sendable>(
+        configuration: Configuration = .init(),
+        _ body: (MockComplianceAPI) async throws -> T
+    ) async throws -> T {
+        let mock = try await bind(configuration: configuration)
+        return try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await mock.run() }
+            defer { group.cancelAll() }
+            return try await body(mock)
+        }
+    }
+}

@@ -83,7 +83,8 @@ struct MockState: Sendable {
             let maxDelay = late ? configuration.maximumLateness.nanosecondsValue : configuration.ingestionDelay.nanosecondsValue
             let minDelay = late ? min(maxDelay, 5_000_000_000) : 0
             let delay = minDelay + Int64(random.next() % UInt64(max(maxDelay - minDelay, 1)))
-            appendGenerated(createdAt: nextLiveAt, visibleAt: nextLiveAt + delay, random: &random)
+            let created = nextLiveAt / 1_000_000 * 1_000_000
+            appendGenerated(createdAt: created, visibleAt: created + delay, random: &random)
             nextLiveAt += max(interval, 1)
         }
         liveRandom = random
@@ -195,8 +196,9 @@ struct MockState: Sendable {
         fields["request_method"] = .string("GET")
         fields["status_code"] = .number(String(status))
         fields["url"] = .string("https://api.anthropic.com/v1/compliance/activities" + (query.isEmpty ? "" : "?" + query))
+        let created = now / 1_000_000 * 1_000_000
         store.append(
-            createdAt: now, visibleAt: now + configuration.ingestionDelay.nanosecondsValue / 2,
+            createdAt: created, visibleAt: created + configuration.ingestionDelay.nanosecondsValue / 2,
             typeIndex: typeIndex, actor: Actor.Kind.documented.firstIndex(of: .api) ?? 1,
             seed: configuration.seed ^ 0xACCE55, fields: fields
         )

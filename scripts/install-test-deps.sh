@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Installs what the tests need beyond the Swift toolchain, from Debian packages and PyPI only.
+# Idempotent: a second run installs nothing.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+export DEBIAN_FRONTEND=noninteractive
+SUDO=""
+if [[ $(id -u) != 0 ]]; then SUDO="sudo"; fi
+
+apt_packages=(zlib1g-dev python3 python3-pip openssl gzip)
+missing=()
+for p in "${apt_packages[@]}"; do
+    if [[ $(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true) != "install ok installed" ]]; then
+        missing+=("$p")
+    fi
+done
+if ((${#missing[@]})); then
+    echo "install-test-deps: apt-get install ${missing[*]}"
+    $SUDO apt-get update -qq
+    $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+python_packages=(cefp syslog-rfc5424-parser)
+if ! python3 -c 'import cefp, syslog_rfc5424_parser' 2>/dev/null; then
+    echo "install-test-deps: pip install ${python_packages[*]}"
+    python3 -m pip install -q --disable-pip-version-check "${python_packages[@]}"
+fi

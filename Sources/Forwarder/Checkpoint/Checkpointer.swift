@@ -1,0 +1,129 @@
+import ComplianceAPI
+import ForwarderCore
+import Logging
+import Metrics
+import Synchronization
+
+/// Turns acknowledgements into a committed checkpoint, and writes it.
+///
+/// Sinks call ``acknowledge(sink:batch:events:)`` from any task; the pure
+/// ``AcknowledgementTracker`` decides which batches every sink has fully acknowledged, and the
+/// ``CheckpointState`` advances over exactly those. Writes are coalesced: ``flush()`` persists only
+/// when something changed, and the pipeline calls it every `flush_interval` and once at the end.
+public final class Checkpointer: Acknowledger {
+    private struct State: Sendable {
+        var tracker: AcknowledgementTracker
+        var checkpoint: CheckpointState
+        var dirty = false
+        var failure: TrackerError?
+        var newestCommitted: RFC3339Timestamp?
+    }
+
+    private let state: Mutex<State>
+    private let store: CheckpointStore
+    private let horizon: Duration
+    private let clock: any APIClock
+    private let logger: Logger
+    private let lagGauge = Gauge(label: "forwarder_checkpoint_lag_seconds")
+    private let writes = Counter(label: "forwarder_checkpoint_writes_total")
+
+    /// - Parameters:
+    ///   - horizon: How long delivered ids are remembered (the overlap lookback plus a margin).
+    public init(
+        store: CheckpointStore,
+        initial: CheckpointState,
+        sinkCount: Int,
+        horizon: Duration,
+        clock: any APIClock,
+        logger: Logger
+    ) {
+        self.store = store
+        self.horizon = horizon
+        self.clock = clock
+        self.logger = logger
+        state = Mutex(State(tracker: AcknowledgementTracker(sinkCount: sinkCount), checkpoint: initial))
+    }
+
+    /// The state as committed so far (written or about to be).
+    public var committed: CheckpointState { state.withLock { $0.checkpoint } }
+
+    /// Events handed to the sinks and not yet acknowledged by all of them.
+    public var unacknowledgedEvents: Int { state.withLock { $0.tracker.unacknowledgedEvents } }
+
+    /// Registers a batch before any sink sees it. A batch with no events commits at once (in order).
+    public func register(_ record: BatchRecord) throws {
+        try state.withLock { state throws(TrackerError) in
+            try state.tracker.register(record)
+            Self.commit(&state, now: clock.now)
+        }
+    }
+
+    public func acknowledge(sink: Int, batch: UInt64, events: some Sequence<Int>) {
+        state.withLock { state in
+            for index in events {
+                do throws(TrackerError) {
+                    try state.tracker.acknowledge(sink: sink, batch: batch, event: index)
+                } catch {
+                    state.failure = state.failure ?? error
+                    break
+                }
+            }
+            Self.commit(&state, now: clock.now)
+        }
+    }
+
+    private static func commit(_ state: inout State, now: RFC3339Timestamp) {
+        let committable = state.tracker.takeCommittable()
+        guard !committable.isEmpty else { return }
+        for record in committable {
+            state.checkpoint.apply(record, now: now)
+            let newest = ([record.resume?.createdAt] + record.ids.map(\.1)).compactMap { $0 }.max()
+            if let newest, newest > (state.newestCommitted ?? newest) || state.newestCommitted == nil {
+                state.newestCommitted = newest
+            }
+        }
+        state.dirty = true
+    }
+
+    /// Writes the checkpoint if it changed. Throws on a write failure or a tracker bug.
+    public func flush() throws {
+        let now = clock.now
+        let snapshot: CheckpointState? = try state.withLock { state throws(TrackerError) in
+            if let failure = state.failure { throw failure }
+            if let newest = state.newestCommitted {
+                lagGauge.record(Double(now.duration(since: newest).components.seconds))
+            }
+            guard state.dirty else { return nil }
+            state.checkpoint.prune(olderThan: now.adding(.zero - horizon))
+            state.dirty = false
+            return state.checkpoint
+        }
+        guard let snapshot else { return }
+        do {
+            try store.save(snapshot)
+            writes.increment()
+        } catch {
+            state.withLock { $0.dirty = true }
+            throw error
+        }
+    }
+
+    /// Flushes every `interval` until cancelled. A failed write is logged and retried next time
+    /// (the previous checkpoint stays valid: resuming from it only re-sends).
+    public func runFlushLoop(interval: Duration) async throws {
+        while !Task.isCancelled {
+            do {
+                try await Task.sleep(for: interval)
+            } catch {
+                return
+            }
+            do {
+                try flush()
+            } catch let error as TrackerError {
+                throw error
+            } catch {
+                logger.error("checkpoint write failed; will retry", metadata: ["error": "\(error)"])
+            }
+        }
+    }
+}

@@ -1,0 +1,96 @@
+import CZlib
+
+/// Compresses a buffer into one complete gzip member (header, deflate data, CRC-32 and ISIZE).
+///
+/// Each flushed batch becomes its own member, so a file cut short by a crash is a valid gzip
+/// file up to its last complete member: `zcat` reads every acknowledged batch and nothing else.
+final class GzipMemberEncoder {
+    private var stream = z_stream()
+    private let initialized: Bool
+
+    /// - Parameter level: 1 (fastest) … 9 (smallest).
+    init(level: Int32) throws(FileError) {
+        // windowBits 15 + 16 asks zlib for the gzip wrapper.
+        let status = deflateInit2_(
+            &stream, level, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY, ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size)
+        )
+        guard status == Z_OK else {
+            initialized = false
+            throw FileError(code: .compression, message: "deflateInit2 failed with status \(status)")
+        }
+        initialized = true
+    }
+
+    deinit {
+        if initialized { deflateEnd(&stream) }
+    }
+
+    /// Appends one gzip member holding `input` to `output`.
+    func compress(_ input: [UInt8], into output: inout [UInt8]) throws(FileError) {
+        deflateReset(&stream)
+        let bound = Int(deflateBound(&stream, uLong(input.count))) + 32
+        let start = output.count
+        output.append(contentsOf: repeatElement(0, count: bound))
+        var status: Int32 = Z_OK
+        var produced = 0
+        input.withUnsafeBufferPointer { inputBuffer in
+            output.withUnsafeMutableBufferPointer { outputBuffer in
+                stream.next_in = UnsafeMutablePointer(mutating: inputBuffer.baseAddress)
+                stream.avail_in = uInt(inputBuffer.count)
+                stream.next_out = outputBuffer.baseAddress.map { $0 + start }
+                stream.avail_out = uInt(bound)
+                status = deflate(&stream, Z_FINISH)
+                produced = bound - Int(stream.avail_out)
+            }
+        }
+        stream.next_in = nil
+        stream.next_out = nil
+        guard status == Z_STREAM_END else {
+            output.removeSubrange(start...)
+            throw FileError(code: .compression, message: "deflate did not finish (status \(status))")
+        }
+        output.removeSubrange((start + produced)...)
+    }
+}
+
+/// Finds where the complete, verified gzip members of a file end.
+enum GzipMemberScanner {
+    /// The length of the longest prefix of `data` made of whole members whose CRC-32 and ISIZE
+    /// verify. A crash-interrupted tail (a partial member) is excluded.
+    static func validPrefixLength(_ data: [UInt8]) -> Int {
+        var offset = 0
+        while offset < data.count {
+            guard let length = memberLength(data, from: offset) else { break }
+            offset += length
+        }
+        return offset
+    }
+
+    /// The length of the complete, verified member starting at `offset`, or `nil`.
+    private static func memberLength(_ data: [UInt8], from offset: Int) -> Int? {
+        guard data.count - offset >= 18, data[offset] == 0x1F, data[offset + 1] == 0x8B, data[offset + 2] == 8 else {
+            return nil
+        }
+        var stream = z_stream()
+        guard inflateInit2_(&stream, 15 + 16, ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size)) == Z_OK else {
+            return nil
+        }
+        defer { inflateEnd(&stream) }
+        var scratch = [UInt8](repeating: 0, count: 64 * 1024)
+        var status: Int32 = Z_OK
+        data.withUnsafeBufferPointer { input in
+            scratch.withUnsafeMutableBufferPointer { output in
+                stream.next_in = UnsafeMutablePointer(mutating: input.baseAddress.map { $0 + offset })
+                stream.avail_in = uInt(input.count - offset)
+                repeat {
+                    stream.next_out = output.baseAddress
+                    stream.avail_out = uInt(output.count)
+                    // zlib verifies the trailer's CRC-32 and ISIZE before it reports the end.
+                    status = inflate(&stream, Z_NO_FLUSH)
+                } while status == Z_OK
+            }
+        }
+        guard status == Z_STREAM_END else { return nil }
+        return data.count - offset - Int(stream.avail_in)
+    }
+}

@@ -1,0 +1,183 @@
+import ComplianceAPI
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// A rotating set of gzip files, written crash-safely.
+///
+/// The active segment is `<prefix>-<yyyyMMdd'T'HHmmss'Z'>-<seq>.<ext>.gz.tmp`. Each ``append(_:)``
+/// adds one complete gzip member and `fsync`s: that is the acknowledgement point. Rotation (by
+/// size, by age, and on close) `fsync`s, renames to the final name without ever replacing an
+/// existing file, and `fsync`s the directory; then retention removes the oldest final files. On
+/// start, a segment left by a crash is cut back to its last verified member and finalised.
+///
+/// Not thread-safe: one task owns a writer.
+final class GzipSegmentWriter {
+    struct Configuration: Sendable {
+        var directory: String
+        var prefix: String
+        /// `ndjson` or `cef`.
+        var fileExtension: String
+        var maximumBytes: Int = 64 * 1024 * 1024
+        var maximumAge: Duration = .seconds(3600)
+        /// Final files kept; `nil` keeps all.
+        var retentionFiles: Int?
+        /// Final files older than this are removed; `nil` keeps all.
+        var retentionAge: Duration?
+        var fileMode: UInt32 = 0o640
+        var compressionLevel: Int32 = 6
+    }
+
+    let configuration: Configuration
+    private let now: @Sendable () -> RFC3339Timestamp
+    private let encoder: GzipMemberEncoder
+    private var active: (fd: Int32, path: String, openedAt: RFC3339Timestamp, bytes: Int)?
+    private var nextSequence: Int
+    private var compressed: [UInt8] = []
+    /// Segments finalised so far by this writer (for tests and metrics).
+    private(set) var finalizedCount = 0
+
+    /// Opens the directory, repairing and finalising any segment a crash left behind.
+    init(configuration: Configuration, now: @escaping @Sendable () -> RFC3339Timestamp) throws(FileError) {
+        self.configuration = configuration
+        self.now = now
+        self.encoder = try GzipMemberEncoder(level: configuration.compressionLevel)
+        try PosixFile.makeDirectories(configuration.directory)
+        let names = try PosixFile.list(configuration.directory).filter { Self.isOurs($0, configuration) }
+        nextSequence = (names.compactMap { Self.sequence(of: $0) }.max() ?? 0) + 1
+        for name in names.sorted() where name.hasSuffix(".tmp") {
+            try repair(path: configuration.directory + "/" + name)
+        }
+    }
+
+    deinit {
+        if let active { PosixFile.close(active.fd) }
+    }
+
+    /// Appends `payload` (whole lines) as one gzip member and makes it durable.
+    func append(_ payload: [UInt8]) throws(FileError) {
+        guard !payload.isEmpty else { return }
+        try rotateIfDue()
+        let segment = try activeSegment()
+        let committedBytes = active?.bytes ?? 0
+        compressed.removeAll(keepingCapacity: true)
+        try encoder.compress(payload, into: &compressed)
+        do {
+            try PosixFile.writeAll(segment.fd, compressed, path: segment.path)
+            try PosixFile.sync(segment.fd, path: segment.path)
+        } catch {
+            // The tail may hold part of a member: cut it so the segment stays a valid prefix.
+            try? PosixFile.truncate(segment.fd, to: committedBytes, path: segment.path)
+            throw error
+        }
+        active?.bytes += compressed.count
+    }
+
+    /// Closes the active segment when it is too big or too old.
+    func rotateIfDue() throws(FileError) {
+        guard let active else { return }
+        if active.bytes >= configuration.maximumBytes || now().duration(since: active.openedAt) >= configuration.maximumAge {
+            try finalizeActive()
+        }
+    }
+
+    /// Finalises the active segment (on shutdown).
+    func close() throws(FileError) {
+        try finalizeActive()
+    }
+
+    /// The final files, oldest first.
+    func finalFiles() throws(FileError) -> [String] {
+        try PosixFile.list(configuration.directory)
+            .filter { Self.isOurs($0, configuration) && !$0.hasSuffix(".tmp") }
+            .sorted()
+            .map { configuration.directory + "/" + $0 }
+    }
+
+    private func activeSegment() throws(FileError) -> (fd: Int32, path: String) {
+        if let active { return (active.fd, active.path) }
+        let opened = now()
+        let path = configuration.directory + "/" + Self.finalName(configuration, opened, nextSequence) + ".tmp"
+        nextSequence += 1
+        let fd = try PosixFile.open(path, flags: O_WRONLY | O_CREAT | O_EXCL | O_APPEND, mode: mode_t(configuration.fileMode))
+        try PosixFile.setMode(fd, mode_t(configuration.fileMode), path: path)
+        try PosixFile.syncDirectory(configuration.directory)
+        active = (fd, path, opened, 0)
+        return (fd, path)
+    }
+
+    private func finalizeActive() throws(FileError) {
+        guard let segment = active else { return }
+        active = nil
+        defer { PosixFile.close(segment.fd) }
+        if segment.bytes == 0 {
+            try PosixFile.remove(segment.path)
+            try PosixFile.syncDirectory(configuration.directory)
+            return
+        }
+        try PosixFile.sync(segment.fd, path: segment.path)
+        try PosixFile.renameNoReplace(segment.path, String(segment.path.dropLast(4)))
+        try PosixFile.syncDirectory(configuration.directory)
+        finalizedCount += 1
+        try applyRetention()
+    }
+
+    private func repair(path: String) throws(FileError) {
+        let data = try PosixFile.read(path) ?? []
+        let valid = GzipMemberScanner.validPrefixLength(data)
+        if valid == 0 {
+            try PosixFile.remove(path)
+            try PosixFile.syncDirectory(configuration.directory)
+            return
+        }
+        if valid < data.count {
+            let fd = try PosixFile.open(path, flags: O_WRONLY)
+            defer { PosixFile.close(fd) }
+            try PosixFile.truncate(fd, to: valid, path: path)
+            try PosixFile.sync(fd, path: path)
+        }
+        try PosixFile.renameNoReplace(path, String(path.dropLast(4)))
+        try PosixFile.syncDirectory(configuration.directory)
+    }
+
+    private func applyRetention() throws(FileError) {
+        var files = try finalFiles()
+        if let keep = configuration.retentionFiles, files.count > keep {
+            for path in files.prefix(files.count - keep) { try PosixFile.remove(path) }
+            files.removeFirst(files.count - keep)
+        }
+        if let age = configuration.retentionAge {
+            let cutoff = now().adding(.zero - age).secondsSinceEpoch
+            for path in files {
+                if let status = PosixFile.status(path), status.modified < cutoff { try PosixFile.remove(path) }
+            }
+        }
+    }
+
+    static func finalName(_ configuration: Configuration, _ time: RFC3339Timestamp, _ sequence: Int) -> String {
+        let c = time.utcComponents
+        func pad(_ value: Int64, _ width: Int) -> String {
+            let digits = String(value)
+            return String(repeating: "0", count: max(0, width - digits.count)) + digits
+        }
+        let stamp = pad(c.year, 4) + pad(c.month, 2) + pad(c.day, 2) + "T" + pad(c.hour, 2) + pad(c.minute, 2)
+            + pad(c.second, 2) + "Z"
+        return "\(configuration.prefix)-\(stamp)-\(pad(Int64(sequence), 6)).\(configuration.fileExtension).gz"
+    }
+
+    static func isOurs(_ name: String, _ configuration: Configuration) -> Bool {
+        name.hasPrefix(configuration.prefix + "-")
+            && (name.hasSuffix(".\(configuration.fileExtension).gz") || name.hasSuffix(".\(configuration.fileExtension).gz.tmp"))
+            && sequence(of: name) != nil
+    }
+
+    /// The `<seq>` part of a segment name.
+    static func sequence(of name: String) -> Int? {
+        let parts = name.split(separator: ".")[0].split(separator: "-")
+        guard parts.count >= 3, let last = parts.last, last.count == 6 else { return nil }
+        return Int(last)
+    }
+}

@@ -1,0 +1,39 @@
+import ComplianceAPI
+
+/// One activity on its way to the sinks.
+public struct Event: Sendable {
+    /// The position in its batch: what a sink acknowledges.
+    public var index: Int
+    public var activity: Activity
+    /// Produced by this forwarder's own polling (a `compliance_api_accessed` record of our key).
+    public var selfGenerated: Bool
+
+    public init(index: Int, activity: Activity, selfGenerated: Bool = false) {
+        self.index = index
+        self.activity = activity
+        self.selfGenerated = selfGenerated
+    }
+}
+
+/// One page's worth of events, as the source emitted it.
+public struct Batch: Sendable {
+    public var sequence: UInt64
+    public var events: [Event]
+
+    public init(sequence: UInt64, events: [Event]) {
+        self.sequence = sequence
+        self.events = events
+    }
+
+    /// Bytes of original JSON: what bounds the channels' memory.
+    public var byteSize: Int {
+        events.reduce(0) { $0 + $1.activity.rawJSON.utf8.count }
+    }
+}
+
+/// What flows through a sink's channel: batches, and a periodic tick so sinks can do time-based
+/// work (rotating an idle file, flushing a partial HTTP batch) without timers of their own.
+public enum SinkInput: Sendable {
+    case batch(Batch)
+    case tick
+}

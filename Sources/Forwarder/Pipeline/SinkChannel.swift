@@ -1,0 +1,99 @@
+import AsyncAlgorithms
+import Synchronization
+
+/// A bounded channel from the source to one sink, bounded by events and by bytes.
+///
+/// Built on `MultiProducerSingleConsumerAsyncChannel`: `send` suspends while the channel is above
+/// its high watermark, so a slow or dead sink stops the source instead of growing memory. Both
+/// bounds are folded into one water level: a batch weighs `max(bytes, events × bytesPerEvent)`
+/// where `bytesPerEvent = maxBytes / maxEvents`, so staying under `maxBytes` of weight keeps both
+/// the byte count and the event count under their limits.
+/// - Note: `@unchecked Sendable` because the producer side (`send`, `finish`) is used by the poller
+///   task alone; the consumer side is the `Sendable` ``Stream``.
+public final class SinkChannel: @unchecked Sendable {
+    typealias Channel = MultiProducerSingleConsumerAsyncChannel<SinkInput, Never>
+
+    /// Events and bytes currently queued (for the channel-depth metric and tests).
+    public let depth: Depth
+    private var source: Channel.Source?
+    private var channel: Channel?
+
+    public final class Depth: Sendable {
+        private let state = Mutex<(events: Int, bytes: Int)>((0, 0))
+
+        public var events: Int { state.withLock { $0.events } }
+        public var bytes: Int { state.withLock { $0.bytes } }
+
+        func add(_ input: SinkInput, sign: Int) {
+            guard case .batch(let batch) = input else { return }
+            let bytes = batch.byteSize
+            state.withLock {
+                $0.events += sign * batch.events.count
+                $0.bytes += sign * bytes
+            }
+        }
+    }
+
+    init(maximumEvents: Int, maximumBytes: Int) {
+        let bytesPerEvent = max(1, maximumBytes / max(1, maximumEvents))
+        var made = Channel.makeChannel(
+            of: SinkInput.self,
+            backpressureStrategy: .watermark(low: maximumBytes / 2, high: maximumBytes) { input in
+                guard case .batch(let batch) = input else { return 0 }
+                return max(batch.byteSize, batch.events.count * bytesPerEvent)
+            }
+        )
+        channel = made.takeChannel()
+        source = consume made.source
+        depth = Depth()
+    }
+
+    /// Sends `input`, waiting while the channel is full. Throws when the consumer is gone.
+    func send(_ input: SinkInput) async throws {
+        guard var source = source.take() else { throw CancellationError() }
+        depth.add(input, sign: 1)
+        do {
+            try await source.send(input)
+            self.source = consume source
+        } catch {
+            self.source = consume source
+            depth.add(input, sign: -1)
+            throw error
+        }
+    }
+
+    /// Ends the stream: the consumer gets everything queued, then the end.
+    func finish() {
+        source.take()?.finish()
+    }
+
+    /// The consumer's side; call once.
+    func makeStream() -> Stream {
+        guard let channel = channel.take() else { return Stream(base: nil, depth: depth) }
+        return Stream(base: channel.elements(), depth: depth)
+    }
+
+    /// The consumer's view: every input, in order, until the source finishes.
+    public struct Stream: AsyncSequence, Sendable {
+        public typealias Element = SinkInput
+        let base: (any AsyncSequence<SinkInput, Never> & Sendable)?
+        public let depth: Depth
+
+        public struct AsyncIterator: AsyncIteratorProtocol {
+            var base: (any AsyncIteratorProtocol<SinkInput, Never>)?
+            public let depth: Depth
+
+            public mutating func next() async -> SinkInput? {
+                guard var iterator = base else { return nil }
+                let input = await iterator.next(isolation: nil)
+                base = iterator
+                if let input { depth.add(input, sign: -1) }
+                return input
+            }
+        }
+
+        public func makeAsyncIterator() -> AsyncIterator {
+            AsyncIterator(base: base?.makeAsyncIterator(), depth: depth)
+        }
+    }
+}

@@ -1,0 +1,41 @@
+import Logging
+
+/// A destination for activities: the file archive, syslog, HTTP, the terminal.
+///
+/// A sink consumes its input until the stream ends, acknowledging each event through its
+/// ``SinkContext`` once the event is **durably** handed on (flushed and `fsync`ed, written and
+/// flushed to the socket, accepted with a 2xx, or written to the dead-letter file after a
+/// permanent rejection). Before returning it flushes what it holds. It throws only for failures
+/// it cannot retry (the pipeline then stops, and the checkpoint keeps what was acknowledged).
+public protocol Sink: Sendable {
+    /// The configured name (metrics, logs, dead-letter files).
+    var name: String { get }
+    /// Consumes `input` until it ends.
+    func run(input: SinkChannel.Stream, context: SinkContext) async throws
+}
+
+/// What a sink reports to and uses from the pipeline.
+public struct SinkContext: Sendable {
+    /// The sink's position, for acknowledgements.
+    public let index: Int
+    public let name: String
+    let acknowledger: any Acknowledger
+    public let deadLetters: DeadLetterWriter
+    public let logger: Logger
+    public let metrics: SinkMetrics
+
+    /// Acknowledges events of a batch (delivered or dead-lettered).
+    public func acknowledge(batch: UInt64, events: some Sequence<Int>) {
+        acknowledger.acknowledge(sink: index, batch: batch, events: events)
+    }
+
+    /// Acknowledges a whole batch.
+    public func acknowledge(_ batch: Batch) {
+        acknowledge(batch: batch.sequence, events: batch.events.map(\.index))
+    }
+}
+
+/// Receives acknowledgements (the checkpointer).
+public protocol Acknowledger: Sendable {
+    func acknowledge(sink: Int, batch: UInt64, events: some Sequence<Int>)
+}

@@ -2,6 +2,9 @@ import ArgumentParser
 
 @main
 struct ComplianceForwarderCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "compliance-forwarder")
-    func run() async throws {}
+    static let configuration = CommandConfiguration(
+        commandName: "compliance-forwarder",
+        abstract: "Stream the Claude Compliance API activity feed to SIEMs, archives and HTTP endpoints.",
+        subcommands: [ValidateCommand.self]
+    )
 }

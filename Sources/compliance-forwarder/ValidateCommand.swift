@@ -1,11 +1,6 @@
 import ArgumentParser
+import Foundation
 import ForwarderCore
-
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 
 /// `compliance-forwarder validate --config F`: checks a configuration file without touching the
 /// network, prints a short summary, and exits 78 (`EX_CONFIG`) listing every problem otherwise.
@@ -50,6 +45,6 @@ struct ValidateCommand: AsyncParsableCommand {
     }
 
     private func printToStandardError(_ text: String) {
-        fputs(text + "\n", stderr)
+        FileHandle.standardError.write(Data((text + "\n").utf8))
     }
 }

@@ -40,16 +40,18 @@ extension ConfigurationLoader {
                 source.warning("lookback", "activities can become visible about a minute late; a lookback under 2m misses some")
             }
         }
-        let activityTypes = source.stringList("activity_types")
-        let excludeActivityTypes = source.stringList("exclude_activity_types")
+        let activityTypeValues = source.scalarList("activity_types")
+        let excludeActivityTypeValues = source.scalarList("exclude_activity_types")
+        let activityTypes = activityTypeValues.map(\.text)
+        let excludeActivityTypes = excludeActivityTypeValues.map(\.text)
         if !activityTypes.isEmpty, !excludeActivityTypes.isEmpty {
             source.error(
                 "exclude_activity_types",
                 "activity_types and exclude_activity_types are mutually exclusive: set one"
             )
         }
-        warnAboutUnknownTypes(source, "activity_types", activityTypes)
-        warnAboutUnknownTypes(source, "exclude_activity_types", excludeActivityTypes)
+        warnAboutUnknownTypes(source, activityTypeValues)
+        warnAboutUnknownTypes(source, excludeActivityTypeValues)
         let organizationIDs = source.stringList("organization_ids")
         let actorIDs = source.stringList("actor_ids")
         if actorIDs.contains(where: { !$0.hasPrefix("user_") }) {
@@ -108,12 +110,16 @@ extension ConfigurationLoader {
         return RateLimitBudget.Configuration(maximumRequestsPerMinute: maximum, reserveFraction: reserve)
     }
 
-    private static func warnAboutUnknownTypes(_ source: ConfigurationMapping, _ key: String, _ types: [String]) {
+    private static func warnAboutUnknownTypes(_ source: ConfigurationMapping, _ values: [ConfigurationScalar]) {
         let known = ActivityMappingTable.knownTypes
-        for type in types where !known.contains(type) {
+        for value in values where !known.contains(value.text) {
             // A warning, not an error: the API adds types without notice, and this list may be older.
-            let suggestion = Suggestion.didYouMean(type, in: known)
-            source.warning(key, "'\(type)' is not a known activity type\(suggestion); the API rejects unknown types")
+            let suggestion = value.substituted ? "" : Suggestion.didYouMean(value.text, in: known)
+            source.diagnostics.warning(
+                value.path,
+                "\(value.quoted) is not a known activity type\(suggestion); the API rejects types it does not know",
+                line: value.line
+            )
         }
     }
 

@@ -322,18 +322,26 @@ struct ConfigurationMapping {
 
     /// A list of non-empty strings; a single value is accepted as a one-item list.
     func stringList(_ key: String) -> [String] {
+        scalarList(key).map(\.text)
+    }
+
+    /// As ``stringList(_:)``, keeping where each value came from (for safe messages).
+    func scalarList(_ key: String) -> [ConfigurationScalar] {
         guard let node = node(key) else { return [] }
+        let items: [(node: Node, path: String)]
         if node.scalar != nil {
-            return string(key).map { [$0] } ?? []
+            items = [(node, child(key))]
+        } else {
+            guard let sequence = sequence(key) else { return [] }
+            items = sequence
         }
-        guard let items = sequence(key) else { return [] }
         return items.compactMap { item in
             guard let value = Self.scalar(item.node, path: item.path, context: context) else { return nil }
             guard !value.text.isEmpty else {
                 diagnostics.error(item.path, "must not be empty", line: value.line)
                 return nil
             }
-            return value.text
+            return value
         }
     }
 

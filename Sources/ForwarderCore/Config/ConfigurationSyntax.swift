@@ -28,7 +28,7 @@ public enum ConfigurationSyntax {
                 fraction = text[fractionStart..<index]
                 guard !fraction.isEmpty else { return nil }
             }
-            guard whole.contains(where: isDigit), !whole.hasPrefix("_") else { return nil }
+            guard whole.contains(where: isDigit), !whole.hasPrefix("_"), !whole.hasSuffix("_") else { return nil }
             let unitStart = index
             while index < text.endIndex, text[index].isLetter || text[index] == "µ" { index = text.index(after: index) }
             result.append((whole, fraction, text[unitStart..<index]))

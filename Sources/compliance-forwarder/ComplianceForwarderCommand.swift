@@ -4,7 +4,7 @@ import ArgumentParser
 struct ComplianceForwarderCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "compliance-forwarder",
-        abstract: "Stream the Claude Compliance API activity feed to SIEMs, archives and HTTP endpoints.",
+        abstract: "Streams the Claude Compliance API activity feed to SIEMs, archives and HTTP endpoints.",
         subcommands: [ValidateCommand.self]
     )
 }

@@ -1,6 +1,6 @@
 import ArgumentParser
-import Foundation
 import ForwarderCore
+import Foundation
 
 /// `compliance-forwarder validate --config F`: checks a configuration file without touching the
 /// network, prints a short summary, and exits 78 (`EX_CONFIG`) listing every problem otherwise.

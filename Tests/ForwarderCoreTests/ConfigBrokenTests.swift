@@ -45,7 +45,10 @@ struct ConfigBrokenTests {
     static let cases: [BrokenConfiguration] = [
         .init(
             name: "unknown key with a suggestion",
-            yaml: BrokenConfiguration.valid.replacingOccurrences(of: "api_key: sk", with: "page_sise: 100\n  api_key: sk"),
+            yaml: BrokenConfiguration.valid.replacingOccurrences(
+                of: "api_key: sk",
+                with: "page_sise: 100\n  api_key: sk"
+            ),
             expected: ["source.page_sise: unknown key 'page_sise' (did you mean 'page_size'?) (line 2)"],
             count: 1
         ),
@@ -67,17 +70,25 @@ struct ConfigBrokenTests {
         ),
         .init(
             name: "bad duration unit",
-            yaml: BrokenConfiguration.valid.replacingOccurrences(of: "api_key: sk", with: "poll_interval: 30sec\n  api_key: sk"),
+            yaml: BrokenConfiguration.valid.replacingOccurrences(
+                of: "api_key: sk",
+                with: "poll_interval: 30sec\n  api_key: sk"
+            ),
             expected: ["source.poll_interval: unknown unit 'sec'; units are ns, us, ms, s, m, h, d, got '30sec'"]
         ),
         .init(
             name: "duration without a unit",
-            yaml: BrokenConfiguration.valid.replacingOccurrences(of: "api_key: sk", with: "lookback: 600\n  api_key: sk"),
+            yaml: BrokenConfiguration.valid.replacingOccurrences(
+                of: "api_key: sk",
+                with: "lookback: 600\n  api_key: sk"
+            ),
             expected: ["source.lookback: missing unit; expected a duration such as 500ms"]
         ),
         .init(
             name: "bad size",
-            yaml: BrokenConfiguration.sinks("  - { name: a, type: file, directory: out, rotate: { max_bytes: 64MiBs } }"),
+            yaml: BrokenConfiguration.sinks(
+                "  - { name: a, type: file, directory: out, rotate: { max_bytes: 64MiBs } }"
+            ),
             expected: ["sinks[0].rotate.max_bytes: unknown unit 'MiBs'"]
         ),
         .init(
@@ -87,35 +98,53 @@ struct ConfigBrokenTests {
         ),
         .init(
             name: "page_size out of range",
-            yaml: BrokenConfiguration.valid.replacingOccurrences(of: "api_key: sk", with: "page_size: 9000\n  api_key: sk"),
+            yaml: BrokenConfiguration.valid.replacingOccurrences(
+                of: "api_key: sk",
+                with: "page_size: 9000\n  api_key: sk"
+            ),
             expected: ["source.page_size: must be between 1 and 5000, got 9000 (line 2)"],
             count: 1
         ),
         .init(
             name: "not a number",
-            yaml: BrokenConfiguration.valid.replacingOccurrences(of: "api_key: sk", with: "page_size: many\n  api_key: sk"),
+            yaml: BrokenConfiguration.valid.replacingOccurrences(
+                of: "api_key: sk",
+                with: "page_size: many\n  api_key: sk"
+            ),
             expected: ["source.page_size: expected a whole number, got 'many'"]
         ),
         .init(
             name: "missing api key",
-            yaml: BrokenConfiguration.valid.replacingOccurrences(of: "  api_key: sk-ant-api01-test", with: "  page_size: 10"),
+            yaml: BrokenConfiguration.valid.replacingOccurrences(
+                of: "  api_key: sk-ant-api01-test",
+                with: "  page_size: 10"
+            ),
             expected: ["source.api_key: required: set api_key (e.g. api_key: ${VARIABLE}) or api_key_file"],
             count: 1
         ),
         .init(
             name: "both api_key and api_key_file",
-            yaml: BrokenConfiguration.valid.replacingOccurrences(of: "api_key: sk", with: "api_key_file: key.txt\n  api_key: sk"),
+            yaml: BrokenConfiguration.valid.replacingOccurrences(
+                of: "api_key: sk",
+                with: "api_key_file: key.txt\n  api_key: sk"
+            ),
             expected: ["source.api_key_file: api_key and api_key_file are mutually exclusive: set one"],
             count: 1
         ),
         .init(
             name: "missing api_key_file",
-            yaml: BrokenConfiguration.valid.replacingOccurrences(of: "api_key: sk-ant-api01-test", with: "api_key_file: /nonexistent/key"),
+            yaml: BrokenConfiguration.valid.replacingOccurrences(
+                of: "api_key: sk-ant-api01-test",
+                with: "api_key_file: /nonexistent/key"
+            ),
             expected: ["source.api_key_file: file not found: /nonexistent/key"]
         ),
         .init(
             name: "unset environment variable",
-            yaml: BrokenConfiguration.valid.replacingOccurrences(of: "api_key: sk-ant-api01-test", with: "api_key: ${NOT_SET_ANYWHERE}"),
+            yaml: BrokenConfiguration.valid.replacingOccurrences(
+                of: "api_key: sk-ant-api01-test",
+                with: "api_key: ${NOT_SET_ANYWHERE}"
+            ),
             expected: [
                 "source.api_key: environment variable NOT_SET_ANYWHERE is not set (write ${NOT_SET_ANYWHERE:-default} for a default) (line 2)"
             ],
@@ -143,13 +172,17 @@ struct ConfigBrokenTests {
         ),
         .init(
             name: "cert_file without key_file",
-            yaml: BrokenConfiguration.sinks("  - { name: s, type: syslog, address: 'h:6514', tls: { cert_file: cert.pem } }"),
+            yaml: BrokenConfiguration.sinks(
+                "  - { name: s, type: syslog, address: 'h:6514', tls: { cert_file: cert.pem } }"
+            ),
             expected: ["sinks[0].tls.key_file: required: cert_file is set"],
             count: 1
         ),
         .init(
             name: "key_file without cert_file",
-            yaml: BrokenConfiguration.sinks("  - { name: s, type: syslog, address: 'h:6514', tls: { key_file: cert.pem } }"),
+            yaml: BrokenConfiguration.sinks(
+                "  - { name: s, type: syslog, address: 'h:6514', tls: { key_file: cert.pem } }"
+            ),
             expected: ["sinks[0].tls.cert_file: required: key_file is set"],
             count: 1
         ),
@@ -161,7 +194,9 @@ struct ConfigBrokenTests {
                   - { name: archive, type: file, directory: b }
                 """
             ),
-            expected: ["sinks[1].name: duplicate sink name 'archive' (also used by sinks[0]); names must be unique (line 7)"],
+            expected: [
+                "sinks[1].name: duplicate sink name 'archive' (also used by sinks[0]); names must be unique (line 7)"
+            ],
             count: 1
         ),
         .init(
@@ -213,7 +248,9 @@ struct ConfigBrokenTests {
         ),
         .init(
             name: "tls with a plain transport",
-            yaml: BrokenConfiguration.sinks("  - { name: s, type: syslog, address: 'h:514', transport: tcp, tls: { verify: true } }"),
+            yaml: BrokenConfiguration.sinks(
+                "  - { name: s, type: syslog, address: 'h:514', transport: tcp, tls: { verify: true } }"
+            ),
             expected: ["sinks[0].tls: only used with transport: tls (this sink uses tcp)"]
         ),
         .init(
@@ -235,13 +272,19 @@ struct ConfigBrokenTests {
             name: "activity_types and exclude_activity_types together",
             yaml: BrokenConfiguration.valid.replacingOccurrences(
                 of: "api_key: sk",
-                with: "activity_types: [sso_login_failed]\n  exclude_activity_types: [compliance_api_accessed]\n  api_key: sk"
+                with:
+                    "activity_types: [sso_login_failed]\n  exclude_activity_types: [compliance_api_accessed]\n  api_key: sk"
             ),
-            expected: ["source.exclude_activity_types: activity_types and exclude_activity_types are mutually exclusive"]
+            expected: [
+                "source.exclude_activity_types: activity_types and exclude_activity_types are mutually exclusive"
+            ]
         ),
         .init(
             name: "invalid start",
-            yaml: BrokenConfiguration.valid.replacingOccurrences(of: "api_key: sk", with: "start: yesterday\n  api_key: sk"),
+            yaml: BrokenConfiguration.valid.replacingOccurrences(
+                of: "api_key: sk",
+                with: "start: yesterday\n  api_key: sk"
+            ),
             expected: ["source.start: expected an RFC 3339 date-time (2026-01-01T00:00:00Z), now, or a span before now"]
         ),
         .init(
@@ -257,7 +300,9 @@ struct ConfigBrokenTests {
         ),
         .init(
             name: "http keys of another mode",
-            yaml: BrokenConfiguration.sinks("  - { name: h, type: http, url: 'https://x', token: t, index: i, api_key: k }"),
+            yaml: BrokenConfiguration.sinks(
+                "  - { name: h, type: http, url: 'https://x', token: t, index: i, api_key: k }"
+            ),
             expected: [
                 "sinks[0].token: only used with mode: splunk_hec (this sink uses webhook)",
                 "sinks[0].index: only used with mode: splunk_hec or elasticsearch (this sink uses webhook)",
@@ -267,12 +312,16 @@ struct ConfigBrokenTests {
         ),
         .init(
             name: "Splunk HEC without a token",
-            yaml: BrokenConfiguration.sinks("  - { name: h, type: http, mode: splunk_hec, url: 'https://s:8088/services/collector/event' }"),
+            yaml: BrokenConfiguration.sinks(
+                "  - { name: h, type: http, mode: splunk_hec, url: 'https://s:8088/services/collector/event' }"
+            ),
             expected: ["sinks[0].token: required: set token"]
         ),
         .init(
             name: "Elasticsearch with CEF",
-            yaml: BrokenConfiguration.sinks("  - { name: e, type: http, mode: elasticsearch, url: 'https://es:9200', format: cef }"),
+            yaml: BrokenConfiguration.sinks(
+                "  - { name: e, type: http, mode: elasticsearch, url: 'https://es:9200', format: cef }"
+            ),
             expected: ["sinks[0].format: elasticsearch indexes JSON documents: use format ecs or raw"]
         ),
         .init(

@@ -89,7 +89,10 @@ struct ConfigLoaderTests {
             #expect(source.requestTimeout == .seconds(60))
             #expect(source.budget.maximumRequestsPerMinute == 300)
             #expect(source.budget.reserveFraction == 0.5)
-            #expect(source.retry == ForwarderConfiguration.Backoff(initialBackoff: .seconds(1), maximumBackoff: .seconds(60)))
+            #expect(
+                source.retry
+                    == ForwarderConfiguration.Backoff(initialBackoff: .seconds(1), maximumBackoff: .seconds(60))
+            )
 
             #expect(configuration.checkpoint.path == directory + "/state/checkpoint.json")
             #expect(configuration.checkpoint.flushInterval == .seconds(1))
@@ -333,7 +336,10 @@ struct ConfigLoaderTests {
             #expect(hec.source == "claude")
             #expect(hec.sourcetype == "claude:compliance")
             #expect(hec.host == "fwd")
-            #expect(hec.ack == .init(isEnabled: true, channel: "0aeeac95-ac74-4aa9-b30d-6c4c0ac581ba", timeout: .seconds(60)))
+            #expect(
+                hec.ack
+                    == .init(isEnabled: true, channel: "0aeeac95-ac74-4aa9-b30d-6c4c0ac581ba", timeout: .seconds(60))
+            )
 
             guard case .file(let files) = configuration.sinks[3].destination else {
                 Issue.record("expected a file sink")

@@ -137,7 +137,10 @@ struct ConfigRedactionTests {
                 pipeline: { shutdown_grace: "${API_KEY}", channel: { max_events: "${ES_PASSWORD}" } }
                 log: { level: "${HOOK_PASSWORD}" }
                 """
-            let yaml = Self.yaml(apiKeyLine: "api_key: ${API_KEY}\n  start: ${ES_API_KEY}\n  activity_types: [\"${HEC_TOKEN}\"]", extra: extra)
+            let yaml = Self.yaml(
+                apiKeyLine: "api_key: ${API_KEY}\n  start: ${ES_API_KEY}\n  activity_types: [\"${HEC_TOKEN}\"]",
+                extra: extra
+            )
             var environment = Self.secrets
             environment["UNUSED"] = "x"
             do throws(ConfigurationError) {
@@ -215,7 +218,10 @@ struct ConfigRedactionTests {
 
     @Test("webhook URLs are summarised without their path or query")
     func displayURL() {
-        #expect(ForwarderConfiguration.displayURL("https://hooks.example.com/T0/B0/LEAKED?x=LEAKED", hidePath: true) == "https://hooks.example.com/…?…")
+        #expect(
+            ForwarderConfiguration.displayURL("https://hooks.example.com/T0/B0/LEAKED?x=LEAKED", hidePath: true)
+                == "https://hooks.example.com/…?…"
+        )
         #expect(
             ForwarderConfiguration.displayURL("https://splunk:8088/services/collector/event?channel=x", hidePath: false)
                 == "https://splunk:8088/services/collector/event?…"

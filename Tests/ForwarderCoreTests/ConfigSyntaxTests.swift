@@ -26,7 +26,8 @@ struct ConfigSyntaxTests {
     @Test(
         "duration formatting",
         arguments: [
-            (Duration.seconds(5400), "1h30m"), (.milliseconds(500), "500ms"), (.zero, "0s"), (.seconds(86_400 * 7), "7d"),
+            (Duration.seconds(5400), "1h30m"), (.milliseconds(500), "500ms"), (.zero, "0s"),
+            (.seconds(86_400 * 7), "7d"),
             (.milliseconds(1500), "1s500ms"),
         ]
     )
@@ -59,8 +60,10 @@ struct ConfigSyntaxTests {
     @Test(
         "environment interpolation",
         arguments: [
-            ("${A}", "alpha"), ("x-${A}-y", "x-alpha-y"), ("${UNSET:-fallback}", "fallback"), ("${EMPTY:-fallback}", "fallback"),
-            ("${EMPTY-fallback}", ""), ("${UNSET-fallback}", "fallback"), ("$$", "$"), ("a$$b", "a$b"), ("$$${A}", "$alpha"),
+            ("${A}", "alpha"), ("x-${A}-y", "x-alpha-y"), ("${UNSET:-fallback}", "fallback"),
+            ("${EMPTY:-fallback}", "fallback"),
+            ("${EMPTY-fallback}", ""), ("${UNSET-fallback}", "fallback"), ("$$", "$"), ("a$$b", "a$b"),
+            ("$$${A}", "$alpha"),
             ("price $5", "price $5"), ("${A}${A}", "alphaalpha"), ("${UNSET:-}", ""), ("end$", "end$"),
         ]
     )
@@ -79,7 +82,11 @@ struct ConfigSyntaxTests {
     @Test("several unset variables are named together")
     func unsetVariables() {
         let result = EnvironmentInterpolation.expand("${X}:${Y}", environment: [:])
-        #expect(throws: ConfigurationSyntax.Issue("environment variables X, Y are not set (write ${X:-default} for a default)")) {
+        #expect(
+            throws: ConfigurationSyntax.Issue(
+                "environment variables X, Y are not set (write ${X:-default} for a default)"
+            )
+        ) {
             try result.get()
         }
     }
@@ -87,7 +94,8 @@ struct ConfigSyntaxTests {
     @Test(
         "network addresses",
         arguments: [
-            ("siem.example.com:6514", "siem.example.com", 6514), ("[::1]:6514", "::1", 6514), ("10.0.0.1:514", "10.0.0.1", 514),
+            ("siem.example.com:6514", "siem.example.com", 6514), ("[::1]:6514", "::1", 6514),
+            ("10.0.0.1:514", "10.0.0.1", 514),
             ("siem", "siem", 9999), ("[fe80::1]", "fe80::1", 9999),
         ]
     )
@@ -96,7 +104,10 @@ struct ConfigSyntaxTests {
         #expect(address == NetworkAddress(host: host, port: port))
     }
 
-    @Test("invalid network addresses", arguments: ["::1:6514", "[::1", "host:99999", "host:", ":514", "[host]:1", "h:x"])
+    @Test(
+        "invalid network addresses",
+        arguments: ["::1:6514", "[::1", "host:99999", "host:", ":514", "[host]:1", "h:x"]
+    )
     func invalidAddresses(text: String) {
         #expect(throws: ConfigurationSyntax.Issue.self) { try NetworkAddress.parse(text, defaultPort: 1).get() }
     }
@@ -113,7 +124,9 @@ struct ConfigSyntaxTests {
         #expect(StartPosition(parsing: "now")?.resolved(now: now) == now)
         #expect(StartPosition(parsing: "-7d")?.resolved(now: now) == RFC3339Timestamp("2026-02-22T12:00:00Z"))
         #expect(StartPosition(parsing: "-12h")?.resolved(now: now) == RFC3339Timestamp("2026-03-01T00:00:00Z"))
-        #expect(StartPosition(parsing: "2026-01-01T00:00:00+01:00")?.timestamp == RFC3339Timestamp("2025-12-31T23:00:00Z"))
+        #expect(
+            StartPosition(parsing: "2026-01-01T00:00:00+01:00")?.timestamp == RFC3339Timestamp("2025-12-31T23:00:00Z")
+        )
         #expect(StartPosition(parsing: "-7d")?.description == "-7d")
         #expect(StartPosition(parsing: "yesterday") == nil)
         #expect(StartPosition(parsing: "2026-01-01") == nil)

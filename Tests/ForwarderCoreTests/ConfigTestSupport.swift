@@ -14,7 +14,11 @@ func withTemporaryDirectory<T>(_ body: (String) throws -> T) throws -> T {
 
 /// Writes `contents` to `name` inside `directory`, creating subdirectories.
 @discardableResult
-func writeFile(_ name: String, in directory: String, contents: String = "-----BEGIN CERTIFICATE-----\n") throws -> String {
+func writeFile(
+    _ name: String,
+    in directory: String,
+    contents: String = "-----BEGIN CERTIFICATE-----\n"
+) throws -> String {
     let path = directory + "/" + name
     let parent = (path as NSString).deletingLastPathComponent
     try FileManager.default.createDirectory(atPath: parent, withIntermediateDirectories: true)

@@ -5,7 +5,9 @@ extension ConfigurationLoader {
         if !sink.has("directory") { sink.missing("directory", "where archive files are written") }
 
         let prefix = sink.string("prefix", default: defaults.prefix)
-        if !prefix.unicodeScalars.allSatisfy({ $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || "_.-".unicodeScalars.contains($0)) }) {
+        if !prefix.unicodeScalars.allSatisfy({
+            $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || "_.-".unicodeScalars.contains($0))
+        }) {
             sink.error("prefix", "may contain only letters, digits, '_', '.' and '-'")
         }
 

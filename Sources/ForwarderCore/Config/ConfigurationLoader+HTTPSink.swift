@@ -12,7 +12,9 @@ extension ConfigurationLoader {
     ]
 
     /// Headers the sink itself sets.
-    private static let reservedHeaders = ["content-length", "content-type", "content-encoding", "host", "transfer-encoding"]
+    private static let reservedHeaders = [
+        "content-length", "content-type", "content-encoding", "host", "transfer-encoding",
+    ]
 
     static func readHTTPSink(_ sink: ConfigurationMapping, format: ForwarderConfiguration.Sink.Format?) -> HTTPSink? {
         let mode = sink.choice("mode", default: HTTPSink.Mode.webhook)
@@ -27,14 +29,18 @@ extension ConfigurationLoader {
         }
 
         let url = sink.url("url", allowQuery: true)
-        if !sink.has("url") { sink.missing("url", "the endpoint, e.g. https://splunk.example.com:8088/services/collector/event") }
+        if !sink.has("url") {
+            sink.missing("url", "the endpoint, e.g. https://splunk.example.com:8088/services/collector/event")
+        }
         if let url, mode == .splunkHEC, !url.text.contains("/services/collector") {
             sink.warning("url", "Splunk HEC URLs normally end in /services/collector/event")
         }
 
-        let token = mode == .splunkHEC
+        let token =
+            mode == .splunkHEC
             ? sink.secret("token", fileKey: "token_file", required: true, rule: .token).map(Secret.init) : nil
-        let apiKey = mode == .elasticsearch
+        let apiKey =
+            mode == .elasticsearch
             ? sink.secret("api_key", fileKey: "api_key_file", required: false, rule: .token).map(Secret.init) : nil
         var username: String?
         var password: Secret?
@@ -113,9 +119,17 @@ extension ConfigurationLoader {
                     line: value.line
                 )
             } else if !seen.insert(lowercased).inserted {
-                sink.diagnostics.error(path, "header names are case-insensitive: \(name) is set twice", line: value.line)
+                sink.diagnostics.error(
+                    path,
+                    "header names are case-insensitive: \(name) is set twice",
+                    line: value.line
+                )
             } else if value.text.unicodeScalars.contains(where: { $0.value < 0x20 && $0 != "\t" || $0.value == 0x7F }) {
-                sink.diagnostics.error(path, "value must not contain line breaks or control characters", line: value.line)
+                sink.diagnostics.error(
+                    path,
+                    "value must not contain line breaks or control characters",
+                    line: value.line
+                )
             } else {
                 headers[name] = Secret(value.text)
             }
@@ -152,10 +166,12 @@ extension ConfigurationLoader {
 
     /// RFC 9110 `token`.
     static func isHeaderName(_ name: String) -> Bool {
-        !name.isEmpty && name.unicodeScalars.allSatisfy { scalar in
-            scalar.isASCII && (scalar.properties.isAlphabetic || ("0"..."9").contains(scalar)
-                || "!#$%&'*+-.^_`|~".unicodeScalars.contains(scalar))
-        }
+        !name.isEmpty
+            && name.unicodeScalars.allSatisfy { scalar in
+                scalar.isASCII
+                    && (scalar.properties.isAlphabetic || ("0"..."9").contains(scalar)
+                        || "!#$%&'*+-.^_`|~".unicodeScalars.contains(scalar))
+            }
     }
 
     static func isGUID(_ text: String) -> Bool {

@@ -84,9 +84,17 @@ extension ConfigurationLoader {
             }
         } else {
             // Without a valid type, accept every sink key rather than bury the type error.
-            allowed = commonSinkKeys + fileSinkKeys + syslogSinkKeys + httpSinkKeys.filter { !syslogSinkKeys.contains($0) }
+            allowed =
+                commonSinkKeys + fileSinkKeys + syslogSinkKeys + httpSinkKeys.filter { !syslogSinkKeys.contains($0) }
         }
-        guard let sink = ConfigurationMapping(node, path: path, context: context, allowedKeys: allowed, foreignKeys: foreign)
+        guard
+            let sink = ConfigurationMapping(
+                node,
+                path: path,
+                context: context,
+                allowedKeys: allowed,
+                foreignKeys: foreign
+            )
         else { return nil }
         if !sink.has("type") {
             sink.missing("type", "one of \(SinkType.spellings)")
@@ -121,7 +129,9 @@ extension ConfigurationLoader {
         }
         guard let name = sink.string("name") else { return nil }
         let allowed = name.unicodeScalars.allSatisfy { scalar in
-            scalar.isASCII && (scalar.properties.isAlphabetic || ("0"..."9").contains(scalar) || "_.-".unicodeScalars.contains(scalar))
+            scalar.isASCII
+                && (scalar.properties.isAlphabetic || ("0"..."9").contains(scalar)
+                    || "_.-".unicodeScalars.contains(scalar))
         }
         guard allowed else {
             sink.error("name", "may contain only letters, digits, '_', '.' and '-', got '\(name)'")

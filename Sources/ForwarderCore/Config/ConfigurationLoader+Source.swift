@@ -35,9 +35,15 @@ extension ConfigurationLoader {
         let lookback = source.duration("lookback", default: defaults.lookback)
         if source.has("lookback") {
             if lookback == .zero {
-                source.warning("lookback", "0 turns the overlap pass off: activities that become visible late will be missed")
+                source.warning(
+                    "lookback",
+                    "0 turns the overlap pass off: activities that become visible late will be missed"
+                )
             } else if lookback < .seconds(120) {
-                source.warning("lookback", "activities can become visible about a minute late; a lookback under 2m misses some")
+                source.warning(
+                    "lookback",
+                    "activities can become visible about a minute late; a lookback under 2m misses some"
+                )
             }
         }
         let activityTypeValues = source.scalarList("activity_types")

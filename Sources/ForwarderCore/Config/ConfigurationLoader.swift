@@ -101,7 +101,10 @@ public enum ConfigurationLoader {
             throw ConfigurationError(problems: [problem(fromYAMLError: error, yaml: yaml)], file: file)
         }
         guard let root, !ConfigurationMapping.isNull(root) else {
-            let problem = ConfigurationProblem(path: "", message: "the configuration is empty: source, checkpoint and sinks are required")
+            let problem = ConfigurationProblem(
+                path: "",
+                message: "the configuration is empty: source, checkpoint and sinks are required"
+            )
             throw ConfigurationError(problems: [problem], file: file)
         }
         let diagnostics = ConfigurationDiagnostics()

@@ -41,7 +41,11 @@ struct ConfigurationMapping {
         self.context = context
         if Self.isNull(node) { return }
         guard let mapping = node.mapping else {
-            context.diagnostics.error(path, "expected a mapping of keys to values, got \(Self.kind(of: node))", line: line)
+            context.diagnostics.error(
+                path,
+                "expected a mapping of keys to values, got \(Self.kind(of: node))",
+                line: line
+            )
             return nil
         }
         var merged: [(key: Node, value: Node)] = []
@@ -51,7 +55,11 @@ struct ConfigurationMapping {
                 continue
             }
             guard let name = key.scalar?.string else {
-                context.diagnostics.error(path, "keys must be plain names, got \(Self.kind(of: key))", line: key.mark?.line)
+                context.diagnostics.error(
+                    path,
+                    "keys must be plain names, got \(Self.kind(of: key))",
+                    line: key.mark?.line
+                )
                 continue
             }
             entries[name] = (key, value)
@@ -69,7 +77,8 @@ struct ConfigurationMapping {
                 context.diagnostics.error(keyPath, explanation, line: keyLine)
             } else {
                 let suggestion = Suggestion.closest(to: name, in: allowedKeys)
-                let hint = suggestion.map { " (did you mean '\($0)'?)" }
+                let hint =
+                    suggestion.map { " (did you mean '\($0)'?)" }
                     ?? "; expected one of: \(allowedKeys.joined(separator: ", "))"
                 context.diagnostics.error(keyPath, "unknown key '\(name)'\(hint)", line: keyLine)
             }
@@ -78,7 +87,11 @@ struct ConfigurationMapping {
         entries = entries.filter { allowedKeys.contains($0.key) }
     }
 
-    private static func mergeEntries(_ value: Node, path: String, diagnostics: ConfigurationDiagnostics) -> [(
+    private static func mergeEntries(
+        _ value: Node,
+        path: String,
+        diagnostics: ConfigurationDiagnostics
+    ) -> [(
         key: Node, value: Node
     )] {
         if let mapping = value.mapping { return Array(mapping) }
@@ -265,7 +278,10 @@ struct ConfigurationMapping {
                 return nil
             }
             if duration < minimum {
-                error(key, "must be at least \(ConfigurationSyntax.format(minimum)), got \(ConfigurationSyntax.format(duration))")
+                error(
+                    key,
+                    "must be at least \(ConfigurationSyntax.format(minimum)), got \(ConfigurationSyntax.format(duration))"
+                )
                 return nil
             }
             return duration
@@ -275,7 +291,12 @@ struct ConfigurationMapping {
         }
     }
 
-    func duration(_ key: String, default defaultValue: Duration, minimum: Duration = .zero, positive: Bool = false)
+    func duration(
+        _ key: String,
+        default defaultValue: Duration,
+        minimum: Duration = .zero,
+        positive: Bool = false
+    )
         -> Duration
     {
         duration(key, minimum: minimum, positive: positive) ?? defaultValue
@@ -289,7 +310,8 @@ struct ConfigurationMapping {
             guard bytes >= minimum, bytes <= maximum else {
                 let low = ConfigurationSyntax.format(bytes: minimum)
                 let got = ConfigurationSyntax.format(bytes: bytes)
-                let message = maximum == .max
+                let message =
+                    maximum == .max
                     ? "must be at least \(low), got \(got)"
                     : "must be between \(low) and \(ConfigurationSyntax.format(bytes: maximum)), got \(got)"
                 error(key, message)

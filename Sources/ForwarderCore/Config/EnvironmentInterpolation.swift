@@ -44,7 +44,8 @@ enum EnvironmentInterpolation {
                 return .failure(.init("unterminated ${ (write $$ for a literal $)"))
             }
             let body = text[bodyStart..<close]
-            let nameEnd = body.firstIndex(where: { !($0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_")) })
+            let nameEnd =
+                body.firstIndex(where: { !($0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_")) })
                 ?? body.endIndex
             let name = String(body[..<nameEnd])
             let rest = body[nameEnd...]

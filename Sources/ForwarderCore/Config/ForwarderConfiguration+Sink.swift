@@ -1,6 +1,6 @@
 extension ForwarderConfiguration {
     /// One entry of `sinks`: a named destination with its own format, batching and channel.
-    public struct Sink: Sendable {
+    public struct Sink: Sendable, Hashable {
         /// `name`: unique, `[A-Za-z0-9_.-]+`; used in metrics, logs and dead-letter file names.
         public var name: String
         /// `format`: how each activity is encoded.
@@ -26,7 +26,7 @@ extension ForwarderConfiguration {
         ///
         /// A closed enum on purpose: the runtime must build every kind of sink, so adding a kind
         /// should fail to compile until it does.
-        public enum Destination: Sendable {
+        public enum Destination: Sendable, Hashable {
             /// `type: file`: gzip-compressed rotating archive files.
             case file(FileSink)
             /// `type: syslog`: RFC 5424/3164 messages over TLS, TCP or UDP.

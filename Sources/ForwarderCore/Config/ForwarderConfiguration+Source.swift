@@ -2,7 +2,7 @@ public import ComplianceAPI
 
 extension ForwarderConfiguration {
     /// `source`: the Compliance API endpoint, credentials, query filters and pacing.
-    public struct Source: Sendable {
+    public struct Source: Sendable, Hashable {
         /// `base_url`: scheme, host and optional port; `/v1/compliance/activities` is appended.
         public var baseURL: String
         /// `api_key` or `api_key_file`: a Compliance Access Key or an Admin API key.

@@ -19,7 +19,9 @@ extension ForwarderConfiguration {
         )
         var filters: [String] = []
         if !source.activityTypes.isEmpty { filters.append("\(source.activityTypes.count) activity types") }
-        if !source.excludeActivityTypes.isEmpty { filters.append("\(source.excludeActivityTypes.count) excluded types") }
+        if !source.excludeActivityTypes.isEmpty {
+            filters.append("\(source.excludeActivityTypes.count) excluded types")
+        }
         if !source.organizationIDs.isEmpty { filters.append("\(source.organizationIDs.count) organizations") }
         if !source.actorIDs.isEmpty { filters.append("\(source.actorIDs.count) actors") }
         if source.dropSelfGenerated { filters.append("own compliance_api_accessed records dropped") }
@@ -34,7 +36,10 @@ extension ForwarderConfiguration {
             let format = sink.format.name.padding(toLength: 3, withPad: " ", startingAt: 0)
             lines.append("  \(name)  \(type)  \(format)  \(Self.describeDestination(sink.destination))")
         }
-        lines.append(server.isEnabled ? "server       http://\(server.listen) (/metrics, /healthz, /readyz)" : "server       disabled")
+        lines.append(
+            server.isEnabled
+                ? "server       http://\(server.listen) (/metrics, /healthz, /readyz)" : "server       disabled"
+        )
         lines.append("log          \(log.level), format \(log.format)")
         return lines.joined(separator: "\n")
     }
@@ -55,11 +60,13 @@ extension ForwarderConfiguration {
     static func describeDestination(_ destination: Sink.Destination) -> String {
         switch destination {
         case .file(let file):
-            var text = "\(file.directory)/\(file.prefix)-*.gz (rotate \(ConfigurationSyntax.format(bytes: file.rotate.maximumBytes))"
+            var text =
+                "\(file.directory)/\(file.prefix)-*.gz (rotate \(ConfigurationSyntax.format(bytes: file.rotate.maximumBytes))"
             text += " or \(ConfigurationSyntax.format(file.rotate.maximumAge))"
             if let files = file.retention.maximumFiles { text += ", keep \(files) files" }
             if let age = file.retention.maximumAge { text += ", keep \(ConfigurationSyntax.format(age))" }
-            return text + ", mode \(String(file.fileMode, radix: 8)))"
+            let mode = String(file.fileMode, radix: 8)
+            return text + ", mode \(String(repeating: "0", count: max(0, 4 - mode.count)) + mode))"
         case .syslog(let syslog):
             var details = [syslog.framing.name, syslog.header.name, "facility \(syslog.facility)"]
             if syslog.transport == .tls {
@@ -75,7 +82,9 @@ extension ForwarderConfiguration {
             if http.token != nil { details.append("token set") }
             if http.apiKey != nil { details.append("api key set") }
             if http.username != nil { details.append("basic auth") }
-            if !http.headers.isEmpty { details.append("headers: " + http.headers.keys.sorted().joined(separator: ", ")) }
+            if !http.headers.isEmpty {
+                details.append("headers: " + http.headers.keys.sorted().joined(separator: ", "))
+            }
             if http.hmac != nil { details.append("HMAC signed") }
             if http.gzip { details.append("gzip") }
             if http.ack.isEnabled { details.append("indexer ack") }

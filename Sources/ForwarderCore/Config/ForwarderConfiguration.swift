@@ -6,7 +6,7 @@
 ///
 /// Paths are absolute once loaded: relative paths in the file are resolved against the
 /// directory that contains the file, so a service does not depend on its working directory.
-public struct ForwarderConfiguration: Sendable {
+public struct ForwarderConfiguration: Sendable, Hashable {
     /// `source`: where activities come from.
     public var source: Source
     /// `checkpoint`: where the resume point is stored.

@@ -357,6 +357,28 @@ struct ConfigLoaderTests {
         }
     }
 
+    @Test("anchors and merge keys share settings between sinks")
+    func mergeKeys() throws {
+        try withTemporaryDirectory { directory in
+            try writeFile("certs/ca.pem", in: directory)
+            let yaml = """
+                source: { api_key: sk-ant-api01-x }
+                checkpoint: { path: cp.json }
+                sinks:
+                  - { name: a, type: syslog, address: a.example.com, tls: &tls { ca_file: certs/ca.pem } }
+                  - { name: b, type: syslog, address: b.example.com, tls: *tls }
+                  - { name: c, type: syslog, address: c.example.com, tls: { <<: *tls, server_name: c.internal } }
+                """
+            let sinks = try load(yaml, in: directory).configuration.sinks
+            let tls = sinks.compactMap { sink -> ForwarderConfiguration.TLS? in
+                if case .syslog(let syslog) = sink.destination { return syslog.tls }
+                return nil
+            }
+            #expect(tls.map(\.caFile) == Array(repeating: directory + "/certs/ca.pem", count: 3))
+            #expect(tls.map(\.serverName) == [nil, nil, "c.internal"])
+        }
+    }
+
     @Test("the source converts into the client's configuration and query")
     func sourceConversions() throws {
         let source = ForwarderConfiguration.Source(
@@ -445,6 +467,35 @@ struct ConfigLoaderTests {
             for fragment in expected {
                 #expect(warnings.contains { $0.hasPrefix(fragment) }, "missing warning: \(fragment)\nin: \(warnings)")
             }
+        }
+    }
+}
+
+@Suite("Configuration example")
+struct ConfigExampleTests {
+    @Test("examples/forwarder.yaml is valid and warning-free")
+    func exampleLoads() throws {
+        let example = URL(fileURLWithPath: #filePath)
+            .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("examples/forwarder.yaml")
+        let text = try String(contentsOf: example, encoding: .utf8)
+        try withTemporaryDirectory { directory in
+            for file in ["certs/siem-ca.pem", "certs/client.pem", "certs/client-key.pem"] {
+                try writeFile(file, in: directory)
+            }
+            try writeFile("secrets/webhook-hmac.key", in: directory, contents: "hmac\n")
+            let path = try writeFile("forwarder.yaml", in: directory, contents: text)
+            let loaded = try ConfigurationLoader.loadWithWarnings(
+                path: path,
+                environment: [
+                    "ANTHROPIC_COMPLIANCE_ACCESS_KEY": "sk-ant-api01-x",
+                    "SPLUNK_HEC_TOKEN": "t",
+                    "ELASTIC_API_KEY": "k",
+                ]
+            )
+            #expect(loaded.warnings == [])
+            #expect(loaded.configuration.sinks.count == 5)
+            #expect(loaded.configuration.source.start == .ago(.seconds(7 * 86_400)))
         }
     }
 }

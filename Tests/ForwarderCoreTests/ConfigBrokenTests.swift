@@ -200,6 +200,23 @@ struct ConfigBrokenTests {
             count: 1
         ),
         .init(
+            name: "duplicate sink names when one of them is broken",
+            yaml: BrokenConfiguration.sinks(
+                """
+                  - { name: siem, type: syslog }
+                  - { name: siem, type: file, directory: b }
+                """
+            ),
+            expected: ["sinks[0].address: required", "sinks[1].name: duplicate sink name 'siem'"],
+            count: 2
+        ),
+        .init(
+            name: "sink type from an unset variable",
+            yaml: BrokenConfiguration.sinks("  - { name: a, type: '${SINK_TYPE}', directory: a }"),
+            expected: ["sinks[0].type: environment variable SINK_TYPE is not set"],
+            count: 1
+        ),
+        .init(
             name: "invalid sink name",
             yaml: BrokenConfiguration.sinks("  - { name: 'my sink', type: file, directory: a }"),
             expected: ["sinks[0].name: may contain only letters, digits, '_', '.' and '-', got 'my sink'"]

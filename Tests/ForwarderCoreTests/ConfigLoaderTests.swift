@@ -357,6 +357,20 @@ struct ConfigLoaderTests {
         }
     }
 
+    @Test("a sink's type may come from the environment")
+    func sinkTypeFromEnvironment() throws {
+        try withTemporaryDirectory { directory in
+            let yaml = """
+                source: { api_key: "${KEY}" }
+                checkpoint: { path: cp.json }
+                sinks: [{ name: a, type: "${SINK_TYPE:-file}", directory: out }]
+                """
+            let loaded = try load(yaml, in: directory, environment: ["KEY": "sk-ant-api01-x"])
+            #expect(loaded.configuration.sinks.map(\.destination.typeName) == ["file"])
+            #expect(loaded.warnings == [])
+        }
+    }
+
     @Test("anchors and merge keys share settings between sinks")
     func mergeKeys() throws {
         try withTemporaryDirectory { directory in
@@ -457,6 +471,8 @@ struct ConfigLoaderTests {
             let expected = [
                 "source.base_url: credentials would be sent unencrypted",
                 "source.api_key: the key is not a Compliance Access Key",
+                "source.api_key: the secret is written in the file itself; prefer ${VARIABLE} or api_key_file",
+                "sinks[1].token: the secret is written in the file itself",
                 "source.lookback: activities can become visible about a minute late",
                 "source.activity_types[0]: 'sso_login_faild' is not a known activity type (did you mean 'sso_login_failed'?)",
                 "sinks[0].transport: udp can lose messages",

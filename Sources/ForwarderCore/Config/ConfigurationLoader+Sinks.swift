@@ -45,33 +45,37 @@ extension ConfigurationLoader {
         var firstUse: [String: String] = [:]
         var failed = false
         for item in items {
-            guard let (sink, line) = readSink(item.node, path: item.path, context: root.context) else {
+            guard let (name, sink, line) = readSink(item.node, path: item.path, context: root.context) else {
                 failed = true
                 continue
             }
-            if let previous = firstUse[sink.name] {
+            if let previous = firstUse[name] {
                 root.diagnostics.error(
                     "\(item.path).name",
-                    "duplicate sink name '\(sink.name)' (also used by \(previous)); names must be unique",
+                    "duplicate sink name '\(name)' (also used by \(previous)); names must be unique",
                     line: line
                 )
                 failed = true
             } else {
-                firstUse[sink.name] = item.path
+                firstUse[name] = item.path
             }
-            sinks.append(sink)
+            if let sink { sinks.append(sink) } else { failed = true }
         }
         return failed ? nil : sinks
     }
 
-    /// One sink and the line of its name.
+    /// One sink's name (for the uniqueness check, even when the rest is broken), the sink when
+    /// it is valid, and the line of its name.
     private static func readSink(
         _ node: Node,
         path: String,
         context: ConfigurationMapping.Context
-    ) -> (ForwarderConfiguration.Sink, Int?)? {
+    ) -> (name: String, sink: ForwarderConfiguration.Sink?, line: Int?)? {
         // The type decides which keys are valid, so read it before checking the others.
-        let typeText = node.mapping?["type"]?.scalar?.string
+        // Interpolated quietly here: the `choice` call below reports a bad reference.
+        let typeText = node.mapping?["type"]?.scalar.flatMap {
+            try? EnvironmentInterpolation.expand($0.string, environment: context.environment).get().text
+        }
         let type = typeText.flatMap { SinkType(name: $0) }
         let allowed: [String]
         var foreign: [String: String] = [:]
@@ -116,10 +120,11 @@ extension ConfigurationLoader {
         } else {
             destination = nil
         }
-        guard let name, let destination else { return nil }
+        guard let name else { return nil }
+        guard let destination else { return (name, nil, sink.line(of: "name")) }
         var result = ForwarderConfiguration.Sink(name: name, format: format, destination: destination)
         if let batch { result.batch = batch(result.batch) }
-        return (result, sink.line(of: "name"))
+        return (name, result, sink.line(of: "name"))
     }
 
     private static func readSinkName(_ sink: ConfigurationMapping) -> String? {

@@ -23,8 +23,10 @@ import Yams
 public enum ConfigurationLoader {
     /// A configuration with the warnings found while loading it: things that work but are
     /// probably not what was meant (an unencrypted URL with credentials, verification off…).
-    public struct Loaded: Sendable {
+    public struct Loaded: Sendable, Hashable {
+        /// The checked configuration.
         public var configuration: ForwarderConfiguration
+        /// Things that work but are probably not meant, in file order.
         public var warnings: [ConfigurationProblem]
     }
 

@@ -71,6 +71,10 @@ extension ConfigurationMapping {
             guard let scalar = scalar(key) else { return nil }
             value = scalar.text
             origin = key
+            if !scalar.substituted {
+                // A file with a literal secret cannot be shared, versioned or shown in a ticket.
+                warning(key, "the secret is written in the file itself; prefer ${VARIABLE} or \(fileKey)")
+            }
         } else if fromFile {
             guard let path = path(fileKey) else { return nil }
             guard let contents = readSecretFile(path, key: fileKey) else { return nil }

@@ -1,7 +1,7 @@
 extension ConfigurationLoader {
     static func readCheckpoint(_ root: ConfigurationMapping) -> ForwarderConfiguration.Checkpoint? {
         guard root.has("checkpoint") else {
-            root.missing("checkpoint", "checkpoint.path, where the resume point is stored")
+            root.missing("checkpoint", "a checkpoint section with the path of the state file")
             return nil
         }
         guard let checkpoint = root.mapping("checkpoint", allowedKeys: ["path", "flush_interval"]) else { return nil }

@@ -49,7 +49,10 @@ let package = Package(
         ),
         .target(
             name: "ForwarderCore",
-            dependencies: ["ComplianceAPI"],
+            dependencies: [
+                "ComplianceAPI",
+                .product(name: "Yams", package: "Yams"),
+            ],
             swiftSettings: swiftSettings
         ),
         .target(

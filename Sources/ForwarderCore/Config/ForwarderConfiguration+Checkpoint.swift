@@ -1,0 +1,35 @@
+extension ForwarderConfiguration {
+    /// `checkpoint`: where the cursor and recently delivered ids are stored.
+    public struct Checkpoint: Sendable, Hashable {
+        /// `path`: the state file (absolute once loaded). Its directory is created if missing.
+        public var path: String
+        /// `flush_interval`: the most often the file is rewritten; it is always written on shutdown.
+        public var flushInterval: Duration
+
+        /// - Parameters:
+        ///   - path: The state file; required.
+        ///   - flushInterval: Defaults to 1 s.
+        public init(path: String, flushInterval: Duration = .seconds(1)) {
+            self.path = path
+            self.flushInterval = flushInterval
+        }
+
+        /// `dead-letter` in the checkpoint's directory: state stays together by default.
+        var defaultDeadLetterDirectory: String {
+            let parent = PathResolver.parent(of: path)
+            return PathResolver.join(parent, "dead-letter")
+        }
+    }
+
+    /// `dead_letter`: where events a sink rejected for good are kept, with the reason.
+    public struct DeadLetter: Sendable, Hashable {
+        /// `directory`: one gzip NDJSON file set per sink inside it; created if missing.
+        public var directory: String
+
+        /// - Parameter directory: Absolute once loaded; defaults to `dead-letter` next to the
+        ///   checkpoint file when the key is absent.
+        public init(directory: String) {
+            self.directory = directory
+        }
+    }
+}

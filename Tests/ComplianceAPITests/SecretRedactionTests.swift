@@ -43,3 +43,17 @@ import Testing
         }
     }
 }
+
+@Suite struct APIKeyFamilyTests {
+    @Test(arguments: [
+        ("sk-ant-api01-abc-def", "sk-ant-api01"),
+        ("sk-ant-admin01-xyz", "sk-ant-admin01"),
+        ("sk-ant-SECRETNODASHES", "unrecognised"),
+        ("sk-proj-SECRET-x", "unrecognised"),
+        ("sk-ant-secretsecretsecret-x", "unrecognised"),
+        ("", "unrecognised"),
+    ])
+    func familyNeverIncludesTheSecret(_ key: String, _ family: String) {
+        #expect(APIKey(key).family == family)
+    }
+}

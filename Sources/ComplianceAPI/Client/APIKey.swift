@@ -18,10 +18,16 @@ public struct APIKey: Sendable, Hashable, CustomStringConvertible, CustomDebugSt
     public var isEmpty: Bool { value.isEmpty }
 
     /// `sk-ant-admin01`, `sk-ant-api01` etc.: the family, never the secret part.
+    ///
+    /// Only a short `sk-ant-<letters><digits>` prefix followed by more text is recognised;
+    /// anything else is `unrecognised`, so a malformed key cannot leak through this property.
     public var family: String {
         let parts = value.split(separator: "-", maxSplits: 3)
-        guard parts.count >= 3, parts[0] == "sk" else { return "unrecognised" }
-        return parts[0...2].joined(separator: "-")
+        guard parts.count == 4, parts[0] == "sk", parts[1] == "ant", (3...10).contains(parts[2].count),
+            parts[2].allSatisfy({ $0.isASCII && ($0.isLowercase || $0.isNumber) }),
+            parts[2].contains(where: \.isNumber)
+        else { return "unrecognised" }
+        return "sk-ant-" + parts[2]
     }
 
     public var description: String { "<redacted>" }

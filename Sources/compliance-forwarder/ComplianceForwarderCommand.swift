@@ -7,6 +7,9 @@ struct ComplianceForwarderCommand: AsyncParsableCommand {
         commandName: "compliance-forwarder",
         abstract: "Streams the Claude Compliance API activity feed to SIEMs, archives and HTTP endpoints.",
         version: ComplianceClient.version,
-        subcommands: [DemoCommand.self, ValidateCommand.self, MockAPICommand.self, BenchmarkCommand.self]
+        subcommands: [
+            RunCommand.self, BackfillCommand.self, DemoCommand.self, ValidateCommand.self, CheckpointCommand.self,
+            MockAPICommand.self, BenchmarkCommand.self,
+        ]
     )
 }

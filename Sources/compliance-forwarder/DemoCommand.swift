@@ -1,48 +1,142 @@
 import ArgumentParser
 import ComplianceAPI
+import Forwarder
+import ForwarderCore
 import Logging
+import Metrics
 import MockComplianceAPI
+import Prometheus
 import ServiceLifecycle
 
-/// `compliance-forwarder demo`: see activities flow with no key and no network.
+/// `compliance-forwarder demo`: the whole pipeline against the built-in mock API, with no key and
+/// no network: live and late rows → an ECS gzip archive, plus CEF lines on the terminal, and a
+/// summary on Ctrl-C.
 struct DemoCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "demo",
-        abstract: "Run against the built-in mock API and show activities flowing (no key, no network)."
+        abstract: "Run the full pipeline against the built-in mock API (no key, no network); Ctrl-C for a summary."
     )
 
-    @Option(help: "Stop after this many seconds (default: run until Ctrl-C).") var seconds: Double?
+    @Option(help: "Where the archive, dead letters and checkpoint go.") var output = "demo-output"
+    @Option(help: "Stop by itself after this many seconds (default: run until Ctrl-C).") var seconds: Double?
+    @Flag(help: "Do not print CEF lines (only the summary).") var quiet = false
+
+    /// The demo's configuration, in the same YAML a user writes (see docs/configuration.md).
+    static func yaml(baseURL: String, output: String) -> String {
+        """
+        source:
+          base_url: \(baseURL)
+          api_key: sk-ant-api01-demo-key-not-secret
+          start: -1h
+          page_size: 500
+          poll_interval: 2s
+          lookback: 2m
+        checkpoint:
+          path: \(output)/state/checkpoint.json
+        dead_letter:
+          directory: \(output)/state/dead-letter
+        sinks:
+          - name: archive
+            type: file
+            format: ecs
+            directory: \(output)/archive
+            rotate: { max_bytes: 1MiB, max_age: 1m }
+            retention: { max_files: 100 }
+        log:
+          level: warning
+        """
+    }
 
     func run() async throws {
+        let registry = PrometheusCollectorRegistry()
+        MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
+        LoggingSetup.bootstrap(level: "warning", format: "logfmt")
         let logger = Logger(label: "demo")
-        let mock = try await MockComplianceAPI.bind(
-            configuration: .init(backlog: 200, backlogSpan: .seconds(3600), liveRate: 5),
-            logger: logger
-        )
-        print("demo: mock Compliance API on \(mock.baseURL); polling it oldest first (Ctrl-C to stop)")
-        let client = ComplianceClient(
-            configuration: .init(baseURL: mock.baseURL, apiKey: APIKey("demo-key")),
-            logger: logger
-        )
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await mock.run() }
-            group.addTask {
-                var cursor: String?
-                var delivered = 0
-                let started = ContinuousClock.now
-                while seconds.map({ ContinuousClock.now - started < .milliseconds(Int64($0 * 1000)) }) ?? true {
-                    let page = try await client.activities.list(afterID: cursor, limit: 100, order: .ascending)
-                    for activity in page.data {
-                        delivered += 1
-                        print("\(activity.createdAt)  \(activity.type)  \(activity.actor.kind)  \(activity.id)")
+        try await CommandSupport.withExitCodes {
+            let mock = try await MockComplianceAPI.bind(
+                configuration: .init(
+                    backlog: 300,
+                    backlogSpan: .seconds(3000),
+                    liveRate: 3,
+                    lateFraction: 0.1,
+                    maximumLateness: .seconds(20)
+                ),
+                logger: logger
+            )
+            let configuration = try ConfigurationLoader.load(
+                yaml: Self.yaml(baseURL: mock.baseURL, output: output),
+                baseDirectory: ".",
+                environment: [:]
+            )
+            let console: [any Sink] = quiet ? [] : [ConsoleSink(name: "terminal", encoder: EventEncoder(format: .cef))]
+            let parts = try ForwarderRuntime.make(configuration: configuration, extraSinks: console, logger: logger)
+            print("""
+                demo: mock Compliance API on \(mock.baseURL) (300 past activities, 3 new per second, 10% visible late)
+                demo: archive (ECS, gzip) in \(output)/archive, checkpoint in \(output)/state; CEF lines below. Ctrl-C to stop.
+
+                """)
+            let group = ServiceGroup(
+                configuration: .init(
+                    services: [
+                        .init(service: mock),
+                        .init(service: parts.pipeline, successTerminationBehavior: .gracefullyShutdownGroup),
+                    ],
+                    gracefulShutdownSignals: [.sigterm, .sigint],
+                    logger: logger
+                ).withGrace(.seconds(10))
+            )
+            try await withThrowingTaskGroup(of: Void.self) { tasks in
+                tasks.addTask { try await group.run() }
+                if let seconds {
+                    tasks.addTask {
+                        try await Task.sleep(for: .milliseconds(Int64(seconds * 1000)))
+                        await group.triggerGracefulShutdown()
                     }
-                    cursor = page.lastID ?? cursor
-                    if !page.hasMore { try await Task.sleep(for: .seconds(1)) }
                 }
-                print("demo: \(delivered) activities")
+                try await tasks.next()
+                tasks.cancelAll()
             }
-            try await group.next()
-            group.cancelAll()
+            Self.printSummary(registry: registry, parts: parts, mock: mock, output: output)
         }
+    }
+
+    static func printSummary(
+        registry: PrometheusCollectorRegistry,
+        parts: ForwarderRuntime.Parts,
+        mock: MockComplianceAPI,
+        output: String
+    ) {
+        let metrics = PrometheusText(registry.emitToString())
+        let committed = parts.pipeline.checkpointer.committed
+        print("""
+
+            demo summary
+              activities fetched:      \(metrics.sum("forwarder_activities_fetched_total"))
+              delivered to archive:    \(metrics.sum("forwarder_events_delivered_total", sink: "archive"))
+              late arrivals recovered: \(metrics.sum("forwarder_late_arrivals_total"))
+              duplicates suppressed:   \(metrics.sum("forwarder_duplicates_suppressed_total"))
+              own API calls (tagged):  \(metrics.sum("forwarder_self_generated_total"))
+              API requests:            \(mock.requestCount)
+              checkpoint cursor:       \(committed.cursor ?? "-") (\(committed.cursorCreatedAt?.description ?? "-"))
+              archive:                 \(output)/archive  (zcat \(output)/archive/*.gz | head)
+            """)
+    }
+}
+
+/// Reads values out of the Prometheus text format (for the demo's summary).
+struct PrometheusText {
+    let lines: [Substring]
+
+    init(_ text: String) {
+        lines = text.split(separator: "\n").filter { !$0.hasPrefix("#") }
+    }
+
+    func sum(_ name: String, sink: String? = nil) -> Int {
+        var total = 0.0
+        for line in lines where line.hasPrefix(name + " ") || line.hasPrefix(name + "{") {
+            if let sink, !line.contains("sink=\"\(sink)\"") { continue }
+            if let value = line.split(separator: " ").last.flatMap({ Double($0) }) { total += value }
+        }
+        return Int(total)
     }
 }

@@ -1,0 +1,102 @@
+import AsyncHTTPClient
+import ComplianceAPI
+import ForwarderCore
+import Logging
+
+/// Builds a ``ForwarderPipeline`` from a validated configuration.
+public enum ForwarderRuntime {
+    /// A sink that a configuration names but this build cannot construct.
+    public struct UnsupportedSink: Error, CustomStringConvertible {
+        public var name: String
+        public var type: String
+        public var description: String {
+            "sinks: '\(name)' has type \(type), which this build does not support yet"
+        }
+    }
+
+    /// Everything a command needs to run the pipeline.
+    public struct Parts: Sendable {
+        public var pipeline: ForwarderPipeline
+        public var client: ComplianceClient
+        public var checkpointStore: CheckpointStore
+    }
+
+    /// - Parameters:
+    ///   - checkpointPath: Overrides `checkpoint.path` (backfills keep their own file).
+    ///   - extraSinks: Sinks added after the configured ones (the demo's terminal output).
+    public static func make(
+        configuration: ForwarderConfiguration,
+        mode: ForwarderPipeline.Configuration.Mode = .follow,
+        checkpointPath: String? = nil,
+        extraSinks: [any Sink] = [],
+        clock: any APIClock = SystemAPIClock(),
+        logger: Logger,
+        onProgress: (@Sendable (Int, RFC3339Timestamp?) -> Void)? = nil
+    ) throws -> Parts {
+        let source = configuration.source
+        let client = ComplianceClient(configuration: source.clientConfiguration(), clock: clock, logger: logger)
+        let store = CheckpointStore(path: checkpointPath ?? configuration.checkpoint.path)
+        let initial = try store.load() ?? CheckpointState(start: source.start.resolved(now: clock.now))
+        let unknownTypes = UnknownActivityTypes()
+        var sinks: [any Sink] = []
+        for sink in configuration.sinks {
+            sinks.append(try makeSink(sink, unknownTypes: unknownTypes, logger: logger))
+        }
+        sinks += extraSinks
+        let pipeline = ForwarderPipeline(
+            configuration: .init(
+                mode: mode,
+                pageSize: source.pageSize,
+                pollInterval: source.pollInterval,
+                lookback: source.lookback,
+                activityTypes: source.activityTypes,
+                excludeActivityTypes: source.excludeActivityTypes,
+                organizationIDs: source.organizationIDs,
+                actorIDs: source.actorIDs,
+                dropSelfGenerated: source.dropSelfGenerated,
+                channelEvents: configuration.pipeline.channel.maximumEvents,
+                channelBytes: configuration.pipeline.channel.maximumBytes,
+                checkpointFlushInterval: configuration.checkpoint.flushInterval
+            ),
+            client: client,
+            sinks: sinks,
+            checkpointStore: store,
+            initialState: initial,
+            deadLetters: DeadLetterWriter(directory: configuration.deadLetter.directory),
+            clock: clock,
+            logger: logger,
+            onProgress: onProgress
+        )
+        return Parts(pipeline: pipeline, client: client, checkpointStore: store)
+    }
+
+    static func makeSink(
+        _ sink: ForwarderConfiguration.Sink,
+        unknownTypes: UnknownActivityTypes,
+        logger: Logger
+    ) throws -> any Sink {
+        let encoder = EventEncoder(format: sink.format, unknownTypes: unknownTypes)
+        switch sink.destination {
+        case .file(let file):
+            return FileSink(
+                name: sink.name,
+                configuration: .init(
+                    directory: file.directory,
+                    prefix: file.prefix,
+                    fileExtension: sink.format == .cef ? "cef" : "ndjson",
+                    maximumBytes: file.rotate.maximumBytes,
+                    maximumAge: file.rotate.maximumAge,
+                    retentionFiles: file.retention.maximumFiles,
+                    retentionAge: file.retention.maximumAge,
+                    fileMode: UInt32(file.fileMode),
+                    compressionLevel: file.compressionLevel
+                ),
+                encoder: encoder
+            )
+        case .syslog:
+            throw UnsupportedSink(name: sink.name, type: "syslog")
+        case .http:
+            throw UnsupportedSink(name: sink.name, type: "http")
+        }
+    }
+}

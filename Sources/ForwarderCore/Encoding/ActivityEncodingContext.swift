@@ -1,0 +1,20 @@
+import ComplianceAPI
+
+/// Per-event facts the encoders cannot read from the activity itself.
+public struct ActivityEncodingContext: Sendable, Hashable {
+    /// When the forwarder read the activity from the API (ECS `event.created`).
+    public var readTime: RFC3339Timestamp
+    /// Whether the record was produced by the forwarder's own polling (a `compliance_api_accessed`
+    /// by the forwarder's key). Marked so SIEM rules can exclude the forwarder's own noise: ECS
+    /// `labels.self_generated: "true"`, CEF `cs5=true` with `cs5Label=selfGenerated`, syslog SD
+    /// `selfGenerated="true"`.
+    public var selfGenerated: Bool
+
+    /// - Parameters:
+    ///   - readTime: when the page holding the activity was received.
+    ///   - selfGenerated: whether the forwarder itself caused the activity.
+    public init(readTime: RFC3339Timestamp, selfGenerated: Bool = false) {
+        self.readTime = readTime
+        self.selfGenerated = selfGenerated
+    }
+}

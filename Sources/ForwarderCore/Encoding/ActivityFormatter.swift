@@ -1,0 +1,77 @@
+import ComplianceAPI
+
+/// Turns an activity into one line of a sink's ``OutputFormat``: what every sink calls.
+///
+/// The line is appended without a terminator; the sink adds its framing (`\n` for NDJSON files,
+/// octet counting for syslog, …).
+///
+/// Unknown activity types: ``append(_:context:into:)`` looks the type up and, when
+/// ``unknownTypes`` is set, counts unknown types there. With several sinks that would count one
+/// activity once per sink, so a pipeline should resolve the mapping once with
+/// ``ActivityMappingTable/mapping(for:countingUnknownIn:)`` and call
+/// ``append(_:mapping:context:into:)`` in each sink.
+public struct ActivityFormatter: Sendable {
+    /// The format written.
+    public var format: OutputFormat
+    /// Used for ``OutputFormat/ecs``.
+    public var ecs: ECSEncoder
+    /// Used for ``OutputFormat/cef``.
+    public var cef: CEFEncoder
+    /// Where ``append(_:context:into:)`` counts unknown types; `nil` counts nothing.
+    public var unknownTypes: UnknownActivityTypes?
+
+    /// - Parameters:
+    ///   - format: the line format.
+    ///   - ecs: the ECS encoder (default options).
+    ///   - cef: the CEF encoder (default options).
+    ///   - unknownTypes: counter for unknown types seen by ``append(_:context:into:)`` (default none).
+    public init(
+        format: OutputFormat,
+        ecs: ECSEncoder = ECSEncoder(),
+        cef: CEFEncoder = CEFEncoder(),
+        unknownTypes: UnknownActivityTypes? = nil
+    ) {
+        self.format = format
+        self.ecs = ecs
+        self.cef = cef
+        self.unknownTypes = unknownTypes
+    }
+
+    /// Appends the line for `activity`, looking up (and, if configured, counting) its type.
+    public func append(_ activity: Activity, context: ActivityEncodingContext, into buffer: inout [UInt8]) {
+        if format == .raw {
+            Self.appendRaw(activity, into: &buffer)
+            return
+        }
+        let mapping =
+            if let unknownTypes {
+                ActivityMappingTable.mapping(for: activity.type, countingUnknownIn: unknownTypes)
+            } else {
+                ActivityMappingTable.mapping(for: activity.type)
+            }
+        append(activity, mapping: mapping, context: context, into: &buffer)
+    }
+
+    /// Appends the line for `activity` with an already resolved `mapping`.
+    public func append(
+        _ activity: Activity,
+        mapping: ActivityTypeMapping,
+        context: ActivityEncodingContext,
+        into buffer: inout [UInt8]
+    ) {
+        switch format {
+        case .cef: cef.encode(activity, mapping: mapping, context: context, into: &buffer)
+        case .raw: Self.appendRaw(activity, into: &buffer)
+        default: ecs.encode(activity, mapping: mapping, context: context, into: &buffer)
+        }
+    }
+
+    /// The original record on one line: a CR or LF in JSON text can only be white space between
+    /// tokens (inside strings they are escaped), so replacing it by a space keeps the same JSON and
+    /// guarantees one record per line even if the API pretty-printed.
+    static func appendRaw(_ activity: Activity, into buffer: inout [UInt8]) {
+        for byte in activity.rawJSON.utf8 {
+            buffer.append(byte == 0x0A || byte == 0x0D ? UInt8(ascii: " ") : byte)
+        }
+    }
+}

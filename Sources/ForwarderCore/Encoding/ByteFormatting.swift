@@ -1,0 +1,100 @@
+import ComplianceAPI
+
+/// Allocation-free text for the hot path: every encoded event writes a timestamp and a few integers,
+/// and `String(describing:)`/`DateFormatter` would dominate the encoders' cost.
+enum ByteFormatting {
+    /// Appends `value` in decimal.
+    static func appendDecimal(_ value: Int64, into buffer: inout [UInt8]) {
+        if value < 0 {
+            buffer.append(UInt8(ascii: "-"))
+            // Int64.min has no positive counterpart; go through the magnitude.
+            appendDecimal(value.magnitude, into: &buffer)
+        } else {
+            appendDecimal(UInt64(value), into: &buffer)
+        }
+    }
+
+    static func appendDecimal(_ value: UInt64, into buffer: inout [UInt8]) {
+        if value < 10 {
+            buffer.append(UInt8(ascii: "0") + UInt8(value))
+            return
+        }
+        var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
+            UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) =
+            (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+        var count = 0
+        var rest = value
+        withUnsafeMutableBytes(of: &digits) { raw in
+            while rest > 0 {
+                raw[count] = UInt8(ascii: "0") + UInt8(rest % 10)
+                rest /= 10
+                count += 1
+            }
+            for index in stride(from: count - 1, through: 0, by: -1) {
+                buffer.append(raw[index])
+            }
+        }
+    }
+
+    /// Appends `value` zero-padded to `width` digits (non-negative values only).
+    static func appendPadded(_ value: Int64, width: Int, into buffer: inout [UInt8]) {
+        var divisor: Int64 = 1
+        for _ in 1..<max(width, 1) { divisor *= 10 }
+        var rest = max(value, 0)
+        if rest >= divisor * 10 {
+            appendDecimal(rest, into: &buffer)
+            return
+        }
+        while divisor > 0 {
+            buffer.append(UInt8(ascii: "0") + UInt8(rest / divisor))
+            rest %= divisor
+            divisor /= 10
+        }
+    }
+
+    /// How many fraction digits to print: ``FractionDigits/exactly(_:)`` or
+    /// ``FractionDigits/upTo(_:)`` (trailing zeros dropped, none for a whole second).
+    enum FractionDigits {
+        case exactly(Int)
+        case upTo(Int)
+    }
+
+    /// Appends `2024-05-01T12:34:56.789Z` (UTC, uppercase `T`/`Z`, fraction truncated, never rounded).
+    static func appendRFC3339(_ timestamp: RFC3339Timestamp, fraction: FractionDigits, into buffer: inout [UInt8]) {
+        let c = timestamp.utcComponents
+        appendPadded(c.year, width: 4, into: &buffer)
+        buffer.append(UInt8(ascii: "-"))
+        appendPadded(c.month, width: 2, into: &buffer)
+        buffer.append(UInt8(ascii: "-"))
+        appendPadded(c.day, width: 2, into: &buffer)
+        buffer.append(UInt8(ascii: "T"))
+        appendTime(c.hour, c.minute, c.second, into: &buffer)
+        var digits: Int
+        var value = Int64(timestamp.nanoseconds)
+        switch fraction {
+        case .exactly(let count):
+            digits = min(max(count, 0), 9)
+            for _ in digits..<9 { value /= 10 }
+        case .upTo(let count):
+            digits = min(max(count, 0), 9)
+            for _ in digits..<9 { value /= 10 }
+            while digits > 0, value % 10 == 0 {
+                value /= 10
+                digits -= 1
+            }
+        }
+        if digits > 0 {
+            buffer.append(UInt8(ascii: "."))
+            appendPadded(value, width: digits, into: &buffer)
+        }
+        buffer.append(UInt8(ascii: "Z"))
+    }
+
+    static func appendTime(_ hour: Int64, _ minute: Int64, _ second: Int64, into buffer: inout [UInt8]) {
+        appendPadded(hour, width: 2, into: &buffer)
+        buffer.append(UInt8(ascii: ":"))
+        appendPadded(minute, width: 2, into: &buffer)
+        buffer.append(UInt8(ascii: ":"))
+        appendPadded(second, width: 2, into: &buffer)
+    }
+}

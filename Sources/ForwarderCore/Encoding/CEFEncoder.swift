@@ -1,0 +1,212 @@
+import ComplianceAPI
+
+/// Encodes an activity as one ArcSight Common Event Format (CEF:0) record.
+///
+/// ```
+/// CEF:0|Anthropic|Claude Compliance|0.1.0|sso_login_succeeded|SSO login succeeded|3|rt=1714566896789 externalId=… act=sso_login_succeeded outcome=success suser=alice@example.com …
+/// ```
+///
+/// Header: Device Event Class ID = activity type, Name = the mapping's readable name, Severity = the
+/// mapping's 0–10 severity. Extension keys, always in this order and omitted when empty:
+///
+/// | key | value |
+/// |---|---|
+/// | `rt` | `created_at`, milliseconds since the epoch (truncated) |
+/// | `externalId` | activity id (only when ≤ 40 characters; longer ids go whole to `cs6`) |
+/// | `act` | activity type |
+/// | `outcome` | `success` / `failure` / `unknown` when known |
+/// | `suser` | actor email (or the untrusted email typed at an unauthenticated sign-in) |
+/// | `suid` | actor id (`user_id`, API key id, service account id, subject…) |
+/// | `duser` / `duid` | the user acted upon (per-type fields such as `user_id`, `target_id`) |
+/// | `src` | actor IPv4 address |
+/// | `c6a2`, `c6a2Label` | actor IPv6 address, `Source IPv6 Address` |
+/// | `requestClientApplication` | actor user agent |
+/// | `requestMethod`, `request` | method and URL of a Compliance API call |
+/// | `reason` | failure reason from the record |
+/// | `cs1` `organizationId` | `organization_id` |
+/// | `cs2` `actorType` | `actor.type` |
+/// | `cs3` `activityFields` | compact JSON of every per-type field (truncated at 4000) |
+/// | `cs4` `actorFields` | compact JSON of actor fields not carried by the keys above |
+/// | `cs5` `selfGenerated` | `true` for the forwarder's own polling activity |
+/// | `cs6` `activityId` | an activity id longer than 40 characters, never truncated |
+///
+/// CEF is a lossy view (length limits); forward `raw` or ECS where every byte matters. The record is
+/// written without a trailing newline.
+public struct CEFEncoder: Sendable {
+    /// Output options.
+    public struct Configuration: Sendable, Hashable {
+        /// Device Vendor (max 63).
+        public var vendor: String
+        /// Device Product (max 63).
+        public var product: String
+        /// Device Version (max 31).
+        public var version: String
+        /// Whether to write `cs2`/`cs2Label=actorType`.
+        public var includesActorType: Bool
+        /// Whether to write `cs3`/`cs3Label=activityFields` (the per-type fields as JSON).
+        public var includesActivityFields: Bool
+        /// Whether to write `cs4`/`cs4Label=actorFields` (remaining actor fields as JSON).
+        public var includesActorFields: Bool
+
+        /// - Parameters:
+        ///   - vendor: Device Vendor (default `Anthropic`).
+        ///   - product: Device Product (default `Claude Compliance`).
+        ///   - version: Device Version (default: this library's version).
+        ///   - includesActorType: write `cs2` (default `true`).
+        ///   - includesActivityFields: write `cs3` (default `true`).
+        ///   - includesActorFields: write `cs4` (default `true`).
+        public init(
+            vendor: String = "Anthropic",
+            product: String = "Claude Compliance",
+            version: String = ComplianceClient.version,
+            includesActorType: Bool = true,
+            includesActivityFields: Bool = true,
+            includesActorFields: Bool = true
+        ) {
+            self.vendor = vendor
+            self.product = product
+            self.version = version
+            self.includesActorType = includesActorType
+            self.includesActivityFields = includesActivityFields
+            self.includesActorFields = includesActorFields
+        }
+    }
+
+    /// Maximum lengths from the CEF extension dictionary.
+    enum Limit {
+        static let vendor = 63
+        static let product = 63
+        static let version = 31
+        static let eventClassID = 1023
+        static let name = 512
+        static let externalID = 40
+        static let short = 63  // act, outcome
+        static let standard = 1023  // users, ids, request fields, reason, labels
+        static let customString = 4000
+    }
+
+    /// The options this encoder writes with.
+    public let configuration: Configuration
+    private let headerPrefix: [UInt8]
+
+    /// - Parameter configuration: output options.
+    public init(configuration: Configuration = Configuration()) {
+        self.configuration = configuration
+        var prefix = Array("CEF:0|".utf8)
+        CEFEscaping.appendHeaderField(configuration.vendor, maxLength: Limit.vendor, into: &prefix)
+        prefix.append(UInt8(ascii: "|"))
+        CEFEscaping.appendHeaderField(configuration.product, maxLength: Limit.product, into: &prefix)
+        prefix.append(UInt8(ascii: "|"))
+        CEFEscaping.appendHeaderField(configuration.version, maxLength: Limit.version, into: &prefix)
+        prefix.append(UInt8(ascii: "|"))
+        self.headerPrefix = prefix
+    }
+
+    /// Appends the record for `activity`, looking its type up in ``ActivityMappingTable`` (without
+    /// counting unknown types; see ``ActivityMappingTable/mapping(for:countingUnknownIn:)``).
+    public func encode(_ activity: Activity, context: ActivityEncodingContext, into buffer: inout [UInt8]) {
+        encode(activity, mapping: ActivityMappingTable.mapping(for: activity.type), context: context, into: &buffer)
+    }
+
+    /// Appends the record for `activity` described by `mapping`.
+    public func encode(
+        _ activity: Activity,
+        mapping: ActivityTypeMapping,
+        context: ActivityEncodingContext,
+        into buffer: inout [UInt8]
+    ) {
+        let facts = ActivityFacts(activity: activity, mapping: mapping)
+        buffer.append(contentsOf: headerPrefix)
+        CEFEscaping.appendHeaderField(activity.type, maxLength: Limit.eventClassID, into: &buffer)
+        buffer.append(UInt8(ascii: "|"))
+        CEFEscaping.appendHeaderField(mapping.name, maxLength: Limit.name, into: &buffer)
+        buffer.append(UInt8(ascii: "|"))
+        ByteFormatting.appendDecimal(Int64(min(max(mapping.severity, 0), 10)), into: &buffer)
+        buffer.append(UInt8(ascii: "|"))
+
+        var writer = ExtensionWriter(buffer: [])
+        swap(&writer.buffer, &buffer)
+        defer { swap(&buffer, &writer.buffer) }
+
+        writer.buffer.append(contentsOf: "rt=".utf8)
+        ByteFormatting.appendDecimal(activity.createdAt.millisecondsSinceEpoch, into: &writer.buffer)
+        writer.first = false
+        let longID = activity.id.utf16.count > Limit.externalID
+        if !longID {
+            writer.append("externalId", activity.id, maxLength: Limit.externalID)
+        }
+        writer.append("act", activity.type, maxLength: Limit.short)
+        writer.append("outcome", facts.outcome?.rawValue, maxLength: Limit.short)
+        writer.append("suser", facts.actorEmail, maxLength: Limit.standard)
+        writer.append("suid", facts.actorPrincipalID, maxLength: Limit.standard)
+        writer.append("duser", facts.targetEmail, maxLength: Limit.standard)
+        writer.append("duid", facts.targetID, maxLength: Limit.standard)
+        switch facts.ipKind {
+        case .v4:
+            writer.append("src", facts.ipAddress, maxLength: Limit.standard)
+        case .v6:
+            writer.append("c6a2", facts.ipAddress, maxLength: Limit.standard)
+            writer.append("c6a2Label", "Source IPv6 Address", maxLength: Limit.standard)
+        case nil:
+            break
+        }
+        writer.append("requestClientApplication", facts.userAgent, maxLength: Limit.standard)
+        writer.append("requestMethod", facts.requestMethod, maxLength: Limit.standard)
+        writer.append("request", facts.requestURL, maxLength: Limit.standard)
+        writer.append("reason", facts.reason, maxLength: Limit.standard)
+        writer.appendCustom(1, label: "organizationId", value: activity.organizationID)
+        let actorType = activity.actor.kind.rawValue
+        let writesActorType = configuration.includesActorType && !actorType.isEmpty
+        if writesActorType {
+            writer.appendCustom(2, label: "actorType", value: actorType)
+        }
+        if configuration.includesActivityFields, !activity.extra.isEmpty {
+            writer.appendCustom(3, label: "activityFields", value: JSONValue.object(activity.extra).jsonText)
+        }
+        if configuration.includesActorFields {
+            let remaining = activity.actor.fields.members.filter { member in
+                if member.key == "type" { return !writesActorType }
+                return !facts.isMappedActorField(member, ipMappedOnlyIfValid: true)
+            }
+            if !remaining.isEmpty {
+                writer.appendCustom(4, label: "actorFields", value: JSONValue.object(JSONObject(members: remaining)).jsonText)
+            }
+        }
+        if context.selfGenerated {
+            writer.appendCustom(5, label: "selfGenerated", value: "true")
+        }
+        if longID {
+            // The dedup key must survive whole: no limit applies here.
+            writer.appendCustom(6, label: "activityId", value: activity.id, maxLength: nil)
+        }
+    }
+
+    /// Writes `key=value` pairs separated by single spaces.
+    private struct ExtensionWriter {
+        var buffer: [UInt8]
+        var first = true
+
+        mutating func append(_ key: String, _ value: String?, maxLength: Int?) {
+            guard let value, let prepared = CEFEscaping.preparedExtensionValue(value, maxLength: maxLength) else { return }
+            appendPrepared(key, prepared)
+        }
+
+        /// `csNLabel=label csN=value`, both or neither.
+        mutating func appendCustom(_ number: Int, label: String, value: String?, maxLength: Int? = Limit.customString) {
+            guard let value, let prepared = CEFEscaping.preparedExtensionValue(value, maxLength: maxLength) else { return }
+            appendPrepared(Self.customLabelKeys[number], label[...])
+            appendPrepared(Self.customKeys[number], prepared)
+        }
+
+        private mutating func appendPrepared(_ key: String, _ value: Substring) {
+            if !first { buffer.append(UInt8(ascii: " ")) }
+            first = false
+            buffer.append(contentsOf: key.utf8)
+            buffer.append(UInt8(ascii: "="))
+            CEFEscaping.appendExtensionValue(value, into: &buffer)
+        }
+
+        private static let customKeys = (0...6).map { "cs\($0)" }
+        private static let customLabelKeys = (0...6).map { "cs\($0)Label" }
+    }
+}

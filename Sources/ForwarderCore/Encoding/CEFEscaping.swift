@@ -1,0 +1,95 @@
+/// CEF escaping, trimming and truncation rules (ArcSight "Implementing ArcSight CEF", ch. 2–3).
+///
+/// Header fields and extension values escape differently:
+///
+/// | character | header | extension value |
+/// |---|---|---|
+/// | `\` | `\\` | `\\` |
+/// | `|` | `\|` | literal (strict parsers such as Beats reject `\|` here) |
+/// | `=` | literal | `\=` |
+/// | LF / CR | a space (not allowed) | `\n` / `\r` |
+///
+/// Every other character, including other control characters and any Unicode, is written as is.
+/// Length limits are counted in UTF-16 code units (ArcSight is Java; a Python `len()` or a count of
+/// Unicode scalars is never larger), applied **before** escaping and only at a Unicode scalar
+/// boundary, so an escape sequence or a UTF-8 sequence is never split.
+public enum CEFEscaping {
+    /// Appends a header field: truncated to `maxLength`, `\` and `|` escaped, CR and LF replaced by
+    /// spaces. Header fields are not trimmed (their spaces are significant to every parser).
+    public static func appendHeaderField(_ value: String, maxLength: Int, into buffer: inout [UInt8]) {
+        let text = truncated(value[...], maxUTF16: maxLength)
+        for byte in text.utf8 {
+            switch byte {
+            case UInt8(ascii: "\\"):
+                buffer.append(UInt8(ascii: "\\"))
+                buffer.append(UInt8(ascii: "\\"))
+            case UInt8(ascii: "|"):
+                buffer.append(UInt8(ascii: "\\"))
+                buffer.append(UInt8(ascii: "|"))
+            case 0x0A, 0x0D:
+                buffer.append(UInt8(ascii: " "))
+            default:
+                buffer.append(byte)
+            }
+        }
+    }
+
+    /// Appends an already prepared extension value with `\`, `=`, LF and CR escaped.
+    public static func appendExtensionValue(_ value: Substring, into buffer: inout [UInt8]) {
+        for byte in value.utf8 {
+            switch byte {
+            case UInt8(ascii: "\\"):
+                buffer.append(UInt8(ascii: "\\"))
+                buffer.append(UInt8(ascii: "\\"))
+            case UInt8(ascii: "="):
+                buffer.append(UInt8(ascii: "\\"))
+                buffer.append(UInt8(ascii: "="))
+            case 0x0A:
+                buffer.append(UInt8(ascii: "\\"))
+                buffer.append(UInt8(ascii: "n"))
+            case 0x0D:
+                buffer.append(UInt8(ascii: "\\"))
+                buffer.append(UInt8(ascii: "r"))
+            default:
+                buffer.append(byte)
+            }
+        }
+    }
+
+    /// The value an extension key will carry: trimmed of leading and trailing white space (a parser
+    /// loses the last value's trailing spaces and may attach extra spaces to the previous value),
+    /// truncated to `maxLength` if given, trimmed again (the cut may end on a space). `nil` when
+    /// nothing is left, so the key is omitted.
+    public static func preparedExtensionValue(_ value: String, maxLength: Int?) -> Substring? {
+        var text = trimmed(value[...])
+        if let maxLength {
+            text = trimmed(truncated(text, maxUTF16: maxLength))
+        }
+        return text.isEmpty ? nil : text
+    }
+
+    /// The longest prefix of `text` with at most `maxUTF16` UTF-16 code units that ends on a Unicode
+    /// scalar boundary.
+    public static func truncated(_ text: Substring, maxUTF16: Int) -> Substring {
+        let limit = max(maxUTF16, 0)
+        // UTF-8 is never shorter than UTF-16, so short text needs no scan.
+        if text.utf8.count <= limit { return text }
+        var units = 0
+        var end = text.unicodeScalars.startIndex
+        for scalar in text.unicodeScalars {
+            let width = scalar.value > 0xFFFF ? 2 : 1
+            if units + width > limit { break }
+            units += width
+            end = text.unicodeScalars.index(after: end)
+        }
+        return Substring(text.unicodeScalars[text.unicodeScalars.startIndex..<end])
+    }
+
+    /// `text` without leading and trailing Unicode white space (`White_Space` property).
+    public static func trimmed(_ text: Substring) -> Substring {
+        let scalars = text.unicodeScalars
+        guard let first = scalars.firstIndex(where: { !$0.properties.isWhitespace }) else { return "" }
+        guard let last = scalars.lastIndex(where: { !$0.properties.isWhitespace }) else { return "" }
+        return Substring(scalars[first...last])
+    }
+}

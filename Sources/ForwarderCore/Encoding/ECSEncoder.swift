@@ -1,0 +1,382 @@
+import ComplianceAPI
+
+/// Encodes an activity as one Elastic Common Schema (ECS 9.4) JSON document.
+///
+/// Standard fields carry what SIEM rules search for (`@timestamp`, `event.*` from the
+/// ``ActivityMappingTable`` row, `user.*`, `user.target.*`, `source.*`, `user_agent.original`,
+/// `organization.id`, `related.*`, `http.*`/`url.original` for API calls). Everything else is kept
+/// verbatim under one custom namespace (``Configuration/customNamespace``, default `claude`):
+///
+/// - `claude.activity.*`: every per-type field of the record (``Activity/extra``), values as sent;
+/// - `claude.actor.*`: `actor.type` and every actor field not already in a standard field
+///   (`email_address` → `user.email`, `user_id` → `user.id`, `ip_address` → `source.address`,
+///   `user_agent` → `user_agent.original` are not repeated);
+/// - `claude.organization.uuid`: `organization_uuid`.
+///
+/// Per-type fields vary in shape across types, so map `claude.activity` as `flattened` (or disable
+/// it) in the index template; a dynamic mapping would reject a document whose field changes type.
+///
+/// `source.ip` and `related.ip` are written only when `ip_address` parses as IPv4/IPv6: anything
+/// else in an `ip` field makes Elasticsearch reject the document. The document is written without a
+/// trailing newline.
+///
+/// ```swift
+/// var line: [UInt8] = []
+/// ECSEncoder().encode(activity, context: .init(readTime: .now), into: &line)
+/// ```
+public struct ECSEncoder: Sendable {
+    /// Output options. The defaults suit a direct Elasticsearch or Splunk destination.
+    public struct Configuration: Sendable, Hashable {
+        /// Identifies the forwarder process (`agent.*`).
+        public struct Agent: Sendable, Hashable {
+            /// `agent.type`: the same for every instance.
+            public var type: String
+            /// `agent.name`: which instance; the runtime sets the host name here (as Beats do).
+            public var name: String?
+            /// `agent.version`.
+            public var version: String
+
+            /// - Parameters:
+            ///   - type: `agent.type` (default `compliance-forwarder`).
+            ///   - name: `agent.name`, usually the host name; omitted when `nil`.
+            ///   - version: `agent.version` (default: this library's version).
+            public init(type: String = "compliance-forwarder", name: String? = nil, version: String = ComplianceClient.version) {
+                self.type = type
+                self.name = name
+                self.version = version
+            }
+        }
+
+        /// Identifies the system that recorded the events (`observer.*`).
+        public struct Observer: Sendable, Hashable {
+            /// `observer.vendor`.
+            public var vendor: String
+            /// `observer.product`.
+            public var product: String
+
+            /// - Parameters:
+            ///   - vendor: `observer.vendor` (default `Anthropic`).
+            ///   - product: `observer.product` (default `Claude`).
+            public init(vendor: String = "Anthropic", product: String = "Claude") {
+                self.vendor = vendor
+                self.product = product
+            }
+        }
+
+        /// `ecs.version`: the schema version the documents follow.
+        public var ecsVersion: String
+        /// `event.provider`.
+        public var provider: String
+        /// `event.module`.
+        public var module: String
+        /// `event.dataset`; also the dataset part of a data stream name (`logs-<dataset>-<namespace>`),
+        /// so keep it lowercase, without `-`, at most 100 characters.
+        public var dataset: String
+        /// Dotted path of the custom namespace holding per-type and actor fields (`claude` →
+        /// `claude.activity.*`, `claude.actor.*`). Must not be an ECS field set.
+        public var customNamespace: String
+        /// Whether to add `event.original` (the record's JSON text; stored, not indexed).
+        public var includesOriginal: Bool
+        /// `agent.*`, or `nil` to omit.
+        public var agent: Agent?
+        /// `observer.*`, or `nil` to omit.
+        public var observer: Observer?
+
+        /// - Parameters:
+        ///   - ecsVersion: `ecs.version` (default `9.4.0`).
+        ///   - provider: `event.provider` (default `claude`).
+        ///   - module: `event.module` (default `claude`).
+        ///   - dataset: `event.dataset` (default `claude.audit`).
+        ///   - customNamespace: root of the custom fields (default `claude`).
+        ///   - includesOriginal: add `event.original` (default `false`).
+        ///   - agent: `agent.*` (default: type `compliance-forwarder`, this version, no name).
+        ///   - observer: `observer.*` (default: `Anthropic` / `Claude`).
+        public init(
+            ecsVersion: String = "9.4.0",
+            provider: String = "claude",
+            module: String = "claude",
+            dataset: String = "claude.audit",
+            customNamespace: String = "claude",
+            includesOriginal: Bool = false,
+            agent: Agent? = Agent(),
+            observer: Observer? = Observer()
+        ) {
+            self.ecsVersion = ecsVersion
+            self.provider = provider
+            self.module = module
+            self.dataset = dataset
+            self.customNamespace = customNamespace
+            self.includesOriginal = includesOriginal
+            self.agent = agent
+            self.observer = observer
+        }
+    }
+
+    /// The options this encoder writes with.
+    public let configuration: Configuration
+    private let namespacePath: [String]
+
+    /// - Parameter configuration: output options.
+    public init(configuration: Configuration = Configuration()) {
+        self.configuration = configuration
+        let path = configuration.customNamespace.split(separator: ".", omittingEmptySubsequences: true).map(String.init)
+        self.namespacePath = path.isEmpty ? ["claude"] : path
+    }
+
+    /// Appends the document for `activity`, looking its type up in ``ActivityMappingTable`` (without
+    /// counting unknown types; see ``ActivityMappingTable/mapping(for:countingUnknownIn:)``).
+    public func encode(_ activity: Activity, context: ActivityEncodingContext, into buffer: inout [UInt8]) {
+        encode(activity, mapping: ActivityMappingTable.mapping(for: activity.type), context: context, into: &buffer)
+    }
+
+    /// Appends the document for `activity` categorized by `mapping`.
+    public func encode(
+        _ activity: Activity,
+        mapping: ActivityTypeMapping,
+        context: ActivityEncodingContext,
+        into buffer: inout [UInt8]
+    ) {
+        let facts = ActivityFacts(activity: activity, mapping: mapping)
+        var json = JSONWriter(capacity: 0)
+        swap(&json.bytes, &buffer)
+        defer { swap(&json.bytes, &buffer) }
+
+        json.writeRaw("{\"@timestamp\":\"")
+        ByteFormatting.appendRFC3339(activity.createdAt, fraction: .exactly(3), into: &json.bytes)
+        json.writeRaw("\",\"ecs\":{\"version\":")
+        json.writeString(configuration.ecsVersion)
+        json.writeRaw("},\"message\":")
+        json.writeString(Self.message(mapping: mapping, facts: facts))
+
+        writeEvent(activity, mapping: mapping, facts: facts, context: context, into: &json)
+        writeUser(facts, into: &json)
+
+        if let ip = facts.ipAddress {
+            json.writeRaw(",\"source\":{")
+            if facts.ipKind != nil {
+                json.writeRaw("\"ip\":")
+                json.writeString(ip)
+                json.writeRaw(",")
+            }
+            json.writeRaw("\"address\":")
+            json.writeString(ip)
+            json.writeRaw("}")
+        }
+        if let userAgent = facts.userAgent {
+            json.writeRaw(",\"user_agent\":{\"original\":")
+            json.writeString(userAgent)
+            json.writeRaw("}")
+        }
+        if let organization = ActivityFacts.nonEmpty(activity.organizationID) {
+            json.writeRaw(",\"organization\":{\"id\":")
+            json.writeString(organization)
+            json.writeRaw("}")
+        }
+        writeRelated(facts, into: &json)
+        writeHTTP(facts, into: &json)
+        writeIdentification(into: &json)
+        if context.selfGenerated {
+            json.writeRaw(",\"labels\":{\"self_generated\":\"true\"}")
+        }
+        writeCustomNamespace(activity, facts: facts, into: &json)
+        json.writeRaw("}")
+    }
+
+    /// `SSO login succeeded for alice@example.com`, `API key created by alice@example.com`: sign-ins
+    /// read "for" the person, other actions "by" the actor.
+    static func message(mapping: ActivityTypeMapping, facts: ActivityFacts) -> String {
+        guard let who = facts.actorDisplayName else { return mapping.name }
+        let isSignIn = mapping.categories.contains(.authentication) || mapping.categories.contains(.session)
+        return mapping.name + (isSignIn ? " for " : " by ") + who
+    }
+
+    private func writeEvent(
+        _ activity: Activity,
+        mapping: ActivityTypeMapping,
+        facts: ActivityFacts,
+        context: ActivityEncodingContext,
+        into json: inout JSONWriter
+    ) {
+        json.writeRaw(",\"event\":{\"kind\":\"event\",\"category\":[")
+        for (index, category) in mapping.categories.enumerated() {
+            if index > 0 { json.writeRaw(",") }
+            json.writeString(category.rawValue)
+        }
+        json.writeRaw("],\"type\":[")
+        for (index, type) in mapping.types.enumerated() {
+            if index > 0 { json.writeRaw(",") }
+            json.writeString(type.rawValue)
+        }
+        json.writeRaw("],\"action\":")
+        json.writeString(activity.type)
+        if let outcome = facts.outcome {
+            json.writeRaw(",\"outcome\":")
+            json.writeString(outcome.rawValue)
+        }
+        json.writeRaw(",\"id\":")
+        json.writeString(activity.id)
+        json.writeRaw(",\"created\":\"")
+        ByteFormatting.appendRFC3339(context.readTime, fraction: .exactly(3), into: &json.bytes)
+        json.writeRaw("\",\"provider\":")
+        json.writeString(configuration.provider)
+        json.writeRaw(",\"module\":")
+        json.writeString(configuration.module)
+        json.writeRaw(",\"dataset\":")
+        json.writeString(configuration.dataset)
+        json.writeRaw(",\"severity\":")
+        ByteFormatting.appendDecimal(Int64(mapping.severity), into: &json.bytes)
+        if let reason = facts.reason {
+            json.writeRaw(",\"reason\":")
+            json.writeString(reason)
+        }
+        if configuration.includesOriginal {
+            json.writeRaw(",\"original\":")
+            json.writeString(activity.rawJSON)
+        }
+        json.writeRaw("}")
+    }
+
+    private func writeUser(_ facts: ActivityFacts, into json: inout JSONWriter) {
+        let hasTarget = facts.targetID != nil || facts.targetEmail != nil
+        guard facts.actorID != nil || facts.actorEmail != nil || hasTarget else { return }
+        json.writeRaw(",\"user\":{")
+        var first = true
+        func member(_ key: String, _ value: String?, _ json: inout JSONWriter) {
+            guard let value else { return }
+            if !first { json.writeRaw(",") }
+            first = false
+            json.writeKey(key)
+            json.writeString(value)
+        }
+        member("id", facts.actorID, &json)
+        member("email", facts.actorEmail, &json)
+        if hasTarget {
+            if !first { json.writeRaw(",") }
+            first = false
+            json.writeRaw("\"target\":{")
+            var firstTarget = true
+            if let id = facts.targetID {
+                json.writeRaw("\"id\":")
+                json.writeString(id)
+                firstTarget = false
+            }
+            if let email = facts.targetEmail {
+                if !firstTarget { json.writeRaw(",") }
+                json.writeRaw("\"email\":")
+                json.writeString(email)
+            }
+            json.writeRaw("}")
+        }
+        json.writeRaw("}")
+    }
+
+    private func writeRelated(_ facts: ActivityFacts, into json: inout JSONWriter) {
+        let users = facts.relatedUsers
+        let ip = facts.ipKind != nil ? facts.ipAddress : nil
+        guard !users.isEmpty || ip != nil else { return }
+        json.writeRaw(",\"related\":{")
+        if !users.isEmpty {
+            json.writeRaw("\"user\":[")
+            for (index, user) in users.enumerated() {
+                if index > 0 { json.writeRaw(",") }
+                json.writeString(user)
+            }
+            json.writeRaw("]")
+        }
+        if let ip {
+            json.writeRaw(users.isEmpty ? "\"ip\":[" : ",\"ip\":[")
+            json.writeString(ip)
+            json.writeRaw("]")
+        }
+        json.writeRaw("}")
+    }
+
+    private func writeHTTP(_ facts: ActivityFacts, into json: inout JSONWriter) {
+        guard let method = facts.requestMethod, let url = facts.requestURL else { return }
+        json.writeRaw(",\"http\":{\"request\":{\"method\":")
+        json.writeString(method)
+        json.writeRaw("}")
+        if let status = facts.statusCode {
+            json.writeRaw(",\"response\":{\"status_code\":")
+            ByteFormatting.appendDecimal(status, into: &json.bytes)
+            json.writeRaw("}")
+        }
+        json.writeRaw("},\"url\":{\"original\":")
+        json.writeString(url)
+        json.writeRaw("}")
+    }
+
+    private func writeIdentification(into json: inout JSONWriter) {
+        if let agent = configuration.agent {
+            json.writeRaw(",\"agent\":{\"type\":")
+            json.writeString(agent.type)
+            if let name = agent.name, !name.isEmpty {
+                json.writeRaw(",\"name\":")
+                json.writeString(name)
+            }
+            json.writeRaw(",\"version\":")
+            json.writeString(agent.version)
+            json.writeRaw("}")
+        }
+        if let observer = configuration.observer {
+            json.writeRaw(",\"observer\":{\"vendor\":")
+            json.writeString(observer.vendor)
+            json.writeRaw(",\"product\":")
+            json.writeString(observer.product)
+            json.writeRaw("}")
+        }
+    }
+
+    private func writeCustomNamespace(_ activity: Activity, facts: ActivityFacts, into json: inout JSONWriter) {
+        let actorType = activity.actor.kind.rawValue
+        let actorMembers = activity.actor.fields.members.filter {
+            $0.key != "type" && !facts.isMappedActorField($0, ipMappedOnlyIfValid: false)
+        }
+        let uuid = ActivityFacts.nonEmpty(activity.organizationUUID)
+        let hasActor = !actorType.isEmpty || !actorMembers.isEmpty
+        guard !activity.extra.isEmpty || hasActor || uuid != nil else { return }
+
+        json.writeRaw(",")
+        for (index, component) in namespacePath.enumerated() {
+            if index > 0 { json.writeRaw("{") }
+            json.writeKey(component)
+        }
+        json.writeRaw("{")
+        var first = true
+        func separate(_ json: inout JSONWriter) {
+            if !first { json.writeRaw(",") }
+            first = false
+        }
+        if !activity.extra.isEmpty {
+            separate(&json)
+            json.writeRaw("\"activity\":")
+            json.write(activity.extra)
+        }
+        if hasActor {
+            separate(&json)
+            json.writeRaw("\"actor\":{")
+            var firstActor = true
+            if !actorType.isEmpty {
+                json.writeRaw("\"type\":")
+                json.writeString(actorType)
+                firstActor = false
+            }
+            for member in actorMembers {
+                if !firstActor { json.writeRaw(",") }
+                firstActor = false
+                json.writeKey(member.key)
+                json.write(member.value)
+            }
+            json.writeRaw("}")
+        }
+        if let uuid {
+            separate(&json)
+            json.writeRaw("\"organization\":{\"uuid\":")
+            json.writeString(uuid)
+            json.writeRaw("}")
+        }
+        for _ in namespacePath {
+            json.writeRaw("}")
+        }
+    }
+}

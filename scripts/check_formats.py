@@ -1,0 +1,87 @@
+#!/usr/bin/env python3
+"""Validate forwarder output lines with independent third-party parsers.
+
+    scripts/check_formats.py --kind cef FILE        # one CEF record per line
+    some-command | scripts/check_formats.py --kind rfc5424
+
+--kind cef      each line must parse with PyPI `cefp` (cefp.parse), which must return the header
+                fields (version, device vendor/product/version/event_class_id, name, severity).
+--kind rfc5424  each line must parse with PyPI `syslog-rfc5424-parser` (SyslogMessage.parse). A line
+                may start with an RFC 5425 octet-count prefix ("123 <134>1 ..."); it is stripped after
+                checking that the count equals the message's byte length.
+
+Prints "N passed, N failed" and exits 1 when any line fails (2 when a parser is not installed).
+Install the parsers with: pip install cefp syslog-rfc5424-parser
+"""
+
+import argparse
+import re
+import sys
+
+OCTET_PREFIX = re.compile(rb"^([1-9][0-9]*) (?=<)")
+
+
+def check_cef(line):
+    import cefp
+
+    record = cefp.parse(line.decode("utf-8"))
+    if not isinstance(record, dict):
+        raise ValueError("cefp.parse returned %r" % (record,))
+    device = record.get("device") or {}
+    missing = [key for key in ("version", "name", "severity") if record.get(key) is None]
+    missing += ["device." + key for key in ("vendor", "product", "version", "event_class_id") if device.get(key) is None]
+    if missing:
+        raise ValueError("missing header fields: " + ", ".join(missing))
+
+
+def check_rfc5424(line):
+    from syslog_rfc5424_parser import SyslogMessage
+
+    match = OCTET_PREFIX.match(line)
+    if match:
+        line = line[match.end():]
+        if int(match.group(1)) != len(line):
+            raise ValueError("octet count %s but the message has %d bytes" % (match.group(1).decode(), len(line)))
+    SyslogMessage.parse(line.decode("utf-8"))
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--kind", required=True, choices=["cef", "rfc5424"])
+    parser.add_argument("file", nargs="?", help="input file (default: standard input)")
+    parser.add_argument("-q", "--quiet", action="store_true", help="do not print failing lines")
+    args = parser.parse_args(argv)
+
+    try:
+        if args.kind == "cef":
+            import cefp  # noqa: F401
+        else:
+            import syslog_rfc5424_parser  # noqa: F401
+    except ImportError as error:
+        print("missing parser (%s); run: pip install cefp syslog-rfc5424-parser" % error, file=sys.stderr)
+        return 2
+
+    check = check_cef if args.kind == "cef" else check_rfc5424
+    stream = open(args.file, "rb") if args.file else sys.stdin.buffer
+    passed = failed = 0
+    with stream:
+        # Split on LF only: U+2028/U+2029 or a lone CR inside a record are not line ends.
+        for number, raw in enumerate(stream.read().split(b"\n"), start=1):
+            if raw.endswith(b"\r"):
+                raw = raw[:-1]
+            if not raw:
+                continue
+            try:
+                check(raw)
+                passed += 1
+            except Exception as error:  # any parser failure counts as a failed line
+                failed += 1
+                if not args.quiet:
+                    print("line %d: %s: %s" % (number, type(error).__name__, error), file=sys.stderr)
+                    print("  %r" % raw[:300], file=sys.stderr)
+    print("%d passed, %d failed" % (passed, failed))
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -92,8 +92,9 @@ final class BackfillProgress: Sendable {
             if Task.isCancelled { return }
             let line = render()
             if isTerminal {
-                print("\r\u{1B}[K" + line, terminator: "")
-                fflush(stdout)
+                // Written straight to the descriptor: `print` buffers a line without a newline.
+                let bytes = Array(("\r\u{1B}[K" + line).utf8)
+                _ = bytes.withUnsafeBytes { write(STDOUT_FILENO, $0.baseAddress, $0.count) }
             } else {
                 logger.info("backfill progress", metadata: ["progress": "\(line)"])
             }

@@ -122,6 +122,8 @@ let package = Package(
             dependencies: [
                 "Forwarder", "MockComplianceAPI", "ComplianceAPI", "ForwarderCore",
                 .product(name: "InMemoryLogging", package: "swift-log"),
+                .product(name: "MetricsTestKit", package: "swift-metrics"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: swiftSettings
         ),

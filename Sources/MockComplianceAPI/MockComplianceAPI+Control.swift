@@ -60,6 +60,37 @@ extension MockComplianceAPI {
         }
     }
 
+    /// Stops generating live records (records already generated still become visible on time).
+    public func stopLiveGeneration() {
+        let now = configuration.clock.now.nanosecondsSinceEpoch
+        state.withLock {
+            $0.catchUp(now: now)
+            $0.liveStopped = true
+        }
+    }
+
+    /// When each request arrived, by the mock's clock.
+    public var requestTimes: [RFC3339Timestamp] { state.withLock { $0.requestTimes } }
+
+    /// The largest number of requests in any 60-second window.
+    public var peakRequestsPerMinute: Int {
+        let times = requestTimes
+        var peak = 0
+        var start = 0
+        for end in times.indices {
+            while times[end].duration(since: times[start]) >= .seconds(60) { start += 1 }
+            peak = max(peak, end - start + 1)
+        }
+        return peak
+    }
+
+    /// When the latest record becomes visible.
+    public var lastVisibleAt: RFC3339Timestamp? {
+        state.withLock { state in
+            state.store.records.map(\.visibleAt).max().map { RFC3339Timestamp(nanosecondsSinceEpoch: $0) }
+        }
+    }
+
     /// How many records the mock holds.
     public var recordCount: Int { state.withLock { $0.store.count } }
 

@@ -16,6 +16,9 @@ struct MockState: Sendable {
     var windowCount = 0
     var requestSerial: UInt64 = 0
     var statusCounts: [Int: Int] = [:]
+    /// When each request arrived (clock time), for budget assertions.
+    var requestTimes: [RFC3339Timestamp] = []
+    var liveStopped = false
     var recordsServed = 0
 
     /// What to do with one request.
@@ -75,7 +78,7 @@ struct MockState: Sendable {
 
     /// Generates the live records due by `now`.
     mutating func catchUp(now: Int64) {
-        guard configuration.liveRate > 0 else { return }
+        guard configuration.liveRate > 0, !liveStopped else { return }
         let interval = Int64(1_000_000_000 / configuration.liveRate)
         var random = liveRandom
         while nextLiveAt <= now {
@@ -93,6 +96,7 @@ struct MockState: Sendable {
     /// Answers one `GET` request.
     mutating func reply(path: String, query: String, apiKey: String?, now: RFC3339Timestamp) -> Reply {
         requestSerial += 1
+        requestTimes.append(now)
         let requestID = "req_mock_\(configuration.seed)_\(requestSerial)"
         let reply = decide(path: path, query: query, apiKey: apiKey, now: now, requestID: requestID)
         if case .response(let status, _, _, _) = reply {

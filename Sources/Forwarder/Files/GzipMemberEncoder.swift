@@ -94,3 +94,37 @@ enum GzipMemberScanner {
         return data.count - offset - Int(stream.avail_in)
     }
 }
+
+/// Decompresses a whole multi-member gzip file (for tests, `checkpoint` tooling and recovery).
+public enum GzipDecoder {
+    /// The concatenated content of every complete member; a trailing partial member is ignored.
+    public static func decompress(_ data: [UInt8]) -> [UInt8] {
+        var output: [UInt8] = []
+        var offset = 0
+        var scratch = [UInt8](repeating: 0, count: 256 * 1024)
+        while offset < data.count {
+            var stream = z_stream()
+            guard inflateInit2_(&stream, 15 + 16, ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size)) == Z_OK else { break }
+            var status: Int32 = Z_OK
+            var produced: [UInt8] = []
+            data.withUnsafeBufferPointer { input in
+                scratch.withUnsafeMutableBufferPointer { buffer in
+                    stream.next_in = UnsafeMutablePointer(mutating: input.baseAddress.map { $0 + offset })
+                    stream.avail_in = uInt(input.count - offset)
+                    repeat {
+                        stream.next_out = buffer.baseAddress
+                        stream.avail_out = uInt(buffer.count)
+                        status = inflate(&stream, Z_NO_FLUSH)
+                        produced.append(contentsOf: buffer[0..<(buffer.count - Int(stream.avail_out))])
+                    } while status == Z_OK
+                }
+            }
+            let consumed = data.count - offset - Int(stream.avail_in)
+            inflateEnd(&stream)
+            guard status == Z_STREAM_END, consumed > 0 else { break }
+            output += produced
+            offset += consumed
+        }
+        return output
+    }
+}

@@ -7,7 +7,8 @@ import Synchronization
 /// its high watermark, so a slow or dead sink stops the source instead of growing memory. Both
 /// bounds are folded into one water level: a batch weighs `max(bytes, events × bytesPerEvent)`
 /// where `bytesPerEvent = maxBytes / maxEvents`, so staying under `maxBytes` of weight keeps both
-/// the byte count and the event count under their limits.
+/// the byte count and the event count under their limits. A send that crosses the high mark is
+/// accepted and then waits, so a channel holds at most its bounds plus one batch (one page).
 /// - Note: `@unchecked Sendable` because the producer side (`send`, `finish`) is used by the poller
 ///   task alone; the consumer side is the `Sendable` ``Stream``.
 public final class SinkChannel: @unchecked Sendable {
@@ -35,7 +36,8 @@ public final class SinkChannel: @unchecked Sendable {
     }
 
     init(maximumEvents: Int, maximumBytes: Int) {
-        let bytesPerEvent = max(1, maximumBytes / max(1, maximumEvents))
+        let events = max(1, maximumEvents)
+        let bytesPerEvent = max(1, (maximumBytes + events - 1) / events)
         var made = Channel.makeChannel(
             of: SinkInput.self,
             backpressureStrategy: .watermark(low: maximumBytes / 2, high: maximumBytes) { input in

@@ -1,0 +1,41 @@
+import ComplianceAPI
+import Forwarder
+import Synchronization
+
+/// A sink that records every event it receives and acknowledges it at once, or, when stalled,
+/// never reads its input at all (the way a dead receiver behaves).
+final class RecordingSink: Sink {
+    let name: String
+    let stalled: Bool
+    private let received = Mutex<[String]>([])
+
+    init(name: String = "recording", stalled: Bool = false) {
+        self.name = name
+        self.stalled = stalled
+    }
+
+    var ids: [String] { received.withLock { $0 } }
+
+    func run(input: SinkChannel.Stream, context: SinkContext) async throws {
+        if stalled {
+            while !Task.isCancelled { try await Task.sleep(for: .seconds(3600)) }
+            return
+        }
+        for await item in input {
+            guard case .batch(let batch) = item else { continue }
+            received.withLock { $0 += batch.events.map(\.activity.id) }
+            context.acknowledge(batch)
+        }
+    }
+}
+
+/// Polls `condition` until it holds or `timeout` passes; the condition is an observable outcome
+/// (events delivered), not a guess about timing.
+func eventually(timeout: Duration = .seconds(60), _ condition: () -> Bool) async throws -> Bool {
+    let deadline = ContinuousClock.now + timeout
+    while ContinuousClock.now < deadline {
+        if condition() { return true }
+        try await Task.sleep(for: .milliseconds(20))
+    }
+    return condition()
+}

@@ -9,6 +9,7 @@ struct ComplianceForwarderCommand: AsyncParsableCommand {
         version: ComplianceClient.version,
         subcommands: [
             RunCommand.self, BackfillCommand.self, DemoCommand.self, ValidateCommand.self, CheckpointCommand.self,
+            MappingsCommand.self,
             MockAPICommand.self, BenchmarkCommand.self,
         ]
     )

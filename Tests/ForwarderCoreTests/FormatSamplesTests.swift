@@ -4,13 +4,13 @@ import Testing
 
 @testable import ForwarderCore
 
-/// Writes encoder output for `scripts/check_formats.py` (independent PyPI parsers) when
+/// Writes encoder output for `scripts/check-formats.py` (independent PyPI parsers) when
 /// `FORWARDER_FORMAT_SAMPLES=<directory>` is set:
 ///
 /// ```
 /// FORWARDER_FORMAT_SAMPLES=/tmp/samples swift test --filter FormatSamples
-/// scripts/check_formats.py --kind cef /tmp/samples/cef.txt
-/// scripts/check_formats.py --kind rfc5424 /tmp/samples/rfc5424.txt
+/// scripts/check-formats.py --kind cef /tmp/samples/cef.txt
+/// scripts/check-formats.py --kind rfc5424 /tmp/samples/rfc5424.txt
 /// ```
 @Suite("Format samples for external validators")
 struct FormatSamplesTests {

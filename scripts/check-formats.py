@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """Validate forwarder output lines with independent third-party parsers.
 
-    scripts/check_formats.py --kind cef FILE        # one CEF record per line
-    some-command | scripts/check_formats.py --kind rfc5424
+    scripts/check-formats.py --kind cef FILE        # one CEF record per line
+    some-command | scripts/check-formats.py --kind rfc5424
 
 --kind cef      each line must parse with PyPI `cefp` (cefp.parse), which must return the header
                 fields (version, device vendor/product/version/event_class_id, name, severity).

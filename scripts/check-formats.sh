@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Cross-checks the encoders with independent parsers from PyPI: a sample of every documented
+# activity type rendered as CEF must parse with `cefp`, and as RFC 5424 with `syslog-rfc5424-parser`.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+bin=$(swift build --show-bin-path)/compliance-forwarder
+out=$(mktemp -d)
+trap 'rm -rf "$out"' EXIT
+"$bin" mappings --samples --format cef >"$out/cef.txt"
+"$bin" mappings --samples --format syslog >"$out/syslog.txt"
+echo "cef (cefp):"
+python3 scripts/check-formats.py --kind cef "$out/cef.txt"
+echo "rfc5424 (syslog-rfc5424-parser):"
+python3 scripts/check-formats.py --kind rfc5424 "$out/syslog.txt"

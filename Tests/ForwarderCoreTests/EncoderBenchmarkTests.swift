@@ -33,8 +33,32 @@ struct EncoderBenchmarkTests {
                     buffer.removeAll(keepingCapacity: true)
                 }
             }
-            let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-            print("\(format): \(Int(Double(count) / seconds)) events/s, \(bytes / count) bytes/event")
+            let seconds = Self.seconds(elapsed)
+            print("\(format): \(Int(Double(count) / seconds)) events/s decode+map+encode, \(bytes / count) bytes/event")
         }
+        // The parts: decoding (ComplianceAPI) and encoding alone.
+        let clock = ContinuousClock()
+        let decode = try clock.measure {
+            for index in 0..<count { _ = try Activity(json: samples[index % samples.count]) }
+        }
+        print("decode only: \(Int(Double(count) / Self.seconds(decode))) events/s")
+        let activities = try samples.map { try Activity(json: $0) }
+        for format in [OutputFormat.ecs, .cef] {
+            let formatter = ActivityFormatter(format: format)
+            var buffer: [UInt8] = []
+            buffer.reserveCapacity(1 << 20)
+            let encode = clock.measure {
+                for index in 0..<count {
+                    let activity = activities[index % activities.count]
+                    formatter.append(activity, mapping: ActivityMappingTable.mapping(for: activity.type), context: context, into: &buffer)
+                    buffer.removeAll(keepingCapacity: true)
+                }
+            }
+            print("\(format) map+encode only: \(Int(Double(count) / Self.seconds(encode))) events/s")
+        }
+    }
+
+    static func seconds(_ duration: Duration) -> Double {
+        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
     }
 }

@@ -32,46 +32,96 @@ struct ActivityFacts {
     var statusCode: Int64?
 
     init(activity: Activity, mapping: ActivityTypeMapping) {
+        // One pass over each object: these records are small, but `JSONObject.string(_:)` is a linear
+        // search, and a dozen of them per event showed up in profiles.
         let actor = activity.actor
-        let fields = actor.fields
-        let email = Self.nonEmpty(fields.string("email_address"))
-        let unauthenticatedEmail = Self.nonEmpty(fields.string("unauthenticated_email_address"))
-        if actor.kind == .unauthenticatedUser {
-            actorPrincipalID = nil
-        } else {
-            actorPrincipalID = Self.nonEmpty(actor.userID) ?? Self.nonEmpty(actor.principalID)
+        var actorType: String?
+        var email: String?
+        var unauthenticatedEmail: String?
+        var userID: String?
+        var variantID: String?
+        var subject: String?
+        var service: String?
+        var ip: String?
+        var agent: String?
+        for member in actor.fields.members {
+            guard case .string(let value) = member.value, !value.isEmpty else { continue }
+            switch member.key {
+            case "type": actorType = actorType ?? value
+            case "email_address": email = email ?? value
+            case "unauthenticated_email_address": unauthenticatedEmail = unauthenticatedEmail ?? value
+            case "user_id": userID = userID ?? value
+            case "api_key_id", "admin_api_key_id", "service_account_id", "directory_id", "external_client_id":
+                variantID = variantID ?? value
+            case "subject": subject = subject ?? value
+            case "service": service = service ?? value
+            case "ip_address": ip = ip ?? value
+            case "user_agent": agent = agent ?? value
+            default: break
+            }
         }
-        actorID = actorPrincipalID ?? (actor.kind == .unauthenticatedUser ? nil : email)
+        let isUnauthenticated = actorType == Actor.Kind.unauthenticatedUser.rawValue
+        // Mirrors `Actor.principalID`: the variant's own id field, else a subject or service.
+        actorPrincipalID = isUnauthenticated ? nil : userID ?? variantID ?? subject ?? service
+        actorID = actorPrincipalID ?? (isUnauthenticated ? nil : email)
         actorEmail = email ?? unauthenticatedEmail
         actorEmailIsAuthenticated = email != nil
-        ipAddress = Self.nonEmpty(actor.ipAddress)
-        ipKind = ipAddress.flatMap(IPAddressText.kind(of:))
-        userAgent = Self.nonEmpty(actor.userAgent)
+        ipAddress = ip
+        ipKind = ip.flatMap(IPAddressText.kind(of:))
+        userAgent = agent
 
-        let extra = activity.extra
-        targetID = Self.firstString(in: extra, keys: Self.targetIDKeys)
-        if targetID == nil, let id = Self.nonEmpty(extra.string("target_id")),
-            Self.isUserType(extra.string("target_type"))
-        {
-            targetID = id
+        var targetIDs: [String?] = Array(repeating: nil, count: Self.targetIDKeys.count)
+        var targetEmails: [String?] = Array(repeating: nil, count: Self.targetEmailKeys.count)
+        var targetIDByType: String?
+        var targetType: String?
+        var principalIDField: String?
+        var principalType: String?
+        var members: [String] = []
+        var status: JSONObject?
+        var topReason: String?
+        var method: String?
+        var url: String?
+        var statusCodeValue: JSONValue?
+        for member in activity.extra.members {
+            let text: String? = if case .string(let value) = member.value, !value.isEmpty { value } else { nil }
+            switch member.key {
+            case "target_user_id": targetIDs[0] = targetIDs[0] ?? text
+            case "user_id": targetIDs[1] = targetIDs[1] ?? text
+            case "deleted_user_id": targetIDs[2] = targetIDs[2] ?? text
+            case "new_owner_id": targetIDs[3] = targetIDs[3] ?? text
+            case "target_user_email": targetEmails[0] = targetEmails[0] ?? text
+            case "target_email": targetEmails[1] = targetEmails[1] ?? text
+            case "user_email": targetEmails[2] = targetEmails[2] ?? text
+            case "deleted_user_email": targetEmails[3] = targetEmails[3] ?? text
+            case "invited_email": targetEmails[4] = targetEmails[4] ?? text
+            case "target_id": targetIDByType = targetIDByType ?? text
+            case "target_type": targetType = targetType ?? text
+            case "principal_id": principalIDField = principalIDField ?? text
+            case "principal_type": principalType = principalType ?? text
+            case "member_ids":
+                if members.isEmpty, let array = member.value.arrayValue {
+                    members = array.compactMap { Self.nonEmpty($0.stringValue) }
+                }
+            case "status": status = status ?? member.value.objectValue
+            case "reason": topReason = topReason ?? text
+            case "request_method": method = method ?? text
+            case "url": url = url ?? text
+            case "status_code": statusCodeValue = statusCodeValue ?? member.value
+            default: break
+            }
         }
-        if targetID == nil, let id = Self.nonEmpty(extra.string("principal_id")),
-            Self.isUserType(extra.string("principal_type"))
-        {
-            targetID = id
-        }
-        targetEmail = Self.firstString(in: extra, keys: Self.targetEmailKeys)
-        memberIDs = extra["member_ids"]?.arrayValue?.compactMap { Self.nonEmpty($0.stringValue) } ?? []
+        targetID =
+            targetIDs.lazy.compactMap { $0 }.first
+            ?? (Self.isUserType(targetType) ? targetIDByType : nil)
+            ?? (Self.isUserType(principalType) ? principalIDField : nil)
+        targetEmail = targetEmails.lazy.compactMap { $0 }.first
+        memberIDs = members
+        reason = Self.nonEmpty(status?.string("reason")) ?? topReason
 
-        let status = extra["status"]?.objectValue
-        reason = Self.nonEmpty(status?.string("reason")) ?? Self.nonEmpty(extra.string("reason"))
-
-        let method = Self.nonEmpty(extra.string("request_method"))
-        let url = Self.nonEmpty(extra.string("url"))
-        if method != nil, url != nil {
+        if let method, let url {
             requestMethod = method
             requestURL = url
-            statusCode = extra["status_code"]?.int64Value
+            statusCode = statusCodeValue?.int64Value
         } else {
             requestMethod = nil
             requestURL = nil
@@ -120,7 +170,8 @@ struct ActivityFacts {
         }
     }
 
-    // Per-type fields naming the affected user (documented ones plus the reference's secondary hints).
+    // Per-type fields naming the affected user (documented ones plus the reference's secondary hints),
+    // in order of preference; `init` switches over the same names.
     static let targetIDKeys = ["target_user_id", "user_id", "deleted_user_id", "new_owner_id"]
     static let targetEmailKeys = [
         "target_user_email", "target_email", "user_email", "deleted_user_email", "invited_email",
@@ -129,13 +180,6 @@ struct ActivityFacts {
     static func isUserType(_ type: String?) -> Bool {
         guard let type else { return false }
         return type == "user" || type == "account" || type == "user_account"
-    }
-
-    static func firstString(in object: JSONObject, keys: [String]) -> String? {
-        for key in keys {
-            if let value = nonEmpty(object.string(key)) { return value }
-        }
-        return nil
     }
 
     static func nonEmpty(_ text: String?) -> String? {

@@ -98,3 +98,11 @@ enum ByteFormatting {
         appendPadded(second, width: 2, into: &buffer)
     }
 }
+
+extension Array where Element == UInt8 {
+    /// Appends a literal's UTF-8 bytes straight from the binary (no `String` walk).
+    @inline(__always)
+    mutating func appendStatic(_ text: StaticString) {
+        append(contentsOf: UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
+    }
+}

@@ -144,9 +144,9 @@ public struct ECSEncoder: Sendable {
         json.bytes.appendStatic("{\"@timestamp\":\"")
         ByteFormatting.appendRFC3339(activity.createdAt, fraction: .exactly(3), into: &json.bytes)
         json.bytes.appendStatic("\",\"ecs\":{\"version\":")
-        json.writeString(configuration.ecsVersion)
+        json.writeStringFast(configuration.ecsVersion)
         json.bytes.appendStatic("},\"message\":")
-        json.writeString(Self.message(mapping: mapping, facts: facts))
+        json.writeStringFast(Self.message(mapping: mapping, facts: facts))
 
         writeEvent(activity, mapping: mapping, facts: facts, context: context, into: &json)
         writeUser(facts, into: &json)
@@ -155,21 +155,21 @@ public struct ECSEncoder: Sendable {
             json.bytes.appendStatic(",\"source\":{")
             if facts.ipKind != nil {
                 json.bytes.appendStatic("\"ip\":")
-                json.writeString(ip)
+                json.writeStringFast(ip)
                 json.bytes.appendStatic(",")
             }
             json.bytes.appendStatic("\"address\":")
-            json.writeString(ip)
+            json.writeStringFast(ip)
             json.bytes.appendStatic("}")
         }
         if let userAgent = facts.userAgent {
             json.bytes.appendStatic(",\"user_agent\":{\"original\":")
-            json.writeString(userAgent)
+            json.writeStringFast(userAgent)
             json.bytes.appendStatic("}")
         }
         if let organization = ActivityFacts.nonEmpty(activity.organizationID) {
             json.bytes.appendStatic(",\"organization\":{\"id\":")
-            json.writeString(organization)
+            json.writeStringFast(organization)
             json.bytes.appendStatic("}")
         }
         writeRelated(facts, into: &json)
@@ -200,38 +200,38 @@ public struct ECSEncoder: Sendable {
         json.bytes.appendStatic(",\"event\":{\"kind\":\"event\",\"category\":[")
         for (index, category) in mapping.categories.enumerated() {
             if index > 0 { json.bytes.appendStatic(",") }
-            json.writeString(category.rawValue)
+            json.writeStringFast(category.rawValue)
         }
         json.bytes.appendStatic("],\"type\":[")
         for (index, type) in mapping.types.enumerated() {
             if index > 0 { json.bytes.appendStatic(",") }
-            json.writeString(type.rawValue)
+            json.writeStringFast(type.rawValue)
         }
         json.bytes.appendStatic("],\"action\":")
-        json.writeString(activity.type)
+        json.writeStringFast(activity.type)
         if let outcome = facts.outcome {
             json.bytes.appendStatic(",\"outcome\":")
-            json.writeString(outcome.rawValue)
+            json.writeStringFast(outcome.rawValue)
         }
         json.bytes.appendStatic(",\"id\":")
-        json.writeString(activity.id)
+        json.writeStringFast(activity.id)
         json.bytes.appendStatic(",\"created\":\"")
         ByteFormatting.appendRFC3339(context.readTime, fraction: .exactly(3), into: &json.bytes)
         json.bytes.appendStatic("\",\"provider\":")
-        json.writeString(configuration.provider)
+        json.writeStringFast(configuration.provider)
         json.bytes.appendStatic(",\"module\":")
-        json.writeString(configuration.module)
+        json.writeStringFast(configuration.module)
         json.bytes.appendStatic(",\"dataset\":")
-        json.writeString(configuration.dataset)
+        json.writeStringFast(configuration.dataset)
         json.bytes.appendStatic(",\"severity\":")
         ByteFormatting.appendDecimal(Int64(mapping.severity), into: &json.bytes)
         if let reason = facts.reason {
             json.bytes.appendStatic(",\"reason\":")
-            json.writeString(reason)
+            json.writeStringFast(reason)
         }
         if configuration.includesOriginal {
             json.bytes.appendStatic(",\"original\":")
-            json.writeString(activity.rawJSON)
+            json.writeStringFast(activity.rawJSON)
         }
         json.bytes.appendStatic("}")
     }
@@ -246,7 +246,7 @@ public struct ECSEncoder: Sendable {
             if !first { json.bytes.appendStatic(",") }
             first = false
             json.writeKey(key)
-            json.writeString(value)
+            json.writeStringFast(value)
         }
         member("id", facts.actorID, &json)
         member("email", facts.actorEmail, &json)
@@ -257,13 +257,13 @@ public struct ECSEncoder: Sendable {
             var firstTarget = true
             if let id = facts.targetID {
                 json.bytes.appendStatic("\"id\":")
-                json.writeString(id)
+                json.writeStringFast(id)
                 firstTarget = false
             }
             if let email = facts.targetEmail {
                 if !firstTarget { json.bytes.appendStatic(",") }
                 json.bytes.appendStatic("\"email\":")
-                json.writeString(email)
+                json.writeStringFast(email)
             }
             json.bytes.appendStatic("}")
         }
@@ -279,13 +279,13 @@ public struct ECSEncoder: Sendable {
             json.bytes.appendStatic("\"user\":[")
             for (index, user) in users.enumerated() {
                 if index > 0 { json.bytes.appendStatic(",") }
-                json.writeString(user)
+                json.writeStringFast(user)
             }
             json.bytes.appendStatic("]")
         }
         if let ip {
             json.bytes.appendStatic(users.isEmpty ? "\"ip\":[" : ",\"ip\":[")
-            json.writeString(ip)
+            json.writeStringFast(ip)
             json.bytes.appendStatic("]")
         }
         json.bytes.appendStatic("}")
@@ -294,7 +294,7 @@ public struct ECSEncoder: Sendable {
     private func writeHTTP(_ facts: ActivityFacts, into json: inout JSONWriter) {
         guard let method = facts.requestMethod, let url = facts.requestURL else { return }
         json.bytes.appendStatic(",\"http\":{\"request\":{\"method\":")
-        json.writeString(method)
+        json.writeStringFast(method)
         json.bytes.appendStatic("}")
         if let status = facts.statusCode {
             json.bytes.appendStatic(",\"response\":{\"status_code\":")
@@ -302,38 +302,39 @@ public struct ECSEncoder: Sendable {
             json.bytes.appendStatic("}")
         }
         json.bytes.appendStatic("},\"url\":{\"original\":")
-        json.writeString(url)
+        json.writeStringFast(url)
         json.bytes.appendStatic("}")
     }
 
     private func writeIdentification(into json: inout JSONWriter) {
         if let agent = configuration.agent {
             json.bytes.appendStatic(",\"agent\":{\"type\":")
-            json.writeString(agent.type)
+            json.writeStringFast(agent.type)
             if let name = agent.name, !name.isEmpty {
                 json.bytes.appendStatic(",\"name\":")
-                json.writeString(name)
+                json.writeStringFast(name)
             }
             json.bytes.appendStatic(",\"version\":")
-            json.writeString(agent.version)
+            json.writeStringFast(agent.version)
             json.bytes.appendStatic("}")
         }
         if let observer = configuration.observer {
             json.bytes.appendStatic(",\"observer\":{\"vendor\":")
-            json.writeString(observer.vendor)
+            json.writeStringFast(observer.vendor)
             json.bytes.appendStatic(",\"product\":")
-            json.writeString(observer.product)
+            json.writeStringFast(observer.product)
             json.bytes.appendStatic("}")
         }
     }
 
     private func writeCustomNamespace(_ activity: Activity, facts: ActivityFacts, into json: inout JSONWriter) {
         let actorType = activity.actor.kind.rawValue
-        let actorMembers = activity.actor.fields.members.filter {
-            $0.key != "type" && !facts.isMappedActorField($0, ipMappedOnlyIfValid: false)
+        let actorFields = activity.actor.fields.members
+        func keeps(_ member: JSONObject.Member) -> Bool {
+            ActorKey(member.key) != .type && !facts.isMappedActorField(member, ipMappedOnlyIfValid: false)
         }
         let uuid = ActivityFacts.nonEmpty(activity.organizationUUID)
-        let hasActor = !actorType.isEmpty || !actorMembers.isEmpty
+        let hasActor = !actorType.isEmpty || actorFields.contains(where: keeps)
         guard !activity.extra.isEmpty || hasActor || uuid != nil else { return }
 
         json.bytes.appendStatic(",")
@@ -358,10 +359,10 @@ public struct ECSEncoder: Sendable {
             var firstActor = true
             if !actorType.isEmpty {
                 json.bytes.appendStatic("\"type\":")
-                json.writeString(actorType)
+                json.writeStringFast(actorType)
                 firstActor = false
             }
-            for member in actorMembers {
+            for member in actorFields where keeps(member) {
                 if !firstActor { json.bytes.appendStatic(",") }
                 firstActor = false
                 json.writeKey(member.key)
@@ -372,7 +373,7 @@ public struct ECSEncoder: Sendable {
         if let uuid {
             separate(&json)
             json.bytes.appendStatic("\"organization\":{\"uuid\":")
-            json.writeString(uuid)
+            json.writeStringFast(uuid)
             json.bytes.appendStatic("}")
         }
         for _ in namespacePath {

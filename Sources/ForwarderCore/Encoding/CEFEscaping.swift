@@ -18,50 +18,44 @@ public enum CEFEscaping {
     /// spaces. Header fields are not trimmed (their spaces are significant to every parser).
     public static func appendHeaderField(_ value: String, maxLength: Int, into buffer: inout [UInt8]) {
         withUTF8(truncated(value[...], maxUTF16: maxLength)) { bytes in
-            appendEscaped(bytes, into: &buffer) { byte in
-                switch byte {
-                case UInt8(ascii: "\\"): return "\\\\"
-                case UInt8(ascii: "|"): return "\\|"
-                case 0x0A, 0x0D: return " "
-                default: return nil
-                }
-            }
+            appendEscaped(bytes, header: true, into: &buffer)
         }
     }
 
     /// Appends an already prepared extension value with `\`, `=`, LF and CR escaped.
     public static func appendExtensionValue(_ value: Substring, into buffer: inout [UInt8]) {
-        withUTF8(value) { appendExtensionValue(bytes: $0, into: &buffer) }
+        withUTF8(value) { appendEscaped($0, header: false, into: &buffer) }
     }
 
     /// Appends UTF-8 bytes as an extension value with `\`, `=`, LF and CR escaped.
     static func appendExtensionValue(bytes: UnsafeBufferPointer<UInt8>, into buffer: inout [UInt8]) {
-        appendEscaped(bytes, into: &buffer) { byte in
-            switch byte {
-            case UInt8(ascii: "\\"): return "\\\\"
-            case UInt8(ascii: "="): return "\\="
-            case 0x0A: return "\\n"
-            case 0x0D: return "\\r"
-            default: return nil
-            }
-        }
+        appendEscaped(bytes, header: false, into: &buffer)
     }
 
     /// Copies runs of bytes that need no escape in one go; escapes are all ASCII, so a multi-byte
     /// UTF-8 sequence is never touched.
-    @inline(__always)
-    private static func appendEscaped(
-        _ bytes: UnsafeBufferPointer<UInt8>,
-        into buffer: inout [UInt8],
-        escape: (UInt8) -> StaticString?
-    ) {
+    private static func appendEscaped(_ bytes: UnsafeBufferPointer<UInt8>, header: Bool, into buffer: inout [UInt8]) {
         var runStart = 0
         for index in 0..<bytes.count {
-            guard let replacement = escape(bytes[index]) else { continue }
+            let byte = bytes[index]
+            // Every byte that needs work is `\`, `|`, `=`, LF or CR.
+            guard byte == 0x5C || byte == 0x7C || byte == 0x3D || byte == 0x0A || byte == 0x0D else { continue }
+            let replacement: (UInt8, UInt8)?
+            switch (byte, header) {
+            case (0x5C, _): replacement = (0x5C, 0x5C)  // \ -> \\
+            case (0x7C, true): replacement = (0x5C, 0x7C)  // | -> \|
+            case (0x3D, false): replacement = (0x5C, 0x3D)  // = -> \=
+            case (0x0A, false): replacement = (0x5C, UInt8(ascii: "n"))
+            case (0x0D, false): replacement = (0x5C, UInt8(ascii: "r"))
+            case (0x0A, true), (0x0D, true): replacement = (0x20, 0)  // line breaks -> one space
+            default: replacement = nil  // | in an extension, = in a header: literal
+            }
+            guard let replacement else { continue }
             if runStart < index {
                 buffer.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<index]))
             }
-            buffer.append(contentsOf: UnsafeBufferPointer(start: replacement.utf8Start, count: replacement.utf8CodeUnitCount))
+            buffer.append(replacement.0)
+            if replacement.1 != 0 { buffer.append(replacement.1) }
             runStart = index + 1
         }
         if runStart < bytes.count {

@@ -47,3 +47,24 @@ struct ActivityFormatterTests {
         #expect(String(decoding: buffer, as: UTF8.self).contains("|sso_login_succeeded|Custom|9|"))
     }
 }
+
+@Suite("Configuration validation")
+struct ConfigurationValidationTests {
+    @Test("ECS options")
+    func ecs() {
+        #expect(ECSEncoder.Configuration().validationProblems.isEmpty)
+        #expect(!ECSEncoder.Configuration(dataset: "Claude-Audit").validationProblems.isEmpty)
+        #expect(!ECSEncoder.Configuration(customNamespace: "user.claude").validationProblems.isEmpty)
+        #expect(!ECSEncoder.Configuration(customNamespace: "a..b").validationProblems.isEmpty)
+        #expect(ECSEncoder.Configuration(customNamespace: "acme.audit").validationProblems.isEmpty)
+    }
+
+    @Test("syslog options")
+    func syslog() {
+        #expect(SyslogFormatter.Configuration(hostname: "fwd.example.com").validationProblems.isEmpty)
+        #expect(!SyslogFormatter.Configuration(facility: 24).validationProblems.isEmpty)
+        #expect(!SyslogFormatter.Configuration(appName: "my app").validationProblems.isEmpty)
+        #expect(!SyslogFormatter.Configuration(structuredDataID: "claude").validationProblems.isEmpty)
+        #expect(!SyslogFormatter.Configuration(structuredDataID: "cla ude@1").validationProblems.isEmpty)
+    }
+}

@@ -32,46 +32,96 @@ struct ActivityFacts {
     var statusCode: Int64?
 
     init(activity: Activity, mapping: ActivityTypeMapping) {
+        // One pass over each object: these records are small, but `JSONObject.string(_:)` is a linear
+        // search, and a dozen of them per event showed up in profiles.
         let actor = activity.actor
-        let fields = actor.fields
-        let email = Self.nonEmpty(fields.string("email_address"))
-        let unauthenticatedEmail = Self.nonEmpty(fields.string("unauthenticated_email_address"))
-        if actor.kind == .unauthenticatedUser {
-            actorPrincipalID = nil
-        } else {
-            actorPrincipalID = Self.nonEmpty(actor.userID) ?? Self.nonEmpty(actor.principalID)
+        var actorType: String?
+        var email: String?
+        var unauthenticatedEmail: String?
+        var userID: String?
+        var variantID: String?
+        var subject: String?
+        var service: String?
+        var ip: String?
+        var agent: String?
+        for member in actor.fields.members {
+            guard case .string(let value) = member.value, !value.isEmpty else { continue }
+            switch ActorKey(member.key) {
+            case .type: actorType = actorType ?? value
+            case .email: email = email ?? value
+            case .unauthenticatedEmail: unauthenticatedEmail = unauthenticatedEmail ?? value
+            case .userID: userID = userID ?? value
+            case .variantID: variantID = variantID ?? value
+            case .subject: subject = subject ?? value
+            case .service: service = service ?? value
+            case .ip: ip = ip ?? value
+            case .userAgent: agent = agent ?? value
+            case nil: break
+            }
         }
-        actorID = actorPrincipalID ?? (actor.kind == .unauthenticatedUser ? nil : email)
+        let isUnauthenticated = actorType == Actor.Kind.unauthenticatedUser.rawValue
+        // Mirrors `Actor.principalID`: the variant's own id field, else a subject or service.
+        actorPrincipalID = isUnauthenticated ? nil : userID ?? variantID ?? subject ?? service
+        actorID = actorPrincipalID ?? (isUnauthenticated ? nil : email)
         actorEmail = email ?? unauthenticatedEmail
         actorEmailIsAuthenticated = email != nil
-        ipAddress = Self.nonEmpty(actor.ipAddress)
-        ipKind = ipAddress.flatMap(IPAddressText.kind(of:))
-        userAgent = Self.nonEmpty(actor.userAgent)
+        ipAddress = ip
+        ipKind = ip.flatMap(IPAddressText.kind(of:))
+        userAgent = agent
 
-        let extra = activity.extra
-        targetID = Self.firstString(in: extra, keys: Self.targetIDKeys)
-        if targetID == nil, let id = Self.nonEmpty(extra.string("target_id")),
-            Self.isUserType(extra.string("target_type"))
-        {
-            targetID = id
+        // Fixed-size (no allocation), in the preference order of targetIDKeys / targetEmailKeys.
+        var targetIDs: (String?, String?, String?, String?) = (nil, nil, nil, nil)
+        var targetEmails: (String?, String?, String?, String?, String?) = (nil, nil, nil, nil, nil)
+        var targetIDByType: String?
+        var targetType: String?
+        var principalIDField: String?
+        var principalType: String?
+        var members: [String] = []
+        var status: JSONObject?
+        var topReason: String?
+        var method: String?
+        var url: String?
+        var statusCodeValue: JSONValue?
+        for member in activity.extra.members {
+            let text: String? = if case .string(let value) = member.value, !value.isEmpty { value } else { nil }
+            switch ExtraKey(member.key) {
+            case .targetUserID: targetIDs.0 = targetIDs.0 ?? text
+            case .userID: targetIDs.1 = targetIDs.1 ?? text
+            case .deletedUserID: targetIDs.2 = targetIDs.2 ?? text
+            case .newOwnerID: targetIDs.3 = targetIDs.3 ?? text
+            case .targetUserEmail: targetEmails.0 = targetEmails.0 ?? text
+            case .targetEmail: targetEmails.1 = targetEmails.1 ?? text
+            case .userEmail: targetEmails.2 = targetEmails.2 ?? text
+            case .deletedUserEmail: targetEmails.3 = targetEmails.3 ?? text
+            case .invitedEmail: targetEmails.4 = targetEmails.4 ?? text
+            case .targetID: targetIDByType = targetIDByType ?? text
+            case .targetType: targetType = targetType ?? text
+            case .principalID: principalIDField = principalIDField ?? text
+            case .principalType: principalType = principalType ?? text
+            case .memberIDs:
+                if members.isEmpty, let array = member.value.arrayValue {
+                    members = array.compactMap { Self.nonEmpty($0.stringValue) }
+                }
+            case .status: status = status ?? member.value.objectValue
+            case .reason: topReason = topReason ?? text
+            case .requestMethod: method = method ?? text
+            case .url: url = url ?? text
+            case .statusCode: statusCodeValue = statusCodeValue ?? member.value
+            case nil: break
+            }
         }
-        if targetID == nil, let id = Self.nonEmpty(extra.string("principal_id")),
-            Self.isUserType(extra.string("principal_type"))
-        {
-            targetID = id
-        }
-        targetEmail = Self.firstString(in: extra, keys: Self.targetEmailKeys)
-        memberIDs = extra["member_ids"]?.arrayValue?.compactMap { Self.nonEmpty($0.stringValue) } ?? []
+        targetID =
+            targetIDs.0 ?? targetIDs.1 ?? targetIDs.2 ?? targetIDs.3
+            ?? (Self.isUserType(targetType) ? targetIDByType : nil)
+            ?? (Self.isUserType(principalType) ? principalIDField : nil)
+        targetEmail = targetEmails.0 ?? targetEmails.1 ?? targetEmails.2 ?? targetEmails.3 ?? targetEmails.4
+        memberIDs = members
+        reason = Self.nonEmpty(status?.string("reason")) ?? topReason
 
-        let status = extra["status"]?.objectValue
-        reason = Self.nonEmpty(status?.string("reason")) ?? Self.nonEmpty(extra.string("reason"))
-
-        let method = Self.nonEmpty(extra.string("request_method"))
-        let url = Self.nonEmpty(extra.string("url"))
-        if method != nil, url != nil {
+        if let method, let url {
             requestMethod = method
             requestURL = url
-            statusCode = extra["status_code"]?.int64Value
+            statusCode = statusCodeValue?.int64Value
         } else {
             requestMethod = nil
             requestURL = nil
@@ -111,16 +161,16 @@ struct ActivityFacts {
     /// stays, so nothing is lost.
     func isMappedActorField(_ member: JSONObject.Member, ipMappedOnlyIfValid: Bool) -> Bool {
         guard let text = member.value.stringValue, !text.isEmpty else { return false }
-        switch member.key {
-        case "email_address": return actorEmailIsAuthenticated
-        case "user_id": return true
-        case "user_agent": return true
-        case "ip_address": return ipMappedOnlyIfValid ? ipKind != nil : true
+        switch ActorKey(member.key) {
+        case .email: return actorEmailIsAuthenticated
+        case .userID, .userAgent: return true
+        case .ip: return ipMappedOnlyIfValid ? ipKind != nil : true
         default: return false
         }
     }
 
-    // Per-type fields naming the affected user (documented ones plus the reference's secondary hints).
+    // Per-type fields naming the affected user (documented ones plus the reference's secondary hints),
+    // in order of preference; `init` switches over the same names.
     static let targetIDKeys = ["target_user_id", "user_id", "deleted_user_id", "new_owner_id"]
     static let targetEmailKeys = [
         "target_user_email", "target_email", "user_email", "deleted_user_email", "invited_email",
@@ -131,15 +181,85 @@ struct ActivityFacts {
         return type == "user" || type == "account" || type == "user_account"
     }
 
-    static func firstString(in object: JSONObject, keys: [String]) -> String? {
-        for key in keys {
-            if let value = nonEmpty(object.string(key)) { return value }
-        }
-        return nil
-    }
-
     static func nonEmpty(_ text: String?) -> String? {
         guard let text, !text.isEmpty else { return nil }
         return text
+    }
+}
+
+/// Actor members the encoders read. Matching goes by length first: a `switch` over `String`
+/// literals compares the key with every case, and those comparisons dominated the profile.
+enum ActorKey {
+    case type, email, unauthenticatedEmail, userID, variantID, subject, service, ip, userAgent
+
+    init?(_ key: String) {
+        var key = key
+        let match: ActorKey? = key.withUTF8 { bytes in
+            switch bytes.count {
+            case 4: return Self.matches(bytes, "type") ? .type : nil
+            case 7:
+                if Self.matches(bytes, "user_id") { return .userID }
+                if Self.matches(bytes, "subject") { return .subject }
+                if Self.matches(bytes, "service") { return .service }
+                return nil
+            case 10:
+                if Self.matches(bytes, "ip_address") { return .ip }
+                if Self.matches(bytes, "user_agent") { return .userAgent }
+                if Self.matches(bytes, "api_key_id") { return .variantID }
+                return nil
+            case 12: return Self.matches(bytes, "directory_id") ? .variantID : nil
+            case 13: return Self.matches(bytes, "email_address") ? .email : nil
+            case 16: return Self.matches(bytes, "admin_api_key_id") ? .variantID : nil
+            case 18:
+                if Self.matches(bytes, "service_account_id") || Self.matches(bytes, "external_client_id") {
+                    return .variantID
+                }
+                return nil
+            case 29: return Self.matches(bytes, "unauthenticated_email_address") ? .unauthenticatedEmail : nil
+            default: return nil
+            }
+        }
+        guard let match else { return nil }
+        self = match
+    }
+
+    /// Byte comparison against a literal (comparing with `"…".utf8` walks a `String` generically).
+    @inline(__always)
+    static func matches(_ bytes: UnsafeBufferPointer<UInt8>, _ literal: StaticString) -> Bool {
+        guard bytes.count == literal.utf8CodeUnitCount else { return false }
+        let start = literal.utf8Start
+        for index in 0..<bytes.count where bytes[index] != start[index] {
+            return false
+        }
+        return true
+    }
+}
+
+/// Per-type members the encoders read (see ``ActivityFacts/targetIDKeys``), matched like ``ActorKey``.
+enum ExtraKey {
+    case targetUserID, userID, deletedUserID, newOwnerID
+    case targetUserEmail, targetEmail, userEmail, deletedUserEmail, invitedEmail
+    case targetID, targetType, principalID, principalType, memberIDs
+    case status, reason, requestMethod, url, statusCode
+
+    private static let byLength: [Int: [(String, ExtraKey)]] = {
+        let all: [(String, ExtraKey)] = [
+            ("target_user_id", .targetUserID), ("user_id", .userID), ("deleted_user_id", .deletedUserID),
+            ("new_owner_id", .newOwnerID), ("target_user_email", .targetUserEmail), ("target_email", .targetEmail),
+            ("user_email", .userEmail), ("deleted_user_email", .deletedUserEmail), ("invited_email", .invitedEmail),
+            ("target_id", .targetID), ("target_type", .targetType), ("principal_id", .principalID),
+            ("principal_type", .principalType), ("member_ids", .memberIDs), ("status", .status), ("reason", .reason),
+            ("request_method", .requestMethod), ("url", .url), ("status_code", .statusCode),
+        ]
+        return Dictionary(grouping: all, by: { $0.0.utf8.count })
+    }()
+
+    init?(_ key: String) {
+        guard let candidates = Self.byLength[key.utf8.count] else { return nil }
+        for (name, value) in candidates where name == key {
+            self = value
+            return
+        }
+        return nil
     }
 }

@@ -38,18 +38,28 @@ enum ByteFormatting {
 
     /// Appends `value` zero-padded to `width` digits (non-negative values only).
     static func appendPadded(_ value: Int64, width: Int, into buffer: inout [UInt8]) {
-        var divisor: Int64 = 1
-        for _ in 1..<max(width, 1) { divisor *= 10 }
-        var rest = max(value, 0)
+        let rest = max(value, 0)
+        if width == 2, rest < 100 {
+            buffer.append(UInt8(ascii: "0") + UInt8(rest / 10))
+            buffer.append(UInt8(ascii: "0") + UInt8(rest % 10))
+            return
+        }
+        let width = min(max(width, 1), 18)
+        var divisor = powersOfTen[width - 1]
         if rest >= divisor * 10 {
             appendDecimal(rest, into: &buffer)
             return
         }
+        var remainder = rest
         while divisor > 0 {
-            buffer.append(UInt8(ascii: "0") + UInt8(rest / divisor))
-            rest %= divisor
+            buffer.append(UInt8(ascii: "0") + UInt8(remainder / divisor))
+            remainder %= divisor
             divisor /= 10
         }
+    }
+
+    private static let powersOfTen: [Int64] = (0..<18).map { exponent in
+        (0..<exponent).reduce(1) { product, _ in product * 10 }
     }
 
     /// How many fraction digits to print: ``FractionDigits/exactly(_:)`` or
@@ -96,5 +106,13 @@ enum ByteFormatting {
         appendPadded(minute, width: 2, into: &buffer)
         buffer.append(UInt8(ascii: ":"))
         appendPadded(second, width: 2, into: &buffer)
+    }
+}
+
+extension Array where Element == UInt8 {
+    /// Appends a literal's UTF-8 bytes straight from the binary (no `String` walk).
+    @inline(__always)
+    mutating func appendStatic(_ text: StaticString) {
+        append(contentsOf: UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
     }
 }

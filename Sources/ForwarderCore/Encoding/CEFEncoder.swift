@@ -161,7 +161,7 @@ public struct CEFEncoder: Sendable {
             writer.appendCustom(2, label: "actorType", value: actorType)
         }
         if configuration.includesActivityFields, !activity.extra.isEmpty {
-            writer.appendCustom(3, label: "activityFields", value: JSONValue.object(activity.extra).jsonText)
+            writer.appendCustomJSON(3, label: "activityFields", object: activity.extra)
         }
         if configuration.includesActorFields {
             let remaining = activity.actor.fields.members.filter { member in
@@ -169,7 +169,7 @@ public struct CEFEncoder: Sendable {
                 return !facts.isMappedActorField(member, ipMappedOnlyIfValid: true)
             }
             if !remaining.isEmpty {
-                writer.appendCustom(4, label: "actorFields", value: JSONValue.object(JSONObject(members: remaining)).jsonText)
+                writer.appendCustomJSON(4, label: "actorFields", object: JSONObject(members: remaining))
             }
         }
         if context.selfGenerated {
@@ -196,6 +196,23 @@ public struct CEFEncoder: Sendable {
             guard let value, let prepared = CEFEscaping.preparedExtensionValue(value, maxLength: maxLength) else { return }
             appendPrepared(Self.customLabelKeys[number], label[...])
             appendPrepared(Self.customKeys[number], prepared)
+        }
+
+        /// `csNLabel=label csN=<compact JSON of object>`.
+        mutating func appendCustomJSON(_ number: Int, label: String, object: JSONObject) {
+            var json = JSONWriter(capacity: 256)
+            json.write(object)
+            // Compact JSON of an object starts with `{` and ends with `}`: nothing to trim, and when it
+            // is short enough there is nothing to cut either, so skip building a String.
+            guard json.bytes.count <= Limit.customString else {
+                appendCustom(number, label: label, value: json.text)
+                return
+            }
+            appendPrepared(Self.customLabelKeys[number], label[...])
+            buffer.append(UInt8(ascii: " "))
+            buffer.append(contentsOf: Self.customKeys[number].utf8)
+            buffer.append(UInt8(ascii: "="))
+            json.bytes.withUnsafeBufferPointer { CEFEscaping.appendExtensionValue(bytes: $0, into: &buffer) }
         }
 
         private mutating func appendPrepared(_ key: String, _ value: Substring) {

@@ -17,43 +17,60 @@ public enum CEFEscaping {
     /// Appends a header field: truncated to `maxLength`, `\` and `|` escaped, CR and LF replaced by
     /// spaces. Header fields are not trimmed (their spaces are significant to every parser).
     public static func appendHeaderField(_ value: String, maxLength: Int, into buffer: inout [UInt8]) {
-        let text = truncated(value[...], maxUTF16: maxLength)
-        for byte in text.utf8 {
-            switch byte {
-            case UInt8(ascii: "\\"):
-                buffer.append(UInt8(ascii: "\\"))
-                buffer.append(UInt8(ascii: "\\"))
-            case UInt8(ascii: "|"):
-                buffer.append(UInt8(ascii: "\\"))
-                buffer.append(UInt8(ascii: "|"))
-            case 0x0A, 0x0D:
-                buffer.append(UInt8(ascii: " "))
-            default:
-                buffer.append(byte)
-            }
+        withUTF8(truncated(value[...], maxUTF16: maxLength)) { bytes in
+            appendEscaped(bytes, header: true, into: &buffer)
         }
     }
 
     /// Appends an already prepared extension value with `\`, `=`, LF and CR escaped.
     public static func appendExtensionValue(_ value: Substring, into buffer: inout [UInt8]) {
-        for byte in value.utf8 {
-            switch byte {
-            case UInt8(ascii: "\\"):
-                buffer.append(UInt8(ascii: "\\"))
-                buffer.append(UInt8(ascii: "\\"))
-            case UInt8(ascii: "="):
-                buffer.append(UInt8(ascii: "\\"))
-                buffer.append(UInt8(ascii: "="))
-            case 0x0A:
-                buffer.append(UInt8(ascii: "\\"))
-                buffer.append(UInt8(ascii: "n"))
-            case 0x0D:
-                buffer.append(UInt8(ascii: "\\"))
-                buffer.append(UInt8(ascii: "r"))
-            default:
-                buffer.append(byte)
+        withUTF8(value) { appendEscaped($0, header: false, into: &buffer) }
+    }
+
+    /// Appends UTF-8 bytes as an extension value with `\`, `=`, LF and CR escaped.
+    static func appendExtensionValue(bytes: UnsafeBufferPointer<UInt8>, into buffer: inout [UInt8]) {
+        appendEscaped(bytes, header: false, into: &buffer)
+    }
+
+    /// Copies runs of bytes that need no escape in one go; escapes are all ASCII, so a multi-byte
+    /// UTF-8 sequence is never touched.
+    private static func appendEscaped(_ bytes: UnsafeBufferPointer<UInt8>, header: Bool, into buffer: inout [UInt8]) {
+        var runStart = 0
+        for index in 0..<bytes.count {
+            let byte = bytes[index]
+            // Every byte that needs work is `\`, `|`, `=`, LF or CR.
+            guard byte == 0x5C || byte == 0x7C || byte == 0x3D || byte == 0x0A || byte == 0x0D else { continue }
+            let replacement: (UInt8, UInt8)?
+            switch (byte, header) {
+            case (0x5C, _): replacement = (0x5C, 0x5C)  // \ -> \\
+            case (0x7C, true): replacement = (0x5C, 0x7C)  // | -> \|
+            case (0x3D, false): replacement = (0x5C, 0x3D)  // = -> \=
+            case (0x0A, false): replacement = (0x5C, UInt8(ascii: "n"))
+            case (0x0D, false): replacement = (0x5C, UInt8(ascii: "r"))
+            case (0x0A, true), (0x0D, true): replacement = (0x20, 0)  // line breaks -> one space
+            default: replacement = nil  // | in an extension, = in a header: literal
             }
+            guard let replacement else { continue }
+            if runStart < index {
+                buffer.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<index]))
+            }
+            buffer.append(replacement.0)
+            if replacement.1 != 0 { buffer.append(replacement.1) }
+            runStart = index + 1
         }
+        if runStart < bytes.count {
+            buffer.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<bytes.count]))
+        }
+    }
+
+    /// Runs `body` on the contiguous UTF-8 of `text` (native strings need no copy).
+    @inline(__always)
+    static func withUTF8<Result>(_ text: Substring, _ body: (UnsafeBufferPointer<UInt8>) -> Result) -> Result {
+        if let result = text.utf8.withContiguousStorageIfAvailable(body) {
+            return result
+        }
+        var copy = String(text)
+        return copy.withUTF8(body)
     }
 
     /// The value an extension key will carry: trimmed of leading and trailing white space (a parser
@@ -87,6 +104,10 @@ public enum CEFEscaping {
 
     /// `text` without leading and trailing Unicode white space (`White_Space` property).
     public static func trimmed(_ text: Substring) -> Substring {
+        // Fast path: a printable ASCII first and last byte means there is nothing to trim.
+        if let first = text.utf8.first, let last = text.utf8.last, (0x21...0x7E).contains(first), (0x21...0x7E).contains(last) {
+            return text
+        }
         let scalars = text.unicodeScalars
         guard let first = scalars.firstIndex(where: { !$0.properties.isWhitespace }) else { return "" }
         guard let last = scalars.lastIndex(where: { !$0.properties.isWhitespace }) else { return "" }

@@ -141,45 +141,45 @@ public struct ECSEncoder: Sendable {
         swap(&json.bytes, &buffer)
         defer { swap(&json.bytes, &buffer) }
 
-        json.writeRaw("{\"@timestamp\":\"")
+        json.bytes.appendStatic("{\"@timestamp\":\"")
         ByteFormatting.appendRFC3339(activity.createdAt, fraction: .exactly(3), into: &json.bytes)
-        json.writeRaw("\",\"ecs\":{\"version\":")
-        json.writeString(configuration.ecsVersion)
-        json.writeRaw("},\"message\":")
-        json.writeString(Self.message(mapping: mapping, facts: facts))
+        json.bytes.appendStatic("\",\"ecs\":{\"version\":")
+        json.writeStringFast(configuration.ecsVersion)
+        json.bytes.appendStatic("},\"message\":")
+        json.writeStringFast(Self.message(mapping: mapping, facts: facts))
 
         writeEvent(activity, mapping: mapping, facts: facts, context: context, into: &json)
         writeUser(facts, into: &json)
 
         if let ip = facts.ipAddress {
-            json.writeRaw(",\"source\":{")
+            json.bytes.appendStatic(",\"source\":{")
             if facts.ipKind != nil {
-                json.writeRaw("\"ip\":")
-                json.writeString(ip)
-                json.writeRaw(",")
+                json.bytes.appendStatic("\"ip\":")
+                json.writeStringFast(ip)
+                json.bytes.appendStatic(",")
             }
-            json.writeRaw("\"address\":")
-            json.writeString(ip)
-            json.writeRaw("}")
+            json.bytes.appendStatic("\"address\":")
+            json.writeStringFast(ip)
+            json.bytes.appendStatic("}")
         }
         if let userAgent = facts.userAgent {
-            json.writeRaw(",\"user_agent\":{\"original\":")
-            json.writeString(userAgent)
-            json.writeRaw("}")
+            json.bytes.appendStatic(",\"user_agent\":{\"original\":")
+            json.writeStringFast(userAgent)
+            json.bytes.appendStatic("}")
         }
         if let organization = ActivityFacts.nonEmpty(activity.organizationID) {
-            json.writeRaw(",\"organization\":{\"id\":")
-            json.writeString(organization)
-            json.writeRaw("}")
+            json.bytes.appendStatic(",\"organization\":{\"id\":")
+            json.writeStringFast(organization)
+            json.bytes.appendStatic("}")
         }
         writeRelated(facts, into: &json)
         writeHTTP(facts, into: &json)
         writeIdentification(into: &json)
         if context.selfGenerated {
-            json.writeRaw(",\"labels\":{\"self_generated\":\"true\"}")
+            json.bytes.appendStatic(",\"labels\":{\"self_generated\":\"true\"}")
         }
         writeCustomNamespace(activity, facts: facts, into: &json)
-        json.writeRaw("}")
+        json.bytes.appendStatic("}")
     }
 
     /// `SSO login succeeded for alice@example.com`, `API key created by alice@example.com`: sign-ins
@@ -197,186 +197,187 @@ public struct ECSEncoder: Sendable {
         context: ActivityEncodingContext,
         into json: inout JSONWriter
     ) {
-        json.writeRaw(",\"event\":{\"kind\":\"event\",\"category\":[")
+        json.bytes.appendStatic(",\"event\":{\"kind\":\"event\",\"category\":[")
         for (index, category) in mapping.categories.enumerated() {
-            if index > 0 { json.writeRaw(",") }
-            json.writeString(category.rawValue)
+            if index > 0 { json.bytes.appendStatic(",") }
+            json.writeStringFast(category.rawValue)
         }
-        json.writeRaw("],\"type\":[")
+        json.bytes.appendStatic("],\"type\":[")
         for (index, type) in mapping.types.enumerated() {
-            if index > 0 { json.writeRaw(",") }
-            json.writeString(type.rawValue)
+            if index > 0 { json.bytes.appendStatic(",") }
+            json.writeStringFast(type.rawValue)
         }
-        json.writeRaw("],\"action\":")
-        json.writeString(activity.type)
+        json.bytes.appendStatic("],\"action\":")
+        json.writeStringFast(activity.type)
         if let outcome = facts.outcome {
-            json.writeRaw(",\"outcome\":")
-            json.writeString(outcome.rawValue)
+            json.bytes.appendStatic(",\"outcome\":")
+            json.writeStringFast(outcome.rawValue)
         }
-        json.writeRaw(",\"id\":")
-        json.writeString(activity.id)
-        json.writeRaw(",\"created\":\"")
+        json.bytes.appendStatic(",\"id\":")
+        json.writeStringFast(activity.id)
+        json.bytes.appendStatic(",\"created\":\"")
         ByteFormatting.appendRFC3339(context.readTime, fraction: .exactly(3), into: &json.bytes)
-        json.writeRaw("\",\"provider\":")
-        json.writeString(configuration.provider)
-        json.writeRaw(",\"module\":")
-        json.writeString(configuration.module)
-        json.writeRaw(",\"dataset\":")
-        json.writeString(configuration.dataset)
-        json.writeRaw(",\"severity\":")
+        json.bytes.appendStatic("\",\"provider\":")
+        json.writeStringFast(configuration.provider)
+        json.bytes.appendStatic(",\"module\":")
+        json.writeStringFast(configuration.module)
+        json.bytes.appendStatic(",\"dataset\":")
+        json.writeStringFast(configuration.dataset)
+        json.bytes.appendStatic(",\"severity\":")
         ByteFormatting.appendDecimal(Int64(mapping.severity), into: &json.bytes)
         if let reason = facts.reason {
-            json.writeRaw(",\"reason\":")
-            json.writeString(reason)
+            json.bytes.appendStatic(",\"reason\":")
+            json.writeStringFast(reason)
         }
         if configuration.includesOriginal {
-            json.writeRaw(",\"original\":")
-            json.writeString(activity.rawJSON)
+            json.bytes.appendStatic(",\"original\":")
+            json.writeStringFast(activity.rawJSON)
         }
-        json.writeRaw("}")
+        json.bytes.appendStatic("}")
     }
 
     private func writeUser(_ facts: ActivityFacts, into json: inout JSONWriter) {
         let hasTarget = facts.targetID != nil || facts.targetEmail != nil
         guard facts.actorID != nil || facts.actorEmail != nil || hasTarget else { return }
-        json.writeRaw(",\"user\":{")
+        json.bytes.appendStatic(",\"user\":{")
         var first = true
         func member(_ key: String, _ value: String?, _ json: inout JSONWriter) {
             guard let value else { return }
-            if !first { json.writeRaw(",") }
+            if !first { json.bytes.appendStatic(",") }
             first = false
             json.writeKey(key)
-            json.writeString(value)
+            json.writeStringFast(value)
         }
         member("id", facts.actorID, &json)
         member("email", facts.actorEmail, &json)
         if hasTarget {
-            if !first { json.writeRaw(",") }
+            if !first { json.bytes.appendStatic(",") }
             first = false
-            json.writeRaw("\"target\":{")
+            json.bytes.appendStatic("\"target\":{")
             var firstTarget = true
             if let id = facts.targetID {
-                json.writeRaw("\"id\":")
-                json.writeString(id)
+                json.bytes.appendStatic("\"id\":")
+                json.writeStringFast(id)
                 firstTarget = false
             }
             if let email = facts.targetEmail {
-                if !firstTarget { json.writeRaw(",") }
-                json.writeRaw("\"email\":")
-                json.writeString(email)
+                if !firstTarget { json.bytes.appendStatic(",") }
+                json.bytes.appendStatic("\"email\":")
+                json.writeStringFast(email)
             }
-            json.writeRaw("}")
+            json.bytes.appendStatic("}")
         }
-        json.writeRaw("}")
+        json.bytes.appendStatic("}")
     }
 
     private func writeRelated(_ facts: ActivityFacts, into json: inout JSONWriter) {
         let users = facts.relatedUsers
         let ip = facts.ipKind != nil ? facts.ipAddress : nil
         guard !users.isEmpty || ip != nil else { return }
-        json.writeRaw(",\"related\":{")
+        json.bytes.appendStatic(",\"related\":{")
         if !users.isEmpty {
-            json.writeRaw("\"user\":[")
+            json.bytes.appendStatic("\"user\":[")
             for (index, user) in users.enumerated() {
-                if index > 0 { json.writeRaw(",") }
-                json.writeString(user)
+                if index > 0 { json.bytes.appendStatic(",") }
+                json.writeStringFast(user)
             }
-            json.writeRaw("]")
+            json.bytes.appendStatic("]")
         }
         if let ip {
-            json.writeRaw(users.isEmpty ? "\"ip\":[" : ",\"ip\":[")
-            json.writeString(ip)
-            json.writeRaw("]")
+            json.bytes.appendStatic(users.isEmpty ? "\"ip\":[" : ",\"ip\":[")
+            json.writeStringFast(ip)
+            json.bytes.appendStatic("]")
         }
-        json.writeRaw("}")
+        json.bytes.appendStatic("}")
     }
 
     private func writeHTTP(_ facts: ActivityFacts, into json: inout JSONWriter) {
         guard let method = facts.requestMethod, let url = facts.requestURL else { return }
-        json.writeRaw(",\"http\":{\"request\":{\"method\":")
-        json.writeString(method)
-        json.writeRaw("}")
+        json.bytes.appendStatic(",\"http\":{\"request\":{\"method\":")
+        json.writeStringFast(method)
+        json.bytes.appendStatic("}")
         if let status = facts.statusCode {
-            json.writeRaw(",\"response\":{\"status_code\":")
+            json.bytes.appendStatic(",\"response\":{\"status_code\":")
             ByteFormatting.appendDecimal(status, into: &json.bytes)
-            json.writeRaw("}")
+            json.bytes.appendStatic("}")
         }
-        json.writeRaw("},\"url\":{\"original\":")
-        json.writeString(url)
-        json.writeRaw("}")
+        json.bytes.appendStatic("},\"url\":{\"original\":")
+        json.writeStringFast(url)
+        json.bytes.appendStatic("}")
     }
 
     private func writeIdentification(into json: inout JSONWriter) {
         if let agent = configuration.agent {
-            json.writeRaw(",\"agent\":{\"type\":")
-            json.writeString(agent.type)
+            json.bytes.appendStatic(",\"agent\":{\"type\":")
+            json.writeStringFast(agent.type)
             if let name = agent.name, !name.isEmpty {
-                json.writeRaw(",\"name\":")
-                json.writeString(name)
+                json.bytes.appendStatic(",\"name\":")
+                json.writeStringFast(name)
             }
-            json.writeRaw(",\"version\":")
-            json.writeString(agent.version)
-            json.writeRaw("}")
+            json.bytes.appendStatic(",\"version\":")
+            json.writeStringFast(agent.version)
+            json.bytes.appendStatic("}")
         }
         if let observer = configuration.observer {
-            json.writeRaw(",\"observer\":{\"vendor\":")
-            json.writeString(observer.vendor)
-            json.writeRaw(",\"product\":")
-            json.writeString(observer.product)
-            json.writeRaw("}")
+            json.bytes.appendStatic(",\"observer\":{\"vendor\":")
+            json.writeStringFast(observer.vendor)
+            json.bytes.appendStatic(",\"product\":")
+            json.writeStringFast(observer.product)
+            json.bytes.appendStatic("}")
         }
     }
 
     private func writeCustomNamespace(_ activity: Activity, facts: ActivityFacts, into json: inout JSONWriter) {
         let actorType = activity.actor.kind.rawValue
-        let actorMembers = activity.actor.fields.members.filter {
-            $0.key != "type" && !facts.isMappedActorField($0, ipMappedOnlyIfValid: false)
+        let actorFields = activity.actor.fields.members
+        func keeps(_ member: JSONObject.Member) -> Bool {
+            ActorKey(member.key) != .type && !facts.isMappedActorField(member, ipMappedOnlyIfValid: false)
         }
         let uuid = ActivityFacts.nonEmpty(activity.organizationUUID)
-        let hasActor = !actorType.isEmpty || !actorMembers.isEmpty
+        let hasActor = !actorType.isEmpty || actorFields.contains(where: keeps)
         guard !activity.extra.isEmpty || hasActor || uuid != nil else { return }
 
-        json.writeRaw(",")
+        json.bytes.appendStatic(",")
         for (index, component) in namespacePath.enumerated() {
-            if index > 0 { json.writeRaw("{") }
+            if index > 0 { json.bytes.appendStatic("{") }
             json.writeKey(component)
         }
-        json.writeRaw("{")
+        json.bytes.appendStatic("{")
         var first = true
         func separate(_ json: inout JSONWriter) {
-            if !first { json.writeRaw(",") }
+            if !first { json.bytes.appendStatic(",") }
             first = false
         }
         if !activity.extra.isEmpty {
             separate(&json)
-            json.writeRaw("\"activity\":")
+            json.bytes.appendStatic("\"activity\":")
             json.write(activity.extra)
         }
         if hasActor {
             separate(&json)
-            json.writeRaw("\"actor\":{")
+            json.bytes.appendStatic("\"actor\":{")
             var firstActor = true
             if !actorType.isEmpty {
-                json.writeRaw("\"type\":")
-                json.writeString(actorType)
+                json.bytes.appendStatic("\"type\":")
+                json.writeStringFast(actorType)
                 firstActor = false
             }
-            for member in actorMembers {
-                if !firstActor { json.writeRaw(",") }
+            for member in actorFields where keeps(member) {
+                if !firstActor { json.bytes.appendStatic(",") }
                 firstActor = false
                 json.writeKey(member.key)
                 json.write(member.value)
             }
-            json.writeRaw("}")
+            json.bytes.appendStatic("}")
         }
         if let uuid {
             separate(&json)
-            json.writeRaw("\"organization\":{\"uuid\":")
-            json.writeString(uuid)
-            json.writeRaw("}")
+            json.bytes.appendStatic("\"organization\":{\"uuid\":")
+            json.writeStringFast(uuid)
+            json.bytes.appendStatic("}")
         }
         for _ in namespacePath {
-            json.writeRaw("}")
+            json.bytes.appendStatic("}")
         }
     }
 }

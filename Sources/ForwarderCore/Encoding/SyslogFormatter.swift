@@ -106,9 +106,14 @@ public struct SyslogFormatter: Sendable {
     public struct StructuredDataElement: Sendable, Hashable {
         /// One `name="value"` pair.
         public struct Parameter: Sendable, Hashable {
+            /// PARAM-NAME: same rules as the SD-ID (invalid characters become `_`).
             public var name: String
+            /// PARAM-VALUE: any UTF-8; `"`, `\` and `]` are escaped when written.
             public var value: String
 
+            /// - Parameters:
+            ///   - name: PARAM-NAME.
+            ///   - value: PARAM-VALUE, unescaped.
             public init(name: String, value: String) {
                 self.name = name
                 self.value = value
@@ -117,8 +122,12 @@ public struct SyslogFormatter: Sendable {
 
         /// SD-ID: 1–32 printable ASCII except `=`, space, `]`, `"` (others become `_`).
         public var id: String
+        /// The `name="value"` pairs, in order; ones with an empty name are skipped.
         public var parameters: [Parameter]
 
+        /// - Parameters:
+        ///   - id: SD-ID, `name@<private enterprise number>`.
+        ///   - parameters: the element's parameters.
         public init(id: String, parameters: [Parameter]) {
             self.id = id
             self.parameters = parameters

@@ -43,7 +43,7 @@ struct HTTPSinkRun {
         var entries: [JSONObject] = []
         for file in try directory.files(in: "dead-letter") {
             let data = try Data(contentsOf: URL(fileURLWithPath: directory.path + "/dead-letter/" + file))
-            let text = String(decoding: TestGzip.inflate(Array(data)) ?? [], as: UTF8.self)
+            let text = String(decoding: TestGzip.decompress(Array(data)) ?? [], as: UTF8.self)
             for line in text.split(separator: "\n") {
                 if let object = try JSONParser.parse(String(line)).objectValue { entries.append(object) }
             }

@@ -3,7 +3,7 @@ import CZlib
 /// Decompresses request bodies the sink sent with `Content-Encoding: gzip` (all members), and
 /// reads the dead-letter files.
 enum TestGzip {
-    static func inflate(_ data: [UInt8]) -> [UInt8]? {
+    static func decompress(_ data: [UInt8]) -> [UInt8]? {
         var stream = z_stream()
         guard inflateInit2_(&stream, 15 + 32, ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size)) == Z_OK else {
             return nil
@@ -21,7 +21,7 @@ enum TestGzip {
                     repeat {
                         stream.next_out = buffer.baseAddress
                         stream.avail_out = uInt(buffer.count)
-                        status = inflate(&stream, Z_NO_FLUSH)
+                        status = CZlib.inflate(&stream, Z_NO_FLUSH)
                         output.append(contentsOf: buffer[0..<(buffer.count - Int(stream.avail_out))])
                     } while status == Z_OK
                     offset = input.count - Int(stream.avail_in)

@@ -135,7 +135,7 @@ final class TestHTTPServer: Sendable {
                         uri: requestHead.uri,
                         headers: requestHead.headers,
                         wireBody: body,
-                        body: gzip ? TestGzip.inflate(body) : body
+                        body: gzip ? TestGzip.decompress(body) : body
                     )
                     counter.withLock { $0 += 1 }
                     guard try await respond(await handler(request), outbound: outbound) else {

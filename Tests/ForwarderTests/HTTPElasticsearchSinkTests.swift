@@ -73,7 +73,7 @@ final class ElasticsearchReceiver: Sendable {
                     error = ",\"error\":{\"type\":\"es_rejected_execution_exception\",\"reason\":\"queue full\"}"
                 } else if faults, (number + position) % 29 == 0 {
                     status = 503
-                } else if Self.isPoison(id) {
+                } else if faults, Self.isPoison(id) {
                     status = 400
                     error =
                         ",\"error\":{\"type\":\"document_parsing_exception\",\"reason\":\"[1:42] failed to parse field [source.ip]\"}"

@@ -3,18 +3,28 @@ import Logging
 /// Splunk HEC indexer acknowledgement: polling `/services/collector/ack` and resending what
 /// Splunk does not confirm in time.
 extension HTTPDelivery {
-    /// Polls every `poll_interval` until cancelled. Runs beside the sending loop so confirmations
-    /// keep arriving while the pipeline is idle. Throws only what ``deliver(_:)`` cannot retry.
+    /// Polls every `poll_interval` until ``stopAcknowledgementPoller()`` (or cancellation). Runs
+    /// beside the sending loop so confirmations keep arriving while the pipeline is idle. Throws
+    /// only what ``deliver(_:)`` cannot retry.
+    ///
+    /// The normal end is a flag, not cancellation: cancelling a resend of expired events midway
+    /// would leave them neither pending nor acknowledged.
     func runAcknowledgementPoller() async throws {
         guard let acknowledgement = settings.acknowledgement else { return }
         do {
-            while true {
+            while !pollerStopping.withLock({ $0 }) {
                 try await Task.sleep(for: acknowledgement.pollInterval)
+                if pollerStopping.withLock({ $0 }) { return }
                 try await pollAcknowledgements()
             }
         } catch is CancellationError {
             return
         }
+    }
+
+    /// Asks the poller to return after its current poll.
+    func stopAcknowledgementPoller() {
+        pollerStopping.withLock { $0 = true }
     }
 
     /// Before sending more: waits while too many events await confirmation, so a Splunk that

@@ -48,6 +48,7 @@ final class HTTPDelivery: Sendable {
     let acknowledgements = SplunkAcknowledgementTracker()
     private let consecutiveFailures = Mutex(0)
     private let warnedAboutMissingAcknowledgementID = Mutex(false)
+    let pollerStopping = Mutex(false)
 
     init(
         dialect: any HTTPDialect,

@@ -149,7 +149,7 @@ public struct HTTPSink: Sink {
                         try await delivery.deliver(request)
                     }
                 }
-                group.cancelAll()
+                delivery.stopAcknowledgementPoller()
                 try await group.waitForAll()
                 try await delivery.drainAcknowledgements()
             }

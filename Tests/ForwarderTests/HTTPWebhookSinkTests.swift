@@ -81,11 +81,22 @@ final class WebhookReceiver: Sendable {
         return signature == "sha256=" + HMACSHA256.hex(expected)
     }
 
-    /// Activity ids in an NDJSON body of ECS documents (`event.id`).
+    /// Activity ids in an NDJSON body of ECS documents (`event.id`: the only `"id":"act_…"`).
+    /// A byte scan rather than a parse: the receiver reads 50 000 documents in a debug build.
     static func ids(in body: [UInt8]) -> [String] {
-        body.split(separator: UInt8(ascii: "\n")).compactMap { line in
-            let object = (try? JSONParser.parse(Array(line)))?.objectValue
-            return object?["event"]?.objectValue?.string("id")
+        let marker = Array("\"id\":\"act_".utf8)
+        return body.split(separator: UInt8(ascii: "\n")).compactMap { line -> String? in
+            let bytes = Array(line)
+            var index = 0
+            while index + marker.count <= bytes.count {
+                if bytes[index] == marker[0], Array(bytes[index..<index + marker.count]) == marker {
+                    let start = index + 6
+                    guard let end = bytes[start...].firstIndex(of: UInt8(ascii: "\"")) else { return nil }
+                    return String(decoding: bytes[start..<end], as: UTF8.self)
+                }
+                index += 1
+            }
+            return nil
         }
     }
 }

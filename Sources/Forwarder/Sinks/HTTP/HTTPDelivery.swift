@@ -127,7 +127,7 @@ final class HTTPDelivery: Sendable {
     private func attempt(_ events: EncodedEvents) async throws -> RequestOutcome {
         var body = dialect.body(for: events)
         var headers = settings.headers
-        if let level = settings.gzipLevel, let compressed = Self.gzip(body, level: level) {
+        if let level = settings.gzipLevel, let compressed = GzipRequestBody.compress(body, level: level) {
             body = compressed
             headers.replaceOrAdd(name: "Content-Encoding", value: "gzip")
         }
@@ -294,17 +294,5 @@ final class HTTPDelivery: Sendable {
             if failures >= settings.unhealthyAfterFailures { context.metrics.health.markUnhealthy(message) }
             logger.warning("HTTP request failed; retrying", metadata: metadata)
         }
-    }
-
-    /// A gzip member of `body`, or `nil` if zlib fails (the body is then sent uncompressed).
-    static func gzip(_ body: [UInt8], level: Int32) -> [UInt8]? {
-        guard let encoder = try? GzipMemberEncoder(level: level) else { return nil }
-        var output: [UInt8] = []
-        do {
-            try encoder.compress(body, into: &output)
-        } catch {
-            return nil
-        }
-        return output
     }
 }

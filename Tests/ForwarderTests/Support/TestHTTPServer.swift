@@ -2,6 +2,7 @@ import Logging
 import NIOCore
 import NIOHTTP1
 import NIOPosix
+import NIOSSL
 import Synchronization
 
 /// One request as the test server received it.
@@ -54,20 +55,26 @@ final class TestHTTPServer: Sendable {
     private let connections = Mutex<[ObjectIdentifier: any Channel]>([:])
     private let counter = Mutex(0)
 
-    /// `http://127.0.0.1:<port>`.
-    var baseURL: String { "http://127.0.0.1:\(port)" }
+    private let scheme: String
+
+    /// `http://127.0.0.1:<port>` (`https` with TLS).
+    var baseURL: String { "\(scheme)://127.0.0.1:\(port)" }
 
     /// Requests answered or dropped so far.
     var requestCount: Int { counter.withLock { $0 } }
 
-    private init(serverChannel: NIOAsyncChannel<Connection, Never>, handler: @escaping Handler) {
+    private init(serverChannel: NIOAsyncChannel<Connection, Never>, scheme: String, handler: @escaping Handler) {
         self.serverChannel = serverChannel
+        self.scheme = scheme
         self.handler = handler
         self.port = serverChannel.channel.localAddress?.port ?? 0
     }
 
     /// Serves `handler` while `body` runs, then closes every connection.
+    ///
+    /// - Parameter tls: Serve HTTPS with this context (``TestPKI``) instead of plain HTTP.
     static func withRunning<T: Sendable>(
+        tls: NIOSSLContext? = nil,
         _ handler: @escaping Handler,
         _ body: (TestHTTPServer) async throws -> T
     ) async throws -> T {
@@ -76,11 +83,12 @@ final class TestHTTPServer: Sendable {
             .serverChannelOption(ChannelOptions.socketOption(.so_reuseaddr), value: 1)
             .bind(host: "127.0.0.1", port: 0) { channel in
                 channel.eventLoop.makeCompletedFuture {
+                    if let tls { try channel.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: tls)) }
                     try channel.pipeline.syncOperations.configureHTTPServerPipeline()
                     return try Connection(wrappingChannelSynchronously: channel)
                 }
             }
-        let server = TestHTTPServer(serverChannel: channel, handler: handler)
+        let server = TestHTTPServer(serverChannel: channel, scheme: tls == nil ? "http" : "https", handler: handler)
         return try await withThrowingTaskGroup(of: T?.self) { group in
             group.addTask {
                 await server.serve()

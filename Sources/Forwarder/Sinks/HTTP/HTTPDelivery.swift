@@ -140,7 +140,7 @@ final class HTTPDelivery: Sendable {
             let reply = try await transport.send(url: settings.endpoint.url, headers: headers, body: body)
             return dialect.classify(reply, for: events)
         } catch let error as HTTPSinkError {
-            return .retry(error, retryAfter: nil)
+            return error.code == .configuration ? .configuration(error) : .retry(error, retryAfter: nil)
         }
     }
 

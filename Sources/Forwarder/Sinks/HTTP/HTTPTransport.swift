@@ -54,6 +54,17 @@ final class HTTPTransport: Sendable {
             return HTTPReply(status: Int(response.status.code), body: collected, retryAfter: retryAfter)
         } catch {
             if Task.isCancelled { throw CancellationError() }
+            // A failed handshake (untrusted chain, wrong name, refused client certificate) needs a
+            // person, like a revoked token; a connection lost mid-stream is just weather.
+            if let error = error as? NIOSSLError, case .handshakeFailed = error {
+                throw HTTPSinkError(
+                    code: .configuration,
+                    message: "TLS handshake failed (check tls.ca_file, tls.server_name and the client certificate): \(error)"
+                )
+            }
+            if error is NIOSSLExtraError {
+                throw HTTPSinkError(code: .configuration, message: "TLS verification failed (check tls.server_name): \(error)")
+            }
             throw HTTPSinkError(code: .transport, message: Self.describe(error))
         }
     }

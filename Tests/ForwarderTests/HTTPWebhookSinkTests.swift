@@ -161,6 +161,31 @@ final class WebhookReceiver: Sendable {
         #expect(array.allSatisfy { $0.stringValue?.hasPrefix("CEF:0|") == true })
     }
 
+    /// `Retry-After` is a floor: with a 1 ms backoff the sink still waits the second asked for.
+    @Test func retryAfterIsHonoured() async throws {
+        let arrivals = Mutex<[ContinuousClock.Instant]>([])
+        let run = try await TestHTTPServer.withRunning({ _ in
+            let count = arrivals.withLock { list in
+                list.append(.now)
+                return list.count
+            }
+            return count == 1 ? .reply(status: 429, headers: [("Retry-After", "1")]) : .reply(status: 200)
+        }) { server in
+            try await HTTPSinkHarness.run(
+                try HTTPSink(
+                    name: "hook",
+                    configuration: .init(url: server.baseURL + "/hook", retry: HTTPSinkHarness.fastRetry),
+                    encoder: EventEncoder(format: .ecs)
+                ),
+                batches: HTTPTestEvents.batches(0..<3, batchSize: 3)
+            )
+        }
+        let times = arrivals.withLock { $0 }
+        #expect(times.count == 2 && run.acknowledger.count == 3)
+        if times.count == 2 { #expect(times[1] - times[0] >= .milliseconds(990)) }
+        #expect(run.counter(run.metrics.retried) == 3)
+    }
+
     /// 50 000 activities through 503 storms, resets, 429s, slow replies and poison events: every
     /// id is delivered or dead-lettered with a reason; none is lost, none acknowledged twice.
     @Test func fiftyThousandEventsThroughFaultsLoseNothing() async throws {

@@ -161,6 +161,36 @@ final class WebhookReceiver: Sendable {
         #expect(array.allSatisfy { $0.stringValue?.hasPrefix("CEF:0|") == true })
     }
 
+    /// A receiver that suddenly refuses everything (its contract changed) must not empty the feed
+    /// into the dead-letter file: after a few events isolated and refused one by one, the sink
+    /// holds the rest, unhealthy, until the receiver accepts again.
+    @Test func receiverRefusingEverythingIsHeldNotDeadLettered() async throws {
+        let fixed = Mutex(false)
+        let run = try await TestHTTPServer.withRunning({ _ in
+            fixed.withLock { $0 } ? .reply(status: 200) : .reply(status: 400, body: "expected a JSON array")
+        }) { server in
+            try await HTTPSinkHarness.run(
+                try HTTPSink(
+                    name: "hook",
+                    configuration: .init(url: server.baseURL + "/hook", retry: HTTPSinkHarness.fastRetry),
+                    encoder: EventEncoder(format: .ecs),
+                    options: .init(maximumRejectionStreak: 5)
+                ),
+                batches: HTTPTestEvents.batches(0..<40, batchSize: 40)
+            ) { run in
+                let held = try await eventually { !run.metrics.health.isHealthy }
+                #expect(held)
+                #expect(run.acknowledger.count == 5)
+                #expect(try run.deadLetters().count == 5)
+                #expect(run.metrics.health.reason?.contains("refused the last 5 events") == true)
+                fixed.withLock { $0 = true }
+            }
+        }
+        #expect(run.acknowledger.count == 40)
+        #expect(try run.deadLetters().count == 5)
+        #expect(run.metrics.health.isHealthy)
+    }
+
     /// `Retry-After` is a floor: with a 1 ms backoff the sink still waits the second asked for.
     @Test func retryAfterIsHonoured() async throws {
         let arrivals = Mutex<[ContinuousClock.Instant]>([])

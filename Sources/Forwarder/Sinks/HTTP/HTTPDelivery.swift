@@ -17,7 +17,9 @@ import Synchronization
 /// - configuration error (401/403, a HEC token or index code) → the same, plus unhealthy and an
 ///   error log: nothing is acknowledged, so the pipeline stops fetching instead of losing events;
 /// - 413 or a refusal that names no event → split in halves; a single event that is still
-///   refused is dead-lettered.
+///   refused is dead-lettered — unless the receiver has refused every event one by one for a
+///   while (``Settings/maximumRejectionStreak``): then its contract changed, and the events are
+///   held like for a configuration error rather than all dead-lettered.
 final class HTTPDelivery: Sendable {
     struct Settings: Sendable {
         var endpoint: HTTPEndpoint
@@ -28,6 +30,9 @@ final class HTTPDelivery: Sendable {
         var backoff: RetryPolicy
         /// Consecutive failed attempts before a merely overloaded receiver turns the sink unhealthy.
         var unhealthyAfterFailures: Int
+        /// Events isolated and dead-lettered one by one, with none delivered in between, after
+        /// which further refusals are treated as a configuration error.
+        var maximumRejectionStreak: Int
         var acknowledgement: Acknowledgement?
     }
 
@@ -49,6 +54,8 @@ final class HTTPDelivery: Sendable {
     private let consecutiveFailures = Mutex(0)
     private let warnedAboutMissingAcknowledgementID = Mutex(false)
     let pollerStopping = Mutex(false)
+    /// Events dead-lettered one by one after whole-request refusals since one was last delivered.
+    private let rejectionStreak = Mutex(0)
 
     init(
         dialect: any HTTPDialect,
@@ -106,7 +113,23 @@ final class HTTPDelivery: Sendable {
                     try await pause(failures, retryAfter: nil)
                 case .tooLarge(let error), .rejected(let error):
                     recordSuccess()
+                    if remaining.count == 1, error.code == .rejected, let streak = rejectionStreakExceeded() {
+                        // Event after event refused with no event accepted: the receiver's
+                        // contract changed, not the data. Hold the events instead of emptying
+                        // the feed into the dead-letter file.
+                        failures += 1
+                        let held = HTTPSinkError(
+                            code: .configuration,
+                            message: "the receiver refused the last \(streak) events one by one and accepted none: "
+                                + "holding events until it accepts again (last refusal: \(error.message))",
+                            status: error.status
+                        )
+                        recordFailure(held, events: 1, attempt: failures)
+                        try await pause(failures, retryAfter: nil)
+                        continue
+                    }
                     if remaining.count == 1 {
+                        if error.code == .rejected { rejectionStreak.withLock { $0 += 1 } }
                         try await deadLetter(remaining.events.map { ($0, error.status ?? 0, error.message) })
                     } else {
                         logger.info(
@@ -204,8 +227,15 @@ final class HTTPDelivery: Sendable {
         return displaced
     }
 
+    /// The streak length when it has reached the limit, else `nil`.
+    private func rejectionStreakExceeded() -> Int? {
+        let streak = rejectionStreak.withLock { $0 }
+        return streak >= settings.maximumRejectionStreak ? streak : nil
+    }
+
     /// Acknowledges delivered events to the pipeline and counts them.
     func delivered(_ events: [EncodedEvent]) {
+        if !events.isEmpty { rejectionStreak.withLock { $0 = 0 } }
         acknowledgeToPipeline(events)
         context.metrics.delivered.increment(by: events.count)
     }
@@ -239,6 +269,7 @@ final class HTTPDelivery: Sendable {
         while true {
             do {
                 try context.deadLetters.write(entries)
+                if failures > 0 { recordSuccess() }
                 break
             } catch {
                 guard error.isRetryable else { throw error }

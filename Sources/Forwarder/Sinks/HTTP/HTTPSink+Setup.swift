@@ -139,6 +139,7 @@ extension HTTPSink {
                 signer: signer,
                 backoff: backoff,
                 unhealthyAfterFailures: max(1, options.unhealthyAfterFailures),
+                maximumRejectionStreak: max(1, options.maximumRejectionStreak),
                 acknowledgement: acknowledgement
             ),
             scrubber: SecretScrubber(secrets)

@@ -45,6 +45,12 @@ public struct HTTPSink: Sink {
         public var unhealthyAfterFailures: Int
         /// zlib level for `gzip: true` (1 fastest … 9 smallest).
         public var gzipLevel: Int32
+        /// When whole requests are refused (webhook 400/422, HEC or `_bulk` 400 naming no event),
+        /// the sink splits them to find the events at fault and dead-letters those. After this
+        /// many events dead-lettered that way with none delivered in between, it stops: a
+        /// receiver refusing everything has changed its contract, and the events are held (sink
+        /// unhealthy, error logged, retried with backoff) rather than emptied into the dead-letter file.
+        public var maximumRejectionStreak: Int
 
         /// - Parameters:
         ///   - jitter: Defaults to 0.25.
@@ -52,18 +58,21 @@ public struct HTTPSink: Sink {
         ///   - maximumUnacknowledgedEvents: Defaults to 50 000.
         ///   - unhealthyAfterFailures: Defaults to 3.
         ///   - gzipLevel: Defaults to 6.
+        ///   - maximumRejectionStreak: Defaults to 20.
         public init(
             jitter: Double = 0.25,
             elasticsearchIndexInAction: Bool = false,
             maximumUnacknowledgedEvents: Int = 50_000,
             unhealthyAfterFailures: Int = 3,
-            gzipLevel: Int32 = 6
+            gzipLevel: Int32 = 6,
+            maximumRejectionStreak: Int = 20
         ) {
             self.jitter = jitter
             self.elasticsearchIndexInAction = elasticsearchIndexInAction
             self.maximumUnacknowledgedEvents = maximumUnacknowledgedEvents
             self.unhealthyAfterFailures = unhealthyAfterFailures
             self.gzipLevel = gzipLevel
+            self.maximumRejectionStreak = maximumRejectionStreak
         }
     }
 

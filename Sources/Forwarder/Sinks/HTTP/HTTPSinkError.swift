@@ -13,8 +13,8 @@ public struct HTTPSinkError: Error, Sendable, Hashable, CustomStringConvertible 
         public static let transport = Code("transport")
         /// The receiver is overloaded or failing (408, 429, 5xx, HEC codes 8/9/18–20/23). Retried.
         public static let unavailable = Code("unavailable")
-        /// Credentials, URL, index or channel are wrong (401, 403, 404, HEC codes 1–4, 7, 10, 11, 14,
-        /// 16): no event is at fault. Retried with backoff while the sink reports unhealthy, so
+        /// Credentials, URL, index, channel or TLS trust are wrong (401, 403, 404, HEC codes 1–4, 7,
+        /// 10, 11, 14, 16, a failed TLS handshake): no event is at fault. Retried with backoff while the sink reports unhealthy, so
         /// nothing is acknowledged and the pipeline stops fetching until an operator fixes it.
         public static let configuration = Code("configuration")
         /// The receiver refused the content of one or more events. Those events are dead-lettered.

@@ -97,7 +97,9 @@ final class ElasticsearchReceiver: Sendable {
 }
 
 @Suite struct HTTPElasticsearchSinkTests {
-    static func sink(url: String, maximumEvents: Int = 500) throws -> HTTPSink {
+    /// The fault tests shorten `timeout` so slow replies time out; the others keep it long so a
+    /// loaded machine does not turn into an unplanned retry.
+    static func sink(url: String, maximumEvents: Int = 500, timeout: Duration = .seconds(10)) throws -> HTTPSink {
         try HTTPSink(
             name: "elastic",
             configuration: ForwarderConfiguration.HTTPSink(
@@ -105,7 +107,7 @@ final class ElasticsearchReceiver: Sendable {
                 url: url,
                 apiKey: Secret(ElasticsearchReceiver.apiKey),
                 index: ElasticsearchReceiver.index,
-                timeout: .milliseconds(500),
+                timeout: timeout,
                 retry: HTTPSinkHarness.fastRetry
             ),
             batch: .init(maximumEvents: maximumEvents),
@@ -121,7 +123,7 @@ final class ElasticsearchReceiver: Sendable {
         let total = 50_000
         let run = try await TestHTTPServer.withRunning(receiver.handle) { server in
             try await HTTPSinkHarness.run(
-                try Self.sink(url: server.baseURL + "/"),
+                try Self.sink(url: server.baseURL + "/", timeout: .milliseconds(500)),
                 batches: HTTPTestEvents.batches(0..<total, batchSize: 5000)
             )
         }

@@ -12,7 +12,7 @@ import Testing
         let receiver = SplunkReceiver(faults: true, echoCredentials: true)
         let run = try await TestHTTPServer.withRunning(receiver.handle) { server in
             try await HTTPSinkHarness.run(
-                try HTTPSplunkHECSinkTests.sink(url: server.baseURL),
+                try HTTPSplunkHECSinkTests.sink(url: server.baseURL, timeout: .milliseconds(500)),
                 batches: HTTPTestEvents.batches(0..<12_000, batchSize: 3000)
             )
         }

@@ -127,7 +127,8 @@ final class SplunkReceiver: Sendable {
     static func sink(
         url: String,
         acknowledgement: ForwarderConfiguration.HTTPSink.Acknowledgement = .init(),
-        maximumEvents: Int = 500
+        maximumEvents: Int = 500,
+        timeout: Duration = .seconds(10)
     ) throws -> HTTPSink {
         try HTTPSink(
             name: "splunk",
@@ -138,7 +139,7 @@ final class SplunkReceiver: Sendable {
                 index: "security",
                 source: "claude-compliance",
                 sourcetype: "claude:compliance:ecs",
-                timeout: .milliseconds(500),
+                timeout: timeout,
                 ack: acknowledgement,
                 retry: HTTPSinkHarness.fastRetry
             ),
@@ -154,7 +155,7 @@ final class SplunkReceiver: Sendable {
         let total = 50_000
         let run = try await TestHTTPServer.withRunning(receiver.handle) { server in
             try await HTTPSinkHarness.run(
-                try Self.sink(url: server.baseURL),
+                try Self.sink(url: server.baseURL, timeout: .milliseconds(500)),
                 batches: HTTPTestEvents.batches(0..<total, batchSize: 5000)
             )
         }

@@ -102,9 +102,11 @@ final class WebhookReceiver: Sendable {
 }
 
 @Suite struct HTTPWebhookSinkTests {
-    static func configuration(url: String, bodyFormat: ForwarderConfiguration.HTTPSink.BodyFormat = .ndjson)
-        -> ForwarderConfiguration.HTTPSink
-    {
+    static func configuration(
+        url: String,
+        bodyFormat: ForwarderConfiguration.HTTPSink.BodyFormat = .ndjson,
+        timeout: Duration = .seconds(10)
+    ) -> ForwarderConfiguration.HTTPSink {
         ForwarderConfiguration.HTTPSink(
             mode: .webhook,
             url: url,
@@ -114,7 +116,7 @@ final class WebhookReceiver: Sendable {
             bodyFormat: bodyFormat,
             hmac: .init(secret: Secret(WebhookReceiver.secret)),
             gzip: true,
-            timeout: .milliseconds(500),
+            timeout: timeout,
             retry: HTTPSinkHarness.fastRetry
         )
     }
@@ -224,7 +226,7 @@ final class WebhookReceiver: Sendable {
         let run = try await TestHTTPServer.withRunning(receiver.handle) { server in
             let sink = try HTTPSink(
                 name: "hook",
-                configuration: Self.configuration(url: server.baseURL + "/hook?token=in-the-url"),
+                configuration: Self.configuration(url: server.baseURL + "/hook?token=in-the-url", timeout: .milliseconds(500)),
                 batch: .init(maximumEvents: 500),
                 encoder: EventEncoder(format: .ecs)
             )

@@ -21,14 +21,20 @@ import Testing
     }
 
     @Test func vector1URLIsIndexBulk() throws {
-        let endpoint = try HTTPEndpoint("https://es.example.com:9200", appendingPath: ["logs-acme.audit-default", "_bulk"])
+        let endpoint = try HTTPEndpoint(
+            "https://es.example.com:9200",
+            appendingPath: ["logs-acme.audit-default", "_bulk"]
+        )
         #expect(endpoint.url == "https://es.example.com:9200/logs-acme.audit-default/_bulk")
         let prefixed = try HTTPEndpoint(
             "https://proxy.example.com/es/?x=1",
             appendingPath: ["logs-acme.audit-default", "_bulk"],
             query: [("filter_path", "errors,items.*.status")]
         )
-        #expect(prefixed.url == "https://proxy.example.com/es/logs-acme.audit-default/_bulk?x=1&filter_path=errors,items.*.status")
+        #expect(
+            prefixed.url
+                == "https://proxy.example.com/es/logs-acme.audit-default/_bulk?x=1&filter_path=errors,items.*.status"
+        )
         #expect(prefixed.redacted == "https://proxy.example.com")
     }
 
@@ -49,7 +55,10 @@ import Testing
         let outcomes = response.outcomes(expectedIDs: ["a1", "a2", "a3", "a4", "a5"])
         #expect(outcomes[0] == .delivered)
         #expect(outcomes[1] == .delivered)
-        #expect(outcomes[2] == .deadLetter(status: 400, reason: "Elasticsearch refused the document: document_parsing_exception"))
+        #expect(
+            outcomes[2]
+                == .deadLetter(status: 400, reason: "Elasticsearch refused the document: document_parsing_exception")
+        )
         #expect(outcomes[3] == .retry(reason: "HTTP 429 es_rejected_execution_exception"))
         #expect(outcomes[4] == .retry(reason: "HTTP 503"))
     }
@@ -68,7 +77,8 @@ import Testing
     }
 
     @Test func missingOrMismatchedItemsAreRetriedNotGuessed() throws {
-        let reply = "{\"errors\":true,\"items\":[{\"create\":{\"_id\":\"b\",\"status\":201}},{\"create\":{\"_id\":\"x\"}}]}"
+        let reply =
+            "{\"errors\":true,\"items\":[{\"create\":{\"_id\":\"b\",\"status\":201}},{\"create\":{\"_id\":\"x\"}}]}"
         let outcomes = try #require(BulkResponse(body: Array(reply.utf8))).outcomes(expectedIDs: ["a", "b", "c"])
         for outcome in outcomes {
             guard case .retry = outcome else {
@@ -79,7 +89,9 @@ import Testing
     }
 
     @Test func errorsFalseDeliversEverything() throws {
-        let outcomes = try #require(BulkResponse(body: Array("{\"errors\":false}".utf8))).outcomes(expectedIDs: ["a", "b"])
+        let outcomes = try #require(BulkResponse(body: Array("{\"errors\":false}".utf8))).outcomes(expectedIDs: [
+            "a", "b",
+        ])
         #expect(outcomes == [.delivered, .delivered])
     }
 
@@ -101,7 +113,11 @@ import Testing
             return
         }
         for status in [401, 403] {
-            guard case .configuration = try Self.classify(status: status, body: "{\"error\":{\"type\":\"security_exception\"}}")
+            guard
+                case .configuration = try Self.classify(
+                    status: status,
+                    body: "{\"error\":{\"type\":\"security_exception\"}}"
+                )
             else {
                 Issue.record("\(status) must be a configuration error")
                 return
@@ -127,12 +143,17 @@ import Testing
     @Test func splitRespectsCountAndBytes() {
         let events = EncodedEvents(
             bytes: [UInt8](repeating: 0, count: 1000),
-            events: (0..<10).map { EncodedEvent(batch: 1, index: $0, activityID: "a\($0)", record: "{}", range: $0 * 100..<($0 + 1) * 100) }
+            events: (0..<10).map {
+                EncodedEvent(batch: 1, index: $0, activityID: "a\($0)", record: "{}", range: $0 * 100..<($0 + 1) * 100)
+            }
         )
         #expect(events.split(maximumEvents: 4, maximumBytes: 10_000, framing: 1).map(\.count) == [4, 4, 2])
         #expect(events.split(maximumEvents: 100, maximumBytes: 303, framing: 1).map(\.count) == [3, 3, 3, 1])
         // One event over the byte limit still goes, alone.
-        #expect(events.split(maximumEvents: 100, maximumBytes: 50, framing: 0).map(\.count) == Array(repeating: 1, count: 10))
+        #expect(
+            events.split(maximumEvents: 100, maximumBytes: 50, framing: 0).map(\.count)
+                == Array(repeating: 1, count: 10)
+        )
         let (first, second) = events.halves()
         #expect(first.events.map(\.index) == [0, 1, 2, 3, 4] && second.events.map(\.index) == [5, 6, 7, 8, 9])
     }
@@ -143,8 +164,14 @@ import Testing
             query: [("channel", "0aeeac95-ac74-4aa9-b30d-6c4c0ac581ba")],
             replacingPathSuffix: ("/services/collector", "/services/collector/ack")
         )
-        #expect(ack.url == "https://splunk.example.com:8088/services/collector/ack?x=1&channel=0aeeac95-ac74-4aa9-b30d-6c4c0ac581ba")
-        let proxied = try HTTPEndpoint("https://proxy.example.com/hec/ingest", replacingPathSuffix: ("/services/collector", "/services/collector/ack"))
+        #expect(
+            ack.url
+                == "https://splunk.example.com:8088/services/collector/ack?x=1&channel=0aeeac95-ac74-4aa9-b30d-6c4c0ac581ba"
+        )
+        let proxied = try HTTPEndpoint(
+            "https://proxy.example.com/hec/ingest",
+            replacingPathSuffix: ("/services/collector", "/services/collector/ack")
+        )
         #expect(proxied.url == "https://proxy.example.com/hec/ack")
     }
 

@@ -40,7 +40,10 @@ final class ElasticsearchReceiver: Sendable {
             return (state.requests, state.authorized)
         }
         guard authorized, request.headers.first(name: "Authorization") == "ApiKey \(Self.apiKey)" else {
-            return .json(401, "{\"error\":{\"type\":\"security_exception\",\"reason\":\"unable to authenticate\"},\"status\":401}")
+            return .json(
+                401,
+                "{\"error\":{\"type\":\"security_exception\",\"reason\":\"unable to authenticate\"},\"status\":401}"
+            )
         }
         let body = request.body ?? []
         var problems: [String] = []
@@ -55,7 +58,9 @@ final class ElasticsearchReceiver: Sendable {
         if faults {
             if number % 40 < 5 { return .json(503, "{\"error\":\"unavailable\"}") }
             if number % 11 == 5 { return .reset }
-            if number % 17 == 2 { return .json(429, "{\"error\":\"too many requests\"}", headers: [("Retry-After", "0")]) }
+            if number % 17 == 2 {
+                return .json(429, "{\"error\":\"too many requests\"}", headers: [("Retry-After", "0")])
+            }
         }
         if let maximumBody, body.count > maximumBody { return .json(413, "{\"error\":\"content too long\"}") }
         let lines = body.split(separator: UInt8(ascii: "\n"))
@@ -170,7 +175,10 @@ final class ElasticsearchReceiver: Sendable {
         activities[17] = try #require(HTTPTestEvents.activity(17, extra: padding))
         let events = activities.enumerated().map { Event(index: $0.offset, activity: $0.element) }
         let run = try await TestHTTPServer.withRunning(receiver.handle) { server in
-            try await HTTPSinkHarness.run(try Self.sink(url: server.baseURL), batches: [Batch(sequence: 1, events: events)])
+            try await HTTPSinkHarness.run(
+                try Self.sink(url: server.baseURL),
+                batches: [Batch(sequence: 1, events: events)]
+            )
         }
         #expect(run.acknowledger.count == 40)
         #expect(try run.deadLetteredIDs() == ["act_0000017"])
@@ -184,14 +192,21 @@ final class ElasticsearchReceiver: Sendable {
         let receiver = ElasticsearchReceiver(faults: false)
         receiver.state.withLock { $0.authorized = false }
         let run = try await TestHTTPServer.withRunning(receiver.handle) { server in
-            try await HTTPSinkHarness.run(try Self.sink(url: server.baseURL), batches: HTTPTestEvents.batches(1..<101, batchSize: 50)) {
+            try await HTTPSinkHarness.run(
+                try Self.sink(url: server.baseURL),
+                batches: HTTPTestEvents.batches(1..<101, batchSize: 50)
+            ) {
                 run in
-                let unhealthy = try await eventually { !run.metrics.health.isHealthy && receiver.state.withLock { $0.requests } >= 5 }
+                let unhealthy = try await eventually {
+                    !run.metrics.health.isHealthy && receiver.state.withLock { $0.requests } >= 5
+                }
                 #expect(unhealthy)
                 #expect(run.acknowledger.count == 0)
                 #expect(try run.deadLetters().isEmpty)
                 #expect(run.metrics.health.reason?.contains("401") == true)
-                #expect(run.logs.entries.contains { $0.level == .error && "\($0.metadata)".contains("security_exception") })
+                #expect(
+                    run.logs.entries.contains { $0.level == .error && "\($0.metadata)".contains("security_exception") }
+                )
                 receiver.state.withLock { $0.authorized = true }
             }
         }

@@ -91,7 +91,9 @@ import Testing
     }
 
     @Test func hmacTestCase5TruncatedTo128Bits() {
-        let mac = HMACSHA256(key: [UInt8](repeating: 0x0c, count: 20)).authenticationCode(Self.bytes("Test With Truncation"))
+        let mac = HMACSHA256(key: [UInt8](repeating: 0x0c, count: 20)).authenticationCode(
+            Self.bytes("Test With Truncation")
+        )
         #expect(HMACSHA256.hex(Array(mac.prefix(16))) == "a3b6167473100ee06e0c796c2955552b")
     }
 

@@ -28,10 +28,11 @@ import Testing
 
     @Test func webhookCredentialsNeverLogged() async throws {
         // A receiver that refuses everything and quotes every header it got.
-        let run = try await TestHTTPServer.withRunning({ request in
+        let echo: TestHTTPServer.Handler = { request in
             let quoted = request.headers.map { "\($0.name): \($0.value)" }.joined(separator: "; ")
             return .reply(status: 400, body: "rejected, you sent \(quoted)")
-        }) { server in
+        }
+        let run = try await TestHTTPServer.withRunning(echo) { server in
             try await HTTPSinkHarness.run(
                 try HTTPSink(
                     name: "hook",

@@ -52,7 +52,11 @@ import Testing
         }
         let http = sinks.compactMap { $0 as? HTTPSink }
         #expect(http.map(\.configuration.mode) == [.splunkHEC, .elasticsearch, .webhook])
-        #expect(http[0].settings.acknowledgement?.endpoint.url.hasPrefix("https://splunk.example.com:8088/services/collector/ack?channel=") == true)
+        #expect(
+            http[0].settings.acknowledgement?.endpoint.url.hasPrefix(
+                "https://splunk.example.com:8088/services/collector/ack?channel="
+            ) == true
+        )
         #expect(
             http[1].settings.endpoint.url
                 == "https://es.example.com:9200/logs-claude.audit-default/_bulk?filter_path=\(HTTPSink.bulkFilterPath)"

@@ -1,6 +1,6 @@
 import ComplianceAPI
-import Foundation
 import ForwarderCore
+import Foundation
 import Testing
 
 @testable import Forwarder
@@ -36,7 +36,11 @@ import Testing
         eventIsJSON: true
     )
 
-    static func envelope(_ activity: Activity, encoder: SplunkHECEncoder = vectorEnvelope, event: String = ecsA1) -> String {
+    static func envelope(
+        _ activity: Activity,
+        encoder: SplunkHECEncoder = vectorEnvelope,
+        event: String = ecsA1
+    ) -> String {
         var writer = JSONWriter()
         encoder.encode(activity: activity, into: &writer) { $0.append(contentsOf: event.utf8) }
         return writer.text
@@ -87,7 +91,13 @@ import Testing
     /// §4.1 vector 4 uses `/raw`; this sink sends CEF to `/event` as a string so that `time` and
     /// the `activity_id` indexed field survive.
     @Test func cefEventIsAJSONString() throws {
-        let encoder = SplunkHECEncoder(host: nil, source: nil, sourcetype: "acme:audit:cef", index: nil, eventIsJSON: false)
+        let encoder = SplunkHECEncoder(
+            host: nil,
+            source: nil,
+            sourcetype: "acme:audit:cef",
+            index: nil,
+            eventIsJSON: false
+        )
         let cef = "CEF:0|ExampleCo|AuditForwarder|1.0.0|sso_login_succeeded|SSO login succeeded|3|msg=a\\=b \"q\""
         let text = Self.envelope(try Self.activity(), encoder: encoder, event: cef)
         let object = try #require(try JSONParser.parse(text).objectValue)
@@ -95,7 +105,12 @@ import Testing
         #expect(object["sourcetype"]?.stringValue == "acme:audit:cef")
     }
 
-    static func outcome(status: Int, body: String, events: Int = 5, acknowledgements: Bool = false) throws
+    static func outcome(
+        status: Int,
+        body: String,
+        events: Int = 5,
+        acknowledgements: Bool = false
+    ) throws
         -> RequestOutcome
     {
         let dialect = SplunkHECDialect(encoder: .raw, envelope: vectorEnvelope, usesAcknowledgements: acknowledgements)
@@ -137,7 +152,8 @@ import Testing
     }
 
     @Test func vector5ServerBusyRetriesTheWholeBody() throws {
-        guard case .retry(let error, _) = try Self.outcome(status: 503, body: "{\"text\":\"Server is busy\",\"code\":9}")
+        guard
+            case .retry(let error, _) = try Self.outcome(status: 503, body: "{\"text\":\"Server is busy\",\"code\":9}")
         else {
             Issue.record("503 code 9 must be retried")
             return
@@ -182,8 +198,12 @@ import Testing
     }
 
     @Test func successCarriesTheAcknowledgementID() throws {
-        guard case .accepted(let id) = try Self.outcome(
-            status: 200, body: "{\"text\":\"Success\",\"code\":0,\"ackId\":7}", acknowledgements: true)
+        guard
+            case .accepted(let id) = try Self.outcome(
+                status: 200,
+                body: "{\"text\":\"Success\",\"code\":0,\"ackId\":7}",
+                acknowledgements: true
+            )
         else {
             Issue.record("200 must be accepted")
             return

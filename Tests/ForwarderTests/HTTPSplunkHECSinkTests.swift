@@ -101,7 +101,8 @@ final class SplunkReceiver: Sendable {
 
     /// Confirms an ackId on its second poll, except every 7th id, which is never confirmed.
     private func acknowledge(_ request: TestHTTPRequest) -> TestHTTPResponse {
-        guard let channel = request.query("channel"), channel == request.headers.first(name: "X-Splunk-Request-Channel"),
+        guard let channel = request.query("channel"),
+            channel == request.headers.first(name: "X-Splunk-Request-Channel"),
             let ids = (try? JSONParser.parse(request.body ?? []))?.objectValue?["acks"]?.arrayValue
         else {
             state.withLock { $0.problems.append("bad ack poll") }
@@ -229,9 +230,14 @@ final class SplunkReceiver: Sendable {
         let receiver = SplunkReceiver(faults: false)
         receiver.state.withLock { $0.tokenValid = false }
         let run = try await TestHTTPServer.withRunning(receiver.handle) { server in
-            try await HTTPSinkHarness.run(try Self.sink(url: server.baseURL), batches: HTTPTestEvents.batches(0..<50, batchSize: 50)) {
+            try await HTTPSinkHarness.run(
+                try Self.sink(url: server.baseURL),
+                batches: HTTPTestEvents.batches(0..<50, batchSize: 50)
+            ) {
                 run in
-                let unhealthy = try await eventually { !run.metrics.health.isHealthy && receiver.state.withLock { $0.requests } >= 4 }
+                let unhealthy = try await eventually {
+                    !run.metrics.health.isHealthy && receiver.state.withLock { $0.requests } >= 4
+                }
                 #expect(unhealthy)
                 #expect(run.acknowledger.count == 0)
                 #expect(try run.deadLetters().isEmpty)

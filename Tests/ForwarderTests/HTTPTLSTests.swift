@@ -20,10 +20,17 @@ import Testing
         return try NIOSSLContext(configuration: configuration)
     }
 
-    static func sink(url: String, tls: ForwarderConfiguration.TLS, timeout: Duration = .seconds(10)) throws -> HTTPSink {
+    static func sink(url: String, tls: ForwarderConfiguration.TLS, timeout: Duration = .seconds(10)) throws -> HTTPSink
+    {
         try HTTPSink(
             name: "hook",
-            configuration: .init(mode: .webhook, url: url, timeout: timeout, tls: tls, retry: HTTPSinkHarness.fastRetry),
+            configuration: .init(
+                mode: .webhook,
+                url: url,
+                timeout: timeout,
+                tls: tls,
+                retry: HTTPSinkHarness.fastRetry
+            ),
             encoder: EventEncoder(format: .ecs)
         )
     }
@@ -35,10 +42,11 @@ import Testing
         defer { directory.remove() }
         let files = try TestPKI.write(to: directory.path)
         let received = Collected()
-        let run = try await TestHTTPServer.withRunning(tls: try Self.serverContext(), { request in
+        let record: TestHTTPServer.Handler = { request in
             received.append(WebhookReceiver.ids(in: request.body ?? []))
             return .reply(status: 204)
-        }) { server in
+        }
+        let run = try await TestHTTPServer.withRunning(tls: try Self.serverContext(), record) { server in
             let tls = ForwarderConfiguration.TLS(
                 caFile: files["ca.pem"],
                 certFile: files["client.pem"],
@@ -60,7 +68,8 @@ import Testing
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let files = try TestPKI.write(to: directory.path)
-        try await TestHTTPServer.withRunning(tls: try Self.serverContext(), { _ in .reply(status: 204) }) { server in
+        let accept: TestHTTPServer.Handler = { _ in .reply(status: 204) }
+        try await TestHTTPServer.withRunning(tls: try Self.serverContext(), accept) { server in
             let tls = ForwarderConfiguration.TLS(
                 caFile: files["other-ca.pem"],
                 certFile: files["client.pem"],
@@ -70,7 +79,11 @@ import Testing
             // AsyncHTTPClient keeps trying to connect until the request's deadline: keep it short.
             let sink = try Self.sink(url: server.baseURL + "/hook", tls: tls, timeout: .milliseconds(500))
             await #expect(throws: HTTPSinkHarness.TimedOut.self) {
-                _ = try await HTTPSinkHarness.run(sink, batches: HTTPTestEvents.batches(1..<6, batchSize: 5), timeout: .seconds(3)) {
+                _ = try await HTTPSinkHarness.run(
+                    sink,
+                    batches: HTTPTestEvents.batches(1..<6, batchSize: 5),
+                    timeout: .seconds(3)
+                ) {
                     run in
                     let unhealthy = try await eventually(timeout: .seconds(2.5)) { !run.metrics.health.isHealthy }
                     #expect(unhealthy, "\(run.logText)")

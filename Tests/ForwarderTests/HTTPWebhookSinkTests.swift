@@ -168,9 +168,10 @@ final class WebhookReceiver: Sendable {
     /// holds the rest, unhealthy, until the receiver accepts again.
     @Test func receiverRefusingEverythingIsHeldNotDeadLettered() async throws {
         let fixed = Mutex(false)
-        let run = try await TestHTTPServer.withRunning({ _ in
+        let handler: TestHTTPServer.Handler = { _ in
             fixed.withLock { $0 } ? .reply(status: 200) : .reply(status: 400, body: "expected a JSON array")
-        }) { server in
+        }
+        let run = try await TestHTTPServer.withRunning(handler) { server in
             try await HTTPSinkHarness.run(
                 try HTTPSink(
                     name: "hook",
@@ -196,13 +197,14 @@ final class WebhookReceiver: Sendable {
     /// `Retry-After` is a floor: with a 1 ms backoff the sink still waits the second asked for.
     @Test func retryAfterIsHonoured() async throws {
         let arrivals = Mutex<[ContinuousClock.Instant]>([])
-        let run = try await TestHTTPServer.withRunning({ _ in
+        let handler: TestHTTPServer.Handler = { _ in
             let count = arrivals.withLock { list in
                 list.append(.now)
                 return list.count
             }
             return count == 1 ? .reply(status: 429, headers: [("Retry-After", "1")]) : .reply(status: 200)
-        }) { server in
+        }
+        let run = try await TestHTTPServer.withRunning(handler) { server in
             try await HTTPSinkHarness.run(
                 try HTTPSink(
                     name: "hook",
@@ -226,7 +228,10 @@ final class WebhookReceiver: Sendable {
         let run = try await TestHTTPServer.withRunning(receiver.handle) { server in
             let sink = try HTTPSink(
                 name: "hook",
-                configuration: Self.configuration(url: server.baseURL + "/hook?token=in-the-url", timeout: .milliseconds(500)),
+                configuration: Self.configuration(
+                    url: server.baseURL + "/hook?token=in-the-url",
+                    timeout: .milliseconds(500)
+                ),
                 batch: .init(maximumEvents: 500),
                 encoder: EventEncoder(format: .ecs)
             )

@@ -1,6 +1,6 @@
 import ComplianceAPI
-import Foundation
 import ForwarderCore
+import Foundation
 import InMemoryLogging
 import Logging
 import Metrics
@@ -132,5 +132,8 @@ enum HTTPSinkHarness {
     }
 
     /// A logger-free configuration with fast retries, for tests.
-    static let fastRetry = ForwarderConfiguration.Backoff(initialBackoff: .milliseconds(1), maximumBackoff: .milliseconds(20))
+    static let fastRetry = ForwarderConfiguration.Backoff(
+        initialBackoff: .milliseconds(1),
+        maximumBackoff: .milliseconds(20)
+    )
 }

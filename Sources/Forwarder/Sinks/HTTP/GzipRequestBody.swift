@@ -11,7 +11,14 @@ enum GzipRequestBody {
         // windowBits 15 + 16 asks zlib for the gzip wrapper.
         guard
             deflateInit2_(
-                &stream, level, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY, ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size)
+                &stream,
+                level,
+                Z_DEFLATED,
+                15 + 16,
+                8,
+                Z_DEFAULT_STRATEGY,
+                ZLIB_VERSION,
+                Int32(MemoryLayout<z_stream>.size)
             ) == Z_OK
         else { return nil }
         defer { deflateEnd(&stream) }

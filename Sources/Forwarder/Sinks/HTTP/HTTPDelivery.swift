@@ -134,7 +134,9 @@ final class HTTPDelivery: Sendable {
                     } else {
                         logger.info(
                             "splitting a refused request to isolate the events at fault",
-                            metadata: ["events": "\(remaining.count)", "reason": "\(scrubber.scrub(error.description))"]
+                            metadata: [
+                                "events": "\(remaining.count)", "reason": "\(scrubber.scrub(error.description))",
+                            ]
                         )
                         let (first, second) = remaining.halves()
                         queue.insert(contentsOf: [first, second], at: 0)
@@ -320,7 +322,10 @@ final class HTTPDelivery: Sendable {
         ]
         if error.code == .configuration {
             context.metrics.health.markUnhealthy(message)
-            logger.error("HTTP sink is misconfigured; holding events and retrying until it is fixed", metadata: metadata)
+            logger.error(
+                "HTTP sink is misconfigured; holding events and retrying until it is fixed",
+                metadata: metadata
+            )
         } else {
             if failures >= settings.unhealthyAfterFailures { context.metrics.health.markUnhealthy(message) }
             logger.warning("HTTP request failed; retrying", metadata: metadata)

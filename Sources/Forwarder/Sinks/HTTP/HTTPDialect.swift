@@ -102,11 +102,19 @@ enum HTTPStatusClass: Equatable {
             )
         case .tooLarge:
             return .tooLarge(
-                HTTPSinkError(code: .tooLarge, message: "\(context) refused the body size\(detail)", status: reply.status)
+                HTTPSinkError(
+                    code: .tooLarge,
+                    message: "\(context) refused the body size\(detail)",
+                    status: reply.status
+                )
             )
         case .rejected:
             return .rejected(
-                HTTPSinkError(code: .rejected, message: "\(context) rejected the request\(detail)", status: reply.status)
+                HTTPSinkError(
+                    code: .rejected,
+                    message: "\(context) rejected the request\(detail)",
+                    status: reply.status
+                )
             )
         case .configuration:
             return .configuration(

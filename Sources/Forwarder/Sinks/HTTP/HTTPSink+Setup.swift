@@ -74,7 +74,10 @@ extension HTTPSink {
             }
         case .elasticsearch:
             guard format.isJSON else {
-                throw HTTPSinkError(code: .setup, message: "elasticsearch indexes JSON documents: use format ecs or raw")
+                throw HTTPSinkError(
+                    code: .setup,
+                    message: "elasticsearch indexes JSON documents: use format ecs or raw"
+                )
             }
             let index = configuration.index ?? ForwarderConfiguration.HTTPSink.defaultElasticsearchIndex
             let inAction = options.elasticsearchIndexInAction

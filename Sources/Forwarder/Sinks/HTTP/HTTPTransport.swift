@@ -59,11 +59,15 @@ final class HTTPTransport: Sendable {
             if let error = error as? NIOSSLError, case .handshakeFailed = error {
                 throw HTTPSinkError(
                     code: .configuration,
-                    message: "TLS handshake failed (check tls.ca_file, tls.server_name and the client certificate): \(error)"
+                    message:
+                        "TLS handshake failed (check tls.ca_file, tls.server_name and the client certificate): \(error)"
                 )
             }
             if error is NIOSSLExtraError {
-                throw HTTPSinkError(code: .configuration, message: "TLS verification failed (check tls.server_name): \(error)")
+                throw HTTPSinkError(
+                    code: .configuration,
+                    message: "TLS verification failed (check tls.server_name): \(error)"
+                )
             }
             throw HTTPSinkError(code: .transport, message: Self.describe(error))
         }

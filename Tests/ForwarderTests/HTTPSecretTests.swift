@@ -30,13 +30,15 @@ import Testing
         // A receiver that refuses everything and quotes every header it got.
         let echo: TestHTTPServer.Handler = { request in
             let quoted = request.headers.map { "\($0.name): \($0.value)" }.joined(separator: "; ")
-            return .reply(status: 400, body: "rejected, you sent \(quoted)")
+            return .reply(status: 400, body: "rejected POST \(request.uri), you sent \(quoted)")
         }
         let run = try await TestHTTPServer.withRunning(echo) { server in
             try await HTTPSinkHarness.run(
                 try HTTPSink(
                     name: "hook",
-                    configuration: HTTPWebhookSinkTests.configuration(url: server.baseURL + "/hook"),
+                    configuration: HTTPWebhookSinkTests.configuration(
+                        url: server.baseURL + "/hooks/T0B1C2D3E4F5G6H7I8J9?sig=url-signature-value"
+                    ),
                     encoder: EventEncoder(format: .ecs)
                 ),
                 batches: HTTPTestEvents.batches(0..<3, batchSize: 3)
@@ -46,7 +48,11 @@ import Testing
         let deadLetterText = try run.deadLetters().map { JSONValue.object($0).jsonText }.joined(separator: "\n")
         #expect(deadLetterText.contains("<redacted>"))
         let basic = SecretScrubber.basicCredentials(username: "forwarder", password: WebhookReceiver.password)
-        for secret in [WebhookReceiver.password, basic, WebhookReceiver.headerValue, WebhookReceiver.secret] {
+        let secrets = [
+            WebhookReceiver.password, basic, WebhookReceiver.headerValue, WebhookReceiver.secret,
+            "url-signature-value", "T0B1C2D3E4F5G6H7I8J9",
+        ]
+        for secret in secrets {
             #expect(!run.logText.contains(secret))
             #expect(!deadLetterText.contains(secret))
         }

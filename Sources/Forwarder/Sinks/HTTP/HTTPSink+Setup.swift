@@ -102,7 +102,10 @@ extension HTTPSink {
             dialect = WebhookDialect(encoder: encoder, arrayBody: configuration.bodyFormat == .jsonArray)
         }
 
-        if let username = configuration.username, let password = configuration.password {
+        // Basic credentials only where the mode set none (the loader forbids the mix anyway).
+        if let username = configuration.username, let password = configuration.password,
+            headers["Authorization"].isEmpty
+        {
             password.withValue { value in
                 let credentials = SecretScrubber.basicCredentials(username: username, password: value)
                 headers.add(name: "Authorization", value: "Basic \(credentials)")
@@ -131,6 +134,7 @@ extension HTTPSink {
             acknowledgement = poll
         }
 
+        secrets += Self.urlSecrets(configuration.url)
         var backoff = configuration.retry.retryPolicy
         backoff.jitter = min(max(options.jitter, 0), 1)
         return Parts(
@@ -147,5 +151,28 @@ extension HTTPSink {
             ),
             scrubber: SecretScrubber(secrets)
         )
+    }
+
+    /// Parts of a URL that may be credentials, for the scrubber: query values and long path
+    /// segments (`/services/T0000/B0000/XXXXXXXXXXXXXXXXXXXXXXXX`-style webhook tokens). A
+    /// receiver's error page that quotes the request line must not put them in a log.
+    static func urlSecrets(_ url: String) -> [String] {
+        guard let components = URLComponents(string: url) else { return [] }
+        var secrets: [String] = []
+        if let query = components.percentEncodedQuery, !query.isEmpty {
+            secrets.append(query)
+            for item in components.queryItems ?? [] {
+                if let value = item.value { secrets.append(value) }
+            }
+            for pair in query.split(separator: "&") {
+                if let value = pair.split(separator: "=", maxSplits: 1).dropFirst().first {
+                    secrets.append(String(value))
+                }
+            }
+        }
+        for segment in components.percentEncodedPath.split(separator: "/") where segment.count >= 16 {
+            secrets.append(String(segment))
+        }
+        return secrets
     }
 }

@@ -96,7 +96,7 @@ public enum ForwarderRuntime {
         case .syslog:
             throw UnsupportedSink(name: sink.name, type: "syslog")
         case .http:
-            throw UnsupportedSink(name: sink.name, type: "http")
+            return try HTTPSink.make(from: sink, encoder: encoder)
         }
     }
 }

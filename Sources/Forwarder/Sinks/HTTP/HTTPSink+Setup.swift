@@ -1,0 +1,178 @@
+import ComplianceAPI
+import ForwarderCore
+import NIOHTTP1
+
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+
+/// Turning the configuration into a dialect, URLs and headers, once, before the sink runs.
+extension HTTPSink {
+    struct Parts {
+        var dialect: any HTTPDialect
+        var settings: HTTPDelivery.Settings
+        var scrubber: SecretScrubber
+    }
+
+    /// `_bulk` replies trimmed to what the sink reads (statuses and errors, not whole documents'
+    /// metadata), which keeps a 1000-item reply small.
+    static let bulkFilterPath = "errors,items.*._id,items.*.status,items.*.error.type,items.*.error.reason"
+
+    static func makeParts(
+        configuration: ForwarderConfiguration.HTTPSink,
+        encoder: EventEncoder,
+        options: Options
+    ) throws(HTTPSinkError) -> Parts {
+        let serverName = configuration.tls.serverName
+        let format = encoder.formatter.format
+        var headers = HTTPHeaders()
+        headers.add(name: "User-Agent", value: "compliance-forwarder/\(ComplianceClient.version)")
+        headers.add(name: "Accept", value: "application/json")
+        var secrets: [String] = []
+        var acknowledgement: HTTPDelivery.Acknowledgement?
+
+        let dialect: any HTTPDialect
+        let endpoint: HTTPEndpoint
+        switch configuration.mode {
+        case .splunkHEC:
+            guard let token = configuration.token, !token.isEmpty else {
+                throw HTTPSinkError(code: .setup, message: "splunk_hec needs a token")
+            }
+            token.withValue { value in
+                headers.add(name: "Authorization", value: "Splunk \(value)")
+                secrets.append(value)
+            }
+            endpoint = try HTTPEndpoint(configuration.url, serverName: serverName)
+            dialect = SplunkHECDialect(
+                encoder: encoder,
+                envelope: SplunkHECEncoder(
+                    host: configuration.host,
+                    source: configuration.source,
+                    sourcetype: configuration.sourcetype,
+                    index: configuration.index,
+                    eventIsJSON: format.isJSON
+                ),
+                usesAcknowledgements: configuration.ack.isEnabled
+            )
+            if configuration.ack.isEnabled {
+                let channel = configuration.ack.channel ?? UUID().uuidString.lowercased()
+                headers.add(name: "X-Splunk-Request-Channel", value: channel)
+                acknowledgement = HTTPDelivery.Acknowledgement(
+                    endpoint: try HTTPEndpoint(
+                        configuration.url,
+                        query: [("channel", channel)],
+                        replacingPathSuffix: ("/services/collector", "/services/collector/ack"),
+                        serverName: serverName
+                    ),
+                    headers: HTTPHeaders(),
+                    timeout: configuration.ack.timeout,
+                    pollInterval: configuration.ack.pollInterval,
+                    maximumPendingEvents: max(1, options.maximumUnacknowledgedEvents)
+                )
+            }
+        case .elasticsearch:
+            guard format.isJSON else {
+                throw HTTPSinkError(
+                    code: .setup,
+                    message: "elasticsearch indexes JSON documents: use format ecs or raw"
+                )
+            }
+            let index = configuration.index ?? ForwarderConfiguration.HTTPSink.defaultElasticsearchIndex
+            let inAction = options.elasticsearchIndexInAction
+            endpoint = try HTTPEndpoint(
+                configuration.url,
+                appendingPath: inAction ? ["_bulk"] : [index, "_bulk"],
+                query: [("filter_path", bulkFilterPath)],
+                serverName: serverName
+            )
+            dialect = ElasticsearchDialect(
+                encoder: encoder,
+                bulk: BulkRequestEncoder(indexInAction: inAction ? index : nil)
+            )
+            if let apiKey = configuration.apiKey {
+                apiKey.withValue { value in
+                    headers.add(name: "Authorization", value: "ApiKey \(value)")
+                    secrets.append(value)
+                }
+            }
+        default:
+            endpoint = try HTTPEndpoint(configuration.url, serverName: serverName)
+            dialect = WebhookDialect(encoder: encoder, arrayBody: configuration.bodyFormat == .jsonArray)
+        }
+
+        // Basic credentials only where the mode set none (the loader forbids the mix anyway).
+        if let username = configuration.username, let password = configuration.password,
+            headers["Authorization"].isEmpty
+        {
+            password.withValue { value in
+                let credentials = SecretScrubber.basicCredentials(username: username, password: value)
+                headers.add(name: "Authorization", value: "Basic \(credentials)")
+                secrets += [value, credentials]
+            }
+        }
+        for (name, value) in configuration.headers.sorted(by: { $0.key < $1.key }) {
+            value.withValue { text in
+                headers.replaceOrAdd(name: name, value: text)
+                secrets.append(text)
+            }
+        }
+        headers.replaceOrAdd(name: "Content-Type", value: dialect.contentType)
+
+        var signer: WebhookSigner?
+        if let hmac = configuration.hmac {
+            hmac.secret.withValue { value in
+                signer = WebhookSigner(secret: Array(value.utf8), header: hmac.header)
+                secrets.append(value)
+            }
+        }
+        if var poll = acknowledgement {
+            // The poll carries the same credentials and channel; its body is always JSON.
+            poll.headers = headers
+            poll.headers.replaceOrAdd(name: "Content-Type", value: "application/json")
+            acknowledgement = poll
+        }
+
+        secrets += Self.urlSecrets(configuration.url)
+        var backoff = configuration.retry.retryPolicy
+        backoff.jitter = min(max(options.jitter, 0), 1)
+        return Parts(
+            dialect: dialect,
+            settings: HTTPDelivery.Settings(
+                endpoint: endpoint,
+                headers: headers,
+                gzipLevel: configuration.gzip ? options.gzipLevel : nil,
+                signer: signer,
+                backoff: backoff,
+                unhealthyAfterFailures: max(1, options.unhealthyAfterFailures),
+                maximumRejectionStreak: max(1, options.maximumRejectionStreak),
+                acknowledgement: acknowledgement
+            ),
+            scrubber: SecretScrubber(secrets)
+        )
+    }
+
+    /// Parts of a URL that may be credentials, for the scrubber: query values and long path
+    /// segments (`/services/T0000/B0000/XXXXXXXXXXXXXXXXXXXXXXXX`-style webhook tokens). A
+    /// receiver's error page that quotes the request line must not put them in a log.
+    static func urlSecrets(_ url: String) -> [String] {
+        guard let components = URLComponents(string: url) else { return [] }
+        var secrets: [String] = []
+        if let query = components.percentEncodedQuery, !query.isEmpty {
+            secrets.append(query)
+            for item in components.queryItems ?? [] {
+                if let value = item.value { secrets.append(value) }
+            }
+            for pair in query.split(separator: "&") {
+                if let value = pair.split(separator: "=", maxSplits: 1).dropFirst().first {
+                    secrets.append(String(value))
+                }
+            }
+        }
+        for segment in components.percentEncodedPath.split(separator: "/") where segment.count >= 16 {
+            secrets.append(String(segment))
+        }
+        return secrets
+    }
+}

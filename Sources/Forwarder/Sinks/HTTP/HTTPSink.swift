@@ -1,0 +1,215 @@
+import ComplianceAPI
+import ForwarderCore
+import NIOHTTP1
+import NIOSSL
+
+/// Delivers activities over HTTP: a generic webhook, Splunk HEC or Elasticsearch `_bulk`
+/// (`type: http`, see `docs/http-sinks.md`).
+///
+/// ```swift
+/// let sink = try HTTPSink.make(from: configuration.sinks[0], encoder: EventEncoder(format: .ecs))
+/// // the pipeline runs it: try await sink.run(input: stream, context: context)
+/// ```
+///
+/// **Batching.** Each pipeline batch (one API page) is encoded once and sent at once, split into
+/// requests of at most `batch.max_events` events and about `batch.max_bytes` encoded bytes. The
+/// sink never waits for more events to fill a request, so `batch.max_delay` is met trivially and
+/// an event waits only for the requests ahead of it. Requests are sent one at a time, in order.
+///
+/// **Acknowledgement.** An event is acknowledged to the pipeline only when the receiver stored it
+/// (2xx; per item for `_bulk`; after Splunk confirms its `ackId` with indexer acknowledgement), or
+/// when it was refused for good and written to the dead-letter file. Until then the sink retries
+/// (``HTTPDelivery``), and the pipeline's bounded channel stops the source.
+///
+/// **Duplicates.** Elasticsearch replays are idempotent (`create` with `_id` = activity id: 409 is
+/// delivered). A webhook or HEC request that timed out after the receiver processed it is sent
+/// again and arrives twice; every event carries the activity id (HEC indexed field
+/// `activity_id`) so searches can drop repeats.
+///
+/// **Credentials** (token, API key, password, HMAC secret, custom header values) are read only
+/// to build request headers. They never appear in logs, errors or dead-letter entries, and
+/// replies are scrubbed of them before being logged.
+public struct HTTPSink: Sink {
+    /// Settings that are not in the configuration file: tuning and test hooks.
+    public struct Options: Sendable {
+        /// ± this fraction of each backoff, so many forwarders do not retry in step.
+        public var jitter: Double
+        /// Elasticsearch: POST to `<url>/_bulk` with `_index` in every action, instead of
+        /// `<url>/<index>/_bulk` (for proxies that only allow `/_bulk`).
+        public var elasticsearchIndexInAction: Bool
+        /// Splunk HEC with indexer acknowledgement: events awaiting confirmation before the sink
+        /// stops sending more.
+        public var maximumUnacknowledgedEvents: Int
+        /// Consecutive failed attempts before an overloaded receiver marks the sink unhealthy
+        /// (configuration errors do at once).
+        public var unhealthyAfterFailures: Int
+        /// zlib level for `gzip: true` (1 fastest … 9 smallest).
+        public var gzipLevel: Int32
+        /// When whole requests are refused (webhook 400/422, HEC or `_bulk` 400 naming no event),
+        /// the sink splits them to find the events at fault and dead-letters those. After this
+        /// many events dead-lettered that way with none delivered in between, it stops: a
+        /// receiver refusing everything has changed its contract, and the events are held (sink
+        /// unhealthy, error logged, retried with backoff) rather than emptied into the dead-letter file.
+        public var maximumRejectionStreak: Int
+
+        /// - Parameters:
+        ///   - jitter: Defaults to 0.25.
+        ///   - elasticsearchIndexInAction: Defaults to `false`.
+        ///   - maximumUnacknowledgedEvents: Defaults to 50 000.
+        ///   - unhealthyAfterFailures: Defaults to 3.
+        ///   - gzipLevel: Defaults to 6.
+        ///   - maximumRejectionStreak: Defaults to 20.
+        public init(
+            jitter: Double = 0.25,
+            elasticsearchIndexInAction: Bool = false,
+            maximumUnacknowledgedEvents: Int = 50_000,
+            unhealthyAfterFailures: Int = 3,
+            gzipLevel: Int32 = 6,
+            maximumRejectionStreak: Int = 20
+        ) {
+            self.jitter = jitter
+            self.elasticsearchIndexInAction = elasticsearchIndexInAction
+            self.maximumUnacknowledgedEvents = maximumUnacknowledgedEvents
+            self.unhealthyAfterFailures = unhealthyAfterFailures
+            self.gzipLevel = gzipLevel
+            self.maximumRejectionStreak = maximumRejectionStreak
+        }
+    }
+
+    public let name: String
+    public let configuration: ForwarderConfiguration.HTTPSink
+    public let batch: ForwarderConfiguration.Sink.Batch
+    public let options: Options
+    let dialect: any HTTPDialect
+    let tls: TLSConfiguration
+    let settings: HTTPDelivery.Settings
+    let scrubber: SecretScrubber
+
+    /// Checks the settings and loads the TLS files; nothing touches the network until ``run(input:context:)``.
+    ///
+    /// - Parameters:
+    ///   - name: The sink's name (metrics, logs, dead-letter files).
+    ///   - configuration: The `type: http` settings.
+    ///   - batch: Request size limits.
+    ///   - encoder: Writes each event's body: one JSON object per event (ECS or raw) for
+    ///     Elasticsearch; JSON or a CEF line for HEC (embedded as an object or a string) and webhooks.
+    ///   - options: Tuning that is not in the configuration file.
+    /// - Throws: ``HTTPSinkError`` with code ``HTTPSinkError/Code/setup`` for a bad URL, TLS file or
+    ///   a combination the mode cannot serve (CEF to Elasticsearch).
+    public init(
+        name: String,
+        configuration: ForwarderConfiguration.HTTPSink,
+        batch: ForwarderConfiguration.Sink.Batch = .init(),
+        encoder: EventEncoder,
+        options: Options = .init()
+    ) throws(HTTPSinkError) {
+        self.name = name
+        self.configuration = configuration
+        self.batch = batch
+        self.options = options
+        let parts = try Self.makeParts(configuration: configuration, encoder: encoder, options: options)
+        dialect = parts.dialect
+        settings = parts.settings
+        scrubber = parts.scrubber
+        tls = try HTTPTransport.makeTLSConfiguration(configuration.tls)
+    }
+
+    /// The sink for a `type: http` entry of the configuration.
+    ///
+    /// - Throws: ``HTTPSinkError`` (``HTTPSinkError/Code/setup``) when `sink` is not an HTTP sink
+    ///   or cannot be set up.
+    public static func make(
+        from sink: ForwarderConfiguration.Sink,
+        encoder: EventEncoder,
+        options: Options = .init()
+    ) throws(HTTPSinkError) -> HTTPSink {
+        guard case .http(let http) = sink.destination else {
+            throw HTTPSinkError(code: .setup, message: "sink '\(sink.name)' is not an http sink")
+        }
+        return try HTTPSink(name: sink.name, configuration: http, batch: sink.batch, encoder: encoder, options: options)
+    }
+
+    public func run(input: SinkChannel.Stream, context: SinkContext) async throws {
+        let transport = HTTPTransport(
+            tls: tls,
+            timeout: configuration.timeout,
+            dnsOverride: settings.endpoint.dnsOverride
+        )
+        let delivery = HTTPDelivery(
+            dialect: dialect,
+            transport: transport,
+            settings: settings,
+            context: context,
+            scrubber: scrubber
+        )
+        context.logger.info(
+            "HTTP sink started",
+            metadata: ["mode": "\(configuration.mode.name)", "endpoint": "\(settings.endpoint.redacted)"]
+        )
+        do {
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                if settings.acknowledgement != nil {
+                    group.addTask { try await delivery.runAcknowledgementPoller() }
+                }
+                for await item in input {
+                    guard case .batch(let batch) = item else { continue }
+                    for request in encode(batch) {
+                        try await delivery.waitForAcknowledgementRoom()
+                        try await delivery.deliver(request)
+                    }
+                }
+                delivery.stopAcknowledgementPoller()
+                try await group.waitForAll()
+                try await delivery.drainAcknowledgements()
+            }
+        } catch {
+            await transport.shutdown()
+            throw error
+        }
+        await transport.shutdown()
+    }
+
+    /// Encodes every event of `batch` into one buffer, split into requests.
+    func encode(_ batch: Batch) -> [EncodedEvents] {
+        let readAt = RFC3339Timestamp.now
+        var writer = JSONWriter(capacity: batch.byteSize * 2 + 256)
+        var events: [EncodedEvent] = []
+        events.reserveCapacity(batch.events.count)
+        for event in batch.events {
+            let start = writer.bytes.count
+            dialect.encode(event, readAt: readAt, into: &writer)
+            events.append(
+                EncodedEvent(
+                    batch: batch.sequence,
+                    index: event.index,
+                    activityID: event.activity.id,
+                    record: event.activity.rawJSON,
+                    range: start..<writer.bytes.count
+                )
+            )
+        }
+        return EncodedEvents(bytes: writer.bytes, events: events).split(
+            maximumEvents: max(1, self.batch.maximumEvents),
+            maximumBytes: max(1, self.batch.maximumBytes),
+            framing: dialect.framingPerEvent
+        )
+    }
+}
+
+/// Printing or dumping a sink shows its name, mode and `scheme://host:port`, never its headers
+/// (they hold the credentials) or the URL's path and query (which may).
+extension HTTPSink: CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
+    public var description: String {
+        "HTTPSink(name: \(name), mode: \(configuration.mode.name), endpoint: \(settings.endpoint.redacted))"
+    }
+
+    public var debugDescription: String { description }
+
+    public var customMirror: Mirror {
+        Mirror(
+            self,
+            children: ["name": name, "mode": configuration.mode.name, "endpoint": settings.endpoint.redacted],
+            displayStyle: .struct
+        )
+    }
+}

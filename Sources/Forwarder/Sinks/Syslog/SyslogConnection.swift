@@ -1,6 +1,7 @@
 import NIOCore
 import NIOPosix
 import NIOSSL
+import NIOTLS
 import Synchronization
 
 /// One connection to the receiver (TLS, TCP or connected UDP), written from async code.

@@ -125,15 +125,15 @@ struct SyslogMessageEncoder: Sendable {
     /// Applies the framing.
     func frame(_ message: [UInt8]) -> [UInt8] {
         switch framing {
-        case .octetCounting: SyslogFraming.octetCounted(message)
+        case .octetCounting:
+            return SyslogFraming.octetCounted(message)
         case .newline:
-            {
-                var framed: [UInt8] = []
-                framed.reserveCapacity(message.count + 1)
-                SyslogFraming.appendLineTerminated(message, into: &framed)
-                return framed
-            }()
-        case .datagram: message
+            var framed: [UInt8] = []
+            framed.reserveCapacity(message.count + 1)
+            SyslogFraming.appendLineTerminated(message, into: &framed)
+            return framed
+        case .datagram:
+            return message
         }
     }
 }

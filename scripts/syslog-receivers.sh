@@ -5,7 +5,9 @@
 #   syslog-receivers.sh install [--check]          unpack rsyslog + rsyslog-openssl + syslog-ng-core
 #                                                  into $CF_SYSLOG_PREFIX (default /opt/cf-syslog-peers)
 #   syslog-receivers.sh certs DIR                  test PKI (CA, server, client, wrong CA/client)
-#   syslog-receivers.sh start rsyslog|syslog-ng DIR PORT [--mtls] [--certs CERTDIR]
+#   syslog-receivers.sh start rsyslog|syslog-ng DIR PORT [--mtls] [--certs CERTDIR] [--server-cert NAME]
+#                                                  (NAME.pem/NAME-key.pem in CERTDIR; default server,
+#                                                  wrong-server = a certificate for elsewhere.test)
 #   syslog-receivers.sh stop DIR                   SIGTERM (SIGKILL after 10 s) the receiver in DIR
 #   syslog-receivers.sh status DIR                 exit 0 if running, 3 if not
 #
@@ -27,7 +29,7 @@ export DEBIAN_FRONTEND=noninteractive
 
 die() { echo "$NAME: ERROR: $*" >&2; exit 1; }
 note() { echo "$NAME: $*" >&2; }
-usage() { sed -n '5,10p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
+usage() { sed -n '5,12p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
 
 # ---------------------------------------------------------------- install
 
@@ -207,7 +209,7 @@ write_rsyslog_conf() {  # dir port certdir mtls
 global(workDirectory="$1/work" maxMessageSize="64k" processInternalMessages="on" net.enableDNS="off"
     parser.escapeControlCharactersOnReceive="off" parser.dropTrailingLFOnReception="off"
     defaultNetstreamDriver="ossl" defaultNetstreamDriverCAFile="$3/ca.pem"
-    defaultNetstreamDriverCertFile="$3/server.pem" defaultNetstreamDriverKeyFile="$3/server-key.pem")
+    defaultNetstreamDriverCertFile="$3/$SERVER_CERT.pem" defaultNetstreamDriverKeyFile="$3/$SERVER_CERT-key.pem")
 module(load="imtcp" streamDriver.name="ossl" streamDriver.mode="1" streamDriver.authMode="$authmode" maxSessions="100")
 template(name="cf_json" type="list" option.jsonf="on") {
     property(outname="pri" name="pri" format="jsonf")
@@ -237,7 +239,7 @@ options { log-msg-size(65536); use-dns(no); dns-cache(no); keep-hostname(yes); c
           keep-timestamp(yes); frac-digits(6); stats-freq(0); mark-freq(0); };
 source s_tls {
     syslog(ip("127.0.0.1") port($2) transport("tls") max-connections(100) log-iw-size(10000)
-        tls(key-file("$3/server-key.pem") cert-file("$3/server.pem") ca-file("$3/ca.pem") peer-verify($verify)));
+        tls(key-file("$3/$SERVER_CERT-key.pem") cert-file("$3/$SERVER_CERT.pem") ca-file("$3/ca.pem") peer-verify($verify)));
 };
 destination d_received {
     file("$1/received.log"
@@ -253,11 +255,13 @@ EOF
 
 cmd_start() {
     local kind=$1 dir=$2 port=$3 mtls=0 certdir="" bin moddir version pid i
+    SERVER_CERT=server
     shift 3
     while (($#)); do
         case $1 in
             --mtls) mtls=1 ;;
             --certs) (($# >= 2)) || usage; certdir=$2; shift ;;
+            --server-cert) (($# >= 2)) || usage; SERVER_CERT=$2; shift ;;
             *) usage ;;
         esac
         shift

@@ -26,6 +26,7 @@ struct SyslogReceiver {
     let certificates: String
     let port: Int
     let mutualTLS: Bool
+    var serverCertificate = "server"
 
     static let script: String = {
         // Tests/ForwarderTests/Support/SyslogReceiver.swift → repository root.
@@ -61,12 +62,15 @@ struct SyslogReceiver {
     }
 
     /// Starts a receiver on a free port, returning once it listens.
-    static func start(_ kind: Kind, in directory: String, certificates: String, mutualTLS: Bool) throws -> SyslogReceiver {
+    static func start(
+        _ kind: Kind, in directory: String, certificates: String, mutualTLS: Bool, serverCertificate: String = "server"
+    ) throws -> SyslogReceiver {
         var lastError = ""
         for _ in 0..<5 {
             let port = Int.random(in: 20_000..<60_000)
             let receiver = SyslogReceiver(
-                kind: kind, directory: directory, certificates: certificates, port: port, mutualTLS: mutualTLS
+                kind: kind, directory: directory, certificates: certificates, port: port, mutualTLS: mutualTLS,
+                serverCertificate: serverCertificate
             )
             do {
                 try receiver.start()
@@ -82,6 +86,7 @@ struct SyslogReceiver {
     func start() throws {
         var arguments = [Self.script, "start", kind.rawValue, directory, String(port), "--certs", certificates]
         if mutualTLS { arguments.append("--mtls") }
+        arguments += ["--server-cert", serverCertificate]
         let result = try Self.run(arguments)
         guard result.status == 0 else { throw HarnessError("start \(kind) failed: \(result.output)") }
     }

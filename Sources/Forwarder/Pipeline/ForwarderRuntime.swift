@@ -93,8 +93,8 @@ public enum ForwarderRuntime {
                 ),
                 encoder: encoder
             )
-        case .syslog:
-            throw UnsupportedSink(name: sink.name, type: "syslog")
+        case .syslog(let syslog):
+            return SyslogSink(name: sink.name, configuration: .init(syslog: syslog), encoder: encoder)
         case .http:
             return try HTTPSink.make(from: sink, encoder: encoder)
         }

@@ -1,0 +1,221 @@
+import ComplianceAPI
+import ForwarderCore
+import Logging
+import NIOSSL
+
+/// Sends each event as one syslog message to a SIEM collector over TLS (RFC 5425), TCP
+/// (RFC 6587) or UDP (RFC 5426, lab only).
+///
+/// Delivery: a batch is acknowledged once all its bytes are written and flushed to the socket
+/// (for TLS: the encrypted records handed to the kernel). Writes are awaited one chunk at a time,
+/// so a slow receiver slows the sink and, through its bounded channel, the source. A connection
+/// error never drops a batch: the sink holds it, reports itself unhealthy, reconnects with
+/// backoff and writes it again.
+///
+/// The limit of TCP, stated plainly: "written to the socket" is not "processed by the receiver".
+/// The kernel accepts bytes that a receiver which then crashes or restarts never reads, and syslog
+/// has no application-level acknowledgement. So the sink keeps the events it acknowledged in the
+/// last ``Configuration/resendRetention`` (bounded by count and bytes) and, after any reconnect,
+/// re-sends them before anything new: a receiver restart yields duplicates (each message carries the
+/// activity `id` in its structured data, so they can be dropped), not losses. What this does not
+/// cover: a receiver that takes bytes and silently discards them while the connection stays up for
+/// longer than the retention, and events pushed out of the window by its size limits during a
+/// stall that is detected late (counted in ``SyslogSinkStatistics/evictedUnconfirmed``).
+/// UDP has no connection to watch, so nothing is re-sent; use it only in a lab.
+///
+/// Messages larger than `max_message_bytes` are truncated and marked, never split (see
+/// ``SyslogMessageEncoder``); the complete record goes to the dead-letter file.
+public struct SyslogSink: Sink {
+    public let name: String
+    public let configuration: Configuration
+    /// Syslog-specific counters (re-sent, truncated, connections).
+    public let statistics: SyslogSinkStatistics
+    let encoder: SyslogMessageEncoder
+    let now: @Sendable () -> RFC3339Timestamp
+
+    /// - Parameters:
+    ///   - name: the sink's configured name.
+    ///   - configuration: transport, framing, header, TLS and resend settings.
+    ///   - encoder: the payload format (CEF, ECS or raw) inside the syslog MSG.
+    ///   - now: the read time written into ECS/CEF payloads.
+    public init(
+        name: String,
+        configuration: Configuration,
+        encoder: EventEncoder,
+        now: @escaping @Sendable () -> RFC3339Timestamp = { .now }
+    ) {
+        self.name = name
+        self.configuration = configuration
+        self.statistics = SyslogSinkStatistics(sink: name)
+        self.encoder = SyslogMessageEncoder(
+            syslog: SyslogFormatter(configuration: configuration.formatterConfiguration),
+            payload: encoder.formatter,
+            framing: configuration.framing,
+            maximumMessageBytes: configuration.syslog.maximumMessageBytes
+        )
+        self.now = now
+    }
+
+    public func run(input: SinkChannel.Stream, context: SinkContext) async throws {
+        let tls = configuration.syslog.transport == .tls ? try SyslogTLS.makeContext(configuration.syslog.tls) : nil
+        var link = Link(
+            window: SyslogResendWindow(
+                retention: configuration.resendRetention,
+                maximumEvents: configuration.syslog.transport == .udp ? 0 : configuration.resendMaximumEvents,
+                maximumBytes: configuration.resendMaximumBytes
+            )
+        )
+        do {
+            for await item in input {
+                switch item {
+                case .tick:
+                    if let connection = link.connection, connection.isUsable {
+                        link.window.prune(now: .now)
+                    }
+                case .batch(let batch):
+                    try await handle(batch, link: &link, tls: tls, context: context)
+                }
+            }
+        } catch {
+            await link.connection?.close()
+            throw error
+        }
+        await link.connection?.close()
+    }
+
+    /// The current connection and what it may have to re-send.
+    struct Link {
+        var connection: SyslogConnection?
+        var window: SyslogResendWindow
+    }
+
+    private func handle(_ batch: Batch, link: inout Link, tls: NIOSSLContext?, context: SinkContext) async throws {
+        let readAt = now()
+        var frames: [[UInt8]] = []
+        frames.reserveCapacity(batch.events.count)
+        var truncated: [DeadLetterWriter.Entry] = []
+        for event in batch.events {
+            let encoded = encoder.encode(event, readAt: readAt)
+            frames.append(encoded.frame)
+            if let original = encoded.truncatedFrom {
+                truncated.append(
+                    DeadLetterWriter.Entry(
+                        stage: "sink",
+                        name: name,
+                        reason: "syslog message truncated: MSG of \(original) bytes over max_message_bytes \(encoder.maximumMessageBytes)",
+                        record: event.activity.rawJSON
+                    )
+                )
+            }
+        }
+        try await deliver(frames, link: &link, tls: tls, context: context)
+        if !truncated.isEmpty {
+            statistics.truncated(truncated.count)
+            context.logger.warning("syslog messages truncated", metadata: ["count": "\(truncated.count)"])
+            do {
+                try context.deadLetters.write(truncated)
+            } catch {
+                // The truncated message (with its id) reached the receiver; the full record can be
+                // fetched again from the API, so this is not a reason to stop the sink.
+                context.logger.error("cannot write truncated records to the dead-letter file", metadata: ["error": "\(error)"])
+            }
+        }
+        context.acknowledge(batch)
+        context.metrics.delivered.increment(by: batch.events.count)
+    }
+
+    /// Writes `frames` until they are flushed to a usable connection, reconnecting (and re-sending
+    /// the window) as often as it takes.
+    private func deliver(_ frames: [[UInt8]], link: inout Link, tls: NIOSSLContext?, context: SinkContext) async throws {
+        let backoff = configuration.syslog.reconnect
+        var delay = backoff.initialBackoff
+        while true {
+            try Task.checkCancellation()
+            do throws(SyslogSinkError) {
+                let connection = try await usableConnection(&link, tls: tls, context: context)
+                link.window.prune(now: .now)
+                try await connection.write(chunked(frames, for: connection))
+                link.window.append(frames, at: .now)
+                statistics.evicted(total: link.window.evicted)
+                if !context.metrics.health.isHealthy {
+                    context.metrics.health.markHealthy()
+                    context.logger.info("syslog sink delivering again")
+                }
+                return
+            } catch {
+                await link.connection?.close()
+                link.connection = nil
+                guard error.isRetryable else { throw error }
+                context.metrics.health.markUnhealthy(error.description)
+                context.metrics.retried.increment(by: frames.count)
+                context.logger.error(
+                    "syslog delivery failed; holding the batch and retrying",
+                    metadata: ["error": "\(error)", "retry_in": "\(delay)"]
+                )
+                try await Task.sleep(for: Self.jittered(delay))
+                delay = min(delay * 2, backoff.maximumBackoff)
+            }
+        }
+    }
+
+    /// The live connection, or a new one on which the resend window has already been written.
+    private func usableConnection(
+        _ link: inout Link,
+        tls: NIOSSLContext?,
+        context: SinkContext
+    ) async throws(SyslogSinkError) -> SyslogConnection {
+        if let connection = link.connection {
+            if connection.isUsable { return connection }
+            await connection.close()
+            link.connection = nil
+        }
+        let syslog = configuration.syslog
+        let connection = try await SyslogConnection.connect(
+            host: syslog.address.host,
+            port: syslog.address.port,
+            tls: tls,
+            serverName: configuration.serverName,
+            datagram: syslog.transport == .udp,
+            settle: configuration.settleTime
+        )
+        statistics.connected()
+        if link.window.count > 0 {
+            let resend = link.window.framesForResend(at: .now)
+            do {
+                try await connection.write(chunked(resend, for: connection))
+            } catch {
+                await connection.close()
+                throw error
+            }
+            statistics.resent(resend.count)
+            context.logger.warning(
+                "reconnected; re-sent recent events the receiver may not have processed (duplicates possible)",
+                metadata: ["events": "\(resend.count)"]
+            )
+        }
+        link.connection = connection
+        return connection
+    }
+
+    /// Datagrams go one message per write; streams are coalesced into large writes.
+    private func chunked(_ frames: [[UInt8]], for connection: SyslogConnection) -> [[UInt8]] {
+        if connection.isDatagram { return frames }
+        var chunks: [[UInt8]] = []
+        var current: [UInt8] = []
+        current.reserveCapacity(configuration.writeChunkBytes)
+        for frame in frames {
+            if !current.isEmpty, current.count + frame.count > configuration.writeChunkBytes {
+                chunks.append(current)
+                current.removeAll(keepingCapacity: true)
+            }
+            current.append(contentsOf: frame)
+        }
+        if !current.isEmpty { chunks.append(current) }
+        return chunks
+    }
+
+    /// ±20 % so many forwarders do not reconnect in step after a receiver restart.
+    static func jittered(_ delay: Duration) -> Duration {
+        delay * Double.random(in: 0.8...1.2)
+    }
+}

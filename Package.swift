@@ -77,6 +77,7 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "NIOTLS", package: "swift-nio"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
@@ -113,14 +114,18 @@ let package = Package(
         ),
         .testTarget(
             name: "ForwarderCoreTests",
-            dependencies: ["ForwarderCore"],
+            dependencies: ["ForwarderCore", "ComplianceAPI"],
             resources: [.copy("Resources")],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "ForwarderTests",
             dependencies: [
-                "Forwarder", "MockComplianceAPI", "ComplianceAPI", "ForwarderCore",
+                "Forwarder", "MockComplianceAPI", "ComplianceAPI", "ForwarderCore", "CZlib",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "InMemoryLogging", package: "swift-log"),
                 .product(name: "MetricsTestKit", package: "swift-metrics"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

@@ -26,3 +26,6 @@ if ! python3 -c 'import cefp, syslog_rfc5424_parser' 2>/dev/null; then
     echo "install-test-deps: pip install ${python_packages[*]}"
     python3 -m pip install -q --disable-pip-version-check "${python_packages[@]}"
 fi
+
+# Real rsyslog and syslog-ng for the syslog interop tests (unpacked privately: they conflict as packages).
+scripts/syslog-receivers.sh install

@@ -36,7 +36,10 @@ enum CommandSupport {
             throw ExitCode(
                 error.code == .corruptCheckpoint ? ForwarderExitCode.dataInvalid.rawValue : ForwarderExitCode.ioError.rawValue
             )
-        } catch let error as ForwarderRuntime.UnsupportedSink {
+        } catch let error as HTTPSinkError where error.code == .setup {
+            printError("error: \(error)")
+            throw ExitCode(ForwarderExitCode.configurationInvalid.rawValue)
+        } catch let error as SyslogSinkError where !error.isRetryable {
             printError("error: \(error)")
             throw ExitCode(ForwarderExitCode.configurationInvalid.rawValue)
         } catch is CancellationError {

@@ -5,15 +5,6 @@ import Logging
 
 /// Builds a ``ForwarderPipeline`` from a validated configuration.
 public enum ForwarderRuntime {
-    /// A sink that a configuration names but this build cannot construct.
-    public struct UnsupportedSink: Error, CustomStringConvertible {
-        public var name: String
-        public var type: String
-        public var description: String {
-            "sinks: '\(name)' has type \(type), which this build does not support yet"
-        }
-    }
-
     /// Everything a command needs to run the pipeline.
     public struct Parts: Sendable {
         public var pipeline: ForwarderPipeline

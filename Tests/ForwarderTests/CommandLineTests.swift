@@ -30,7 +30,7 @@ import Testing
         return path
     }
 
-    @Test func validateReportsEveryProblemWithExitCode78() throws {
+    @Test func validateReportsEveryProblemWithExitCode78() async throws {
         try #require(ForwarderProcess.isBuilt, "build the executable first: swift build --build-tests")
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
@@ -45,7 +45,7 @@ import Testing
               path: ./state/checkpoint.json
             sinks: []
             """.write(toFile: path, atomically: true, encoding: .utf8)
-        let (status, output) = try ForwarderProcess.run(["validate", "--config", path])
+        let (status, output) = try await ForwarderProcess.run(["validate", "--config", path])
         #expect(status == 78)
         #expect(output.contains("source.page_size"))
         #expect(output.contains("pol_interval"))
@@ -58,7 +58,7 @@ import Testing
         defer { directory.remove() }
         try await MockComplianceAPI.withRunning(configuration: .init(apiKey: "sk-ant-api01-the-right-key")) { mock in
             let config = try writeConfig(directory, baseURL: mock.baseURL)
-            let (status, output) = try ForwarderProcess.run(
+            let (status, output) = try await ForwarderProcess.run(
                 ["run", "--config", config], environment: ["TEST_COMPLIANCE_KEY": Self.secretKey]
             )
             #expect(status == 69)
@@ -68,7 +68,7 @@ import Testing
         }
     }
 
-    @Test func aCorruptCheckpointStopsWithARecoveryHintAndResetRecovers() throws {
+    @Test func aCorruptCheckpointStopsWithARecoveryHintAndResetRecovers() async throws {
         try #require(ForwarderProcess.isBuilt, "build the executable first: swift build --build-tests")
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
@@ -77,18 +77,18 @@ import Testing
         try "{\"format\":\"compliance-forwarder/checkpoint\",\"version\":1,\"crc32\":\"00000000\",\"bytes\":2}\n{}\n"
             .write(toFile: directory.path + "/state/checkpoint.json", atomically: true, encoding: .utf8)
         let environment = ["TEST_COMPLIANCE_KEY": Self.secretKey]
-        let shown = try ForwarderProcess.run(["checkpoint", "show", "--config", config], environment: environment)
+        let shown = try await ForwarderProcess.run(["checkpoint", "show", "--config", config], environment: environment)
         #expect(shown.status == 65)
         #expect(shown.output.contains("checksum mismatch"))
         #expect(shown.output.contains("checkpoint reset"))
-        let run = try ForwarderProcess.run(["run", "--config", config], environment: environment)
+        let run = try await ForwarderProcess.run(["run", "--config", config], environment: environment)
         #expect(run.status == 65, "run refuses to start from a checkpoint it cannot trust")
 
-        let reset = try ForwarderProcess.run(
+        let reset = try await ForwarderProcess.run(
             ["checkpoint", "reset", "--config", config, "--since", "2026-01-02T03:04:05Z"], environment: environment
         )
         #expect(reset.status == 0)
-        let after = try ForwarderProcess.run(["checkpoint", "show", "--config", config], environment: environment)
+        let after = try await ForwarderProcess.run(["checkpoint", "show", "--config", config], environment: environment)
         #expect(after.status == 0)
         #expect(after.output.contains("2026-01-02T03:04:05.000Z"))
     }
@@ -105,7 +105,7 @@ import Testing
                 if (10..<20).contains(minute) { inside.append(id) }
             }
             let config = try writeConfig(directory, baseURL: mock.baseURL)
-            let (status, output) = try ForwarderProcess.run(
+            let (status, output) = try await ForwarderProcess.run(
                 [
                     "backfill", "--config", config, "--since", base.adding(.seconds(600)).wireText,
                     "--until", base.adding(.seconds(1200)).wireText,

@@ -31,11 +31,17 @@ struct ForwarderProcess {
     }
 
     /// Runs to completion and returns the exit status and everything it printed.
-    static func run(_ arguments: [String], environment: [String: String] = [:]) throws -> (status: Int32, output: String) {
+    ///
+    /// Waits without blocking a thread of the cooperative pool: an in-process mock the child talks
+    /// to needs those threads to answer.
+    static func run(_ arguments: [String], environment: [String: String] = [:]) async throws -> (status: Int32, output: String) {
         let output = FileManager.default.temporaryDirectory.appendingPathComponent("cf-out-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: output) }
         let child = try start(arguments, output: output, environment: environment)
-        child.process.waitUntilExit()
+        guard try await child.waitForExit(timeout: .seconds(120)) != nil else {
+            child.signal(SIGKILL)
+            throw CancellationError()
+        }
         let text = (try? String(contentsOf: output, encoding: .utf8)) ?? ""
         return (child.process.terminationStatus, text)
     }

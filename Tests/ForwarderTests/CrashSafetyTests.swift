@@ -74,7 +74,8 @@ import Testing
             let final = try ForwarderProcess.start(["run", "--config", configPath], output: log)
             let expected = Set(mock.allIDs())
             var delivered: [String] = []
-            let complete = try await eventually(timeout: .seconds(300)) {
+            // Reading the whole archive is expensive: look every few seconds.
+            let complete = try await eventually(timeout: .seconds(600), every: .seconds(3)) {
                 delivered = (try? archivedIDs(directory.path + "/archive")) ?? []
                 return expected.isSubset(of: Set(delivered))
             }

@@ -40,7 +40,7 @@ import Testing
         let group = ServiceGroup(services: [pipeline], logger: Logger(label: "test"))
         try await withThrowingTaskGroup(of: Void.self) { tasks in
             tasks.addTask { try await group.run() }
-            let reached = try await eventually(until)
+            let reached = try await eventually(timeout: .seconds(300), until)
             #expect(reached)
             await group.triggerGracefulShutdown()
             try await tasks.waitForAll()
@@ -65,7 +65,7 @@ import Testing
                 let pipeline = try await runPipeline(
                     mock, sinks: [sink], clock: clock, directory: directory,
                     configuration: .init(pollInterval: .seconds(5), lookback: .seconds(600))
-                ) { sink.ids.count >= 3 }
+                ) { sink.uniqueCount >= 3 }
                 #expect(sink.ids == [early, newer, late])
                 #expect(try metrics.expectCounter("forwarder_late_arrivals_total").totalValue == 1)
                 #expect(pipeline.checkpointer.committed.cursor == newer)
@@ -95,7 +95,7 @@ import Testing
                 mock, sinks: [sink], clock: clock, directory: directory,
                 configuration: .init(pageSize: 700, pollInterval: .seconds(10)),
                 budget: .init(maximumRequestsPerMinute: 30, reserveFraction: 0)
-            ) { Set(sink.ids).count >= 20_000 }
+            ) { sink.uniqueCount >= 20_000 }
             #expect(Set(sink.ids) == Set(expected))
             #expect(sink.ids.count - Set(sink.ids).count == 0, "faults cause retries, not duplicates")
             #expect(pipeline.checkpointer.committed.cursor == expected.last)

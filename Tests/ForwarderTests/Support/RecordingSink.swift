@@ -7,14 +7,17 @@ import Synchronization
 final class RecordingSink: Sink {
     let name: String
     let stalled: Bool
-    private let received = Mutex<[String]>([])
+    private let received = Mutex<(all: [String], unique: Set<String>)>(([], []))
 
     init(name: String = "recording", stalled: Bool = false) {
         self.name = name
         self.stalled = stalled
     }
 
-    var ids: [String] { received.withLock { $0 } }
+    var ids: [String] { received.withLock { $0.all } }
+
+    /// Distinct ids received, kept up to date as events arrive (cheap to poll).
+    var uniqueCount: Int { received.withLock { $0.unique.count } }
 
     func run(input: SinkChannel.Stream, context: SinkContext) async throws {
         if stalled {
@@ -23,7 +26,11 @@ final class RecordingSink: Sink {
         }
         for await item in input {
             guard case .batch(let batch) = item else { continue }
-            received.withLock { $0 += batch.events.map(\.activity.id) }
+            let ids = batch.events.map(\.activity.id)
+            received.withLock {
+                $0.all += ids
+                $0.unique.formUnion(ids)
+            }
             context.acknowledge(batch)
         }
     }
@@ -31,11 +38,15 @@ final class RecordingSink: Sink {
 
 /// Polls `condition` until it holds or `timeout` passes; the condition is an observable outcome
 /// (events delivered), not a guess about timing.
-func eventually(timeout: Duration = .seconds(60), _ condition: () -> Bool) async throws -> Bool {
+func eventually(
+    timeout: Duration = .seconds(60),
+    every interval: Duration = .milliseconds(20),
+    _ condition: () -> Bool
+) async throws -> Bool {
     let deadline = ContinuousClock.now + timeout
     while ContinuousClock.now < deadline {
         if condition() { return true }
-        try await Task.sleep(for: .milliseconds(20))
+        try await Task.sleep(for: interval)
     }
     return condition()
 }

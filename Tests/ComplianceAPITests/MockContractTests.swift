@@ -9,7 +9,7 @@ import Testing
     func get(_ mock: MockComplianceAPI, _ query: String, key: String? = "k") async throws -> (Int, String, String?) {
         var request = HTTPClientRequest(url: mock.baseURL + "/v1/compliance/activities" + (query.isEmpty ? "" : "?" + query))
         if let key { request.headers.add(name: "x-api-key", value: key) }
-        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(10))
+        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(60))
         let body = try await response.body.collect(upTo: 10_000_000)
         return (Int(response.status.code), String(buffer: body), response.headers.first(name: "request-id"))
     }

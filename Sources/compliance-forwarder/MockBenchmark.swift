@@ -34,11 +34,9 @@ struct MockBenchmark: AsyncParsableCommand {
                 let response = try await HTTPClient.shared.execute(request, timeout: .seconds(60))
                 let body = try await response.body.collect(upTo: 512 * 1024 * 1024)
                 bytes += body.readableBytes
-                // Only the cursor is needed: the last id is near the end of the body.
-                let text = String(buffer: body)
-                guard let range = text.range(of: "\"last_id\":\"", options: .backwards) else { break }
-                let id = text[range.upperBound...].prefix { $0 != "\"" }
-                cursor = String(id)
+                // Only the cursor is needed: find `"last_id":"` from the end, without copying the body.
+                guard let id = Self.lastID(in: body) else { break }
+                cursor = id
                 served += limit
             } while served < records
             let rawElapsed = clock.now - rawStart
@@ -64,6 +62,24 @@ struct MockBenchmark: AsyncParsableCommand {
                     + "(process CPU \(String(format: "%.2f", rawCPU)) s incl. client); "
                     + "client list+decode \(Int(Double(decoded) / decodeSeconds)) activities/s"
             )
+        }
+    }
+}
+
+extension MockBenchmark {
+    static func lastID(in body: ByteBuffer) -> String? {
+        let marker = Array(#""last_id":""#.utf8)
+        return body.withUnsafeReadableBytes { raw -> String? in
+            var index = raw.count - marker.count
+            while index >= 0 {
+                if raw[index] == marker[0], raw[index..<(index + marker.count)].elementsEqual(marker) {
+                    let start = index + marker.count
+                    guard let end = raw[start...].firstIndex(of: UInt8(ascii: "\"")) else { return nil }
+                    return String(decoding: raw[start..<end], as: UTF8.self)
+                }
+                index -= 1
+            }
+            return nil
         }
     }
 }

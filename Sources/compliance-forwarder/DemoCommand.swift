@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import ComplianceAPI
 import Forwarder
 import ForwarderCore
@@ -70,11 +71,13 @@ struct DemoCommand: AsyncParsableCommand {
             )
             let console: [any Sink] = quiet ? [] : [ConsoleSink(name: "terminal", encoder: EventEncoder(format: .cef))]
             let parts = try ForwarderRuntime.make(configuration: configuration, extraSinks: console, logger: logger)
-            print("""
+            // Written unbuffered: the terminal sink writes to the same descriptor right after.
+            FileHandle.standardOutput.write(Data("""
                 demo: mock Compliance API on \(mock.baseURL) (300 past activities, 3 new per second, 10% visible late)
                 demo: archive (ECS, gzip) in \(output)/archive, checkpoint in \(output)/state; CEF lines below. Ctrl-C to stop.
 
-                """)
+
+                """.utf8))
             let group = ServiceGroup(
                 configuration: .init(
                     services: [

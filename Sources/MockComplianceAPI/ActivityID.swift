@@ -19,7 +19,9 @@ struct ActivityID: Hashable, Comparable, Sendable {
     /// Appends the id's text.
     func write(into bytes: inout [UInt8]) {
         bytes.append(contentsOf: Self.prefix.utf8)
-        var digits = [UInt8](repeating: Self.alphabet[0], count: Self.digits)
+        // Filled in place from the end: no temporary array per id.
+        let start = bytes.count
+        bytes.append(contentsOf: repeatElement(Self.alphabet[0], count: Self.digits))
         var high = self.high
         var low = self.low
         var position = Self.digits - 1
@@ -30,10 +32,9 @@ struct ActivityID: Hashable, Comparable, Sendable {
             let (lowQuotient, remainder) = UInt64(58).dividingFullWidth((high: highRemainder, low: low))
             high = highQuotient
             low = UInt64(lowQuotient)
-            digits[position] = Self.alphabet[Int(remainder)]
+            bytes[start + position] = Self.alphabet[Int(remainder)]
             position -= 1
         }
-        bytes.append(contentsOf: digits)
     }
 
     var text: String {

@@ -2,7 +2,7 @@ import ComplianceAPI
 
 /// Allocation-free text for the hot path: every encoded event writes a timestamp and a few integers,
 /// and `String(describing:)`/`DateFormatter` would dominate the encoders' cost.
-enum ByteFormatting {
+public enum ByteFormatting {
     /// Appends `value` in decimal.
     static func appendDecimal(_ value: Int64, into buffer: inout [UInt8]) {
         if value < 0 {
@@ -64,13 +64,13 @@ enum ByteFormatting {
 
     /// How many fraction digits to print: ``FractionDigits/exactly(_:)`` or
     /// ``FractionDigits/upTo(_:)`` (trailing zeros dropped, none for a whole second).
-    enum FractionDigits {
+    public enum FractionDigits: Sendable {
         case exactly(Int)
         case upTo(Int)
     }
 
     /// Appends `2024-05-01T12:34:56.789Z` (UTC, uppercase `T`/`Z`, fraction truncated, never rounded).
-    static func appendRFC3339(_ timestamp: RFC3339Timestamp, fraction: FractionDigits, into buffer: inout [UInt8]) {
+    public static func appendRFC3339(_ timestamp: RFC3339Timestamp, fraction: FractionDigits, into buffer: inout [UInt8]) {
         let c = timestamp.utcComponents
         appendPadded(c.year, width: 4, into: &buffer)
         buffer.append(UInt8(ascii: "-"))

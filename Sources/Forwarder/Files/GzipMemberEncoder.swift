@@ -59,15 +59,34 @@ enum GzipMemberScanner {
     /// verify. A crash-interrupted tail (a partial member) is excluded.
     static func validPrefixLength(_ data: [UInt8]) -> Int {
         var offset = 0
-        while offset < data.count {
-            guard let length = memberLength(data, from: offset) else { break }
-            offset += length
+        while offset < data.count, let member = GzipDecoder.inflateMember(data, from: offset, keepOutput: false) {
+            offset += member.consumed
         }
         return offset
     }
+}
 
-    /// The length of the complete, verified member starting at `offset`, or `nil`.
-    private static func memberLength(_ data: [UInt8], from offset: Int) -> Int? {
+/// Decompresses multi-member gzip data (for tests, tooling and recovery).
+public enum GzipDecoder {
+    /// The concatenated content of every complete member; a trailing partial member is ignored.
+    public static func decompress(_ data: [UInt8]) -> [UInt8] {
+        decompressMembers(data).output
+    }
+
+    /// The content of every complete member, and whether they cover all of `data`.
+    public static func decompressMembers(_ data: [UInt8]) -> (output: [UInt8], isComplete: Bool) {
+        var output: [UInt8] = []
+        var offset = 0
+        while offset < data.count, let member = inflateMember(data, from: offset, keepOutput: true) {
+            output += member.output
+            offset += member.consumed
+        }
+        return (output, offset == data.count)
+    }
+
+    /// Inflates the one member starting at `offset`; `nil` unless it is complete and its CRC-32
+    /// and ISIZE verify (zlib checks the trailer before it reports the end).
+    static func inflateMember(_ data: [UInt8], from offset: Int, keepOutput: Bool) -> (output: [UInt8], consumed: Int)? {
         guard data.count - offset >= 18, data[offset] == 0x1F, data[offset + 1] == 0x8B, data[offset + 2] == 8 else {
             return nil
         }
@@ -77,54 +96,21 @@ enum GzipMemberScanner {
         }
         defer { inflateEnd(&stream) }
         var scratch = [UInt8](repeating: 0, count: 64 * 1024)
+        var produced: [UInt8] = []
         var status: Int32 = Z_OK
         data.withUnsafeBufferPointer { input in
-            scratch.withUnsafeMutableBufferPointer { output in
+            scratch.withUnsafeMutableBufferPointer { buffer in
                 stream.next_in = UnsafeMutablePointer(mutating: input.baseAddress.map { $0 + offset })
                 stream.avail_in = uInt(input.count - offset)
                 repeat {
-                    stream.next_out = output.baseAddress
-                    stream.avail_out = uInt(output.count)
-                    // zlib verifies the trailer's CRC-32 and ISIZE before it reports the end.
+                    stream.next_out = buffer.baseAddress
+                    stream.avail_out = uInt(buffer.count)
                     status = inflate(&stream, Z_NO_FLUSH)
+                    if keepOutput { produced.append(contentsOf: buffer[0..<(buffer.count - Int(stream.avail_out))]) }
                 } while status == Z_OK
             }
         }
         guard status == Z_STREAM_END else { return nil }
-        return data.count - offset - Int(stream.avail_in)
-    }
-}
-
-/// Decompresses a whole multi-member gzip file (for tests, `checkpoint` tooling and recovery).
-public enum GzipDecoder {
-    /// The concatenated content of every complete member; a trailing partial member is ignored.
-    public static func decompress(_ data: [UInt8]) -> [UInt8] {
-        var output: [UInt8] = []
-        var offset = 0
-        var scratch = [UInt8](repeating: 0, count: 256 * 1024)
-        while offset < data.count {
-            var stream = z_stream()
-            guard inflateInit2_(&stream, 15 + 16, ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size)) == Z_OK else { break }
-            var status: Int32 = Z_OK
-            var produced: [UInt8] = []
-            data.withUnsafeBufferPointer { input in
-                scratch.withUnsafeMutableBufferPointer { buffer in
-                    stream.next_in = UnsafeMutablePointer(mutating: input.baseAddress.map { $0 + offset })
-                    stream.avail_in = uInt(input.count - offset)
-                    repeat {
-                        stream.next_out = buffer.baseAddress
-                        stream.avail_out = uInt(buffer.count)
-                        status = inflate(&stream, Z_NO_FLUSH)
-                        produced.append(contentsOf: buffer[0..<(buffer.count - Int(stream.avail_out))])
-                    } while status == Z_OK
-                }
-            }
-            let consumed = data.count - offset - Int(stream.avail_in)
-            inflateEnd(&stream)
-            guard status == Z_STREAM_END, consumed > 0 else { break }
-            output += produced
-            offset += consumed
-        }
-        return output
+        return (produced, data.count - offset - Int(stream.avail_in))
     }
 }

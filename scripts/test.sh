@@ -7,6 +7,9 @@ cd "$(dirname "$0")/.."
 
 scripts/install-test-deps.sh
 
+echo "== hadolint"
+scripts/lint-dockerfile.sh
+
 echo "== swift build (tests included)"
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT

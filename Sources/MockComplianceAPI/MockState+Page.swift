@@ -95,7 +95,9 @@ extension MockState {
             omitID: record.omitID
         )
         let extra = record.custom >= 0 ? store.customFields[Int(record.custom)] : nil
-        generator.render(shape, typeName: typeNames[Int(record.typeIndex)], extra: extra, into: &bytes)
+        // Types added at run time (unknown to the generator) have no prepared plan.
+        let typeName = shape.typeIndex < generator.types.count ? nil : typeNames[shape.typeIndex]
+        generator.render(shape, typeName: typeName, extra: extra, into: &bytes)
     }
 
     private func matchesIdentityFilters(_ record: ActivityStore.Record, _ query: MockQuery) -> Bool {

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import ComplianceAPI
 import Logging
 import MockComplianceAPI
@@ -60,7 +61,10 @@ struct MockAPICommand: AsyncParsableCommand {
             ),
             logger: logger
         )
-        print("mock Compliance API listening on \(mock.baseURL) (\(mock.recordCount) records, Ctrl-C to stop)")
+        // Written unbuffered: scripts read the address from a pipe, where print() would hold it back.
+        FileHandle.standardOutput.write(
+            Data("mock Compliance API listening on \(mock.baseURL) (\(mock.recordCount) records, Ctrl-C to stop)\n".utf8)
+        )
         let group = ServiceGroup(
             services: [mock],
             gracefulShutdownSignals: [.sigterm, .sigint],

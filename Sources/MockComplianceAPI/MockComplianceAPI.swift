@@ -216,7 +216,10 @@ public final class MockComplianceAPI: Service, Sendable {
         }
         switch reply {
         case .reset:
-            // Closing mid-request, with no response at all, is what a reset looks like to a client.
+            // SO_LINGER with a zero timeout turns close() into a TCP RST, as a dropped connection sends.
+            if let socket = connection.channel as? any SocketOptionProvider {
+                try? await socket.setSoLinger(linger(l_onoff: 1, l_linger: 0)).get()
+            }
             try? await connection.channel.close().get()
             return false
         case .response(let status, let headers, let body, let delay):

@@ -37,9 +37,19 @@ struct CheckCommand: AsyncParsableCommand {
         // Library logs (client retries) would interleave with the report.
         LoggingSetup.bootstrap(level: "critical", format: configuration.log.format.name)
         let limit = Duration.milliseconds(Int64(max(timeout, 0.1) * 1000))
-        var lines = await sourceLines(configuration.source, timeout: limit)
-        for sink in configuration.sinks {
-            let result = await SinkProbe.probe(sink, timeout: limit)
+        // Concurrently: an unreachable destination costs the whole timeout (connects are retried).
+        async let source = sourceLines(configuration.source, timeout: limit)
+        let probes = await withTaskGroup(of: (Int, SinkProbe.Result).self) { group in
+            for (index, sink) in configuration.sinks.enumerated() {
+                group.addTask { (index, await SinkProbe.probe(sink, timeout: limit)) }
+            }
+            var results: [Int: SinkProbe.Result] = [:]
+            for await (index, result) in group { results[index] = result }
+            return results
+        }
+        var lines = await source
+        for (index, sink) in configuration.sinks.enumerated() {
+            guard let result = probes[index] else { continue }
             lines.append(Self.line(for: result, name: "sink \(sink.name) (\(Self.kind(sink)))"))
         }
         for (name, path) in [

@@ -12,7 +12,9 @@ import Testing
 /// wait for keep-alive clients.
 @Suite struct HealthServerTests {
     static func readiness(baseURL: String, directory: TemporaryDirectory, sinks: [(name: String, health: SinkHealth)]) -> (Readiness, ComplianceClient) {
-        let client = ComplianceClient(configuration: .init(baseURL: baseURL, apiKey: APIKey("sk-ant-api01-readiness")))
+        let client = ComplianceClient(
+            configuration: .init(baseURL: baseURL, apiKey: APIKey("sk-ant-api01-readiness"), requestTimeout: .seconds(1))
+        )
         let path = directory.path + "/state/checkpoint.json"
         let checkpointer = Checkpointer(
             store: CheckpointStore(path: path),

@@ -46,6 +46,9 @@ public final class Checkpointer: Acknowledger {
         // The lag is known from the start when resuming, not only after the first delivery.
         first.newestCommitted = initial.cursorCreatedAt
         state = Mutex(first)
+        if let newest = initial.cursorCreatedAt {
+            lagGauge.record(Double(clock.now.duration(since: newest).components.seconds))
+        }
     }
 
     /// Why the latest checkpoint write failed; `nil` once a write succeeds (for `/readyz`).

@@ -104,8 +104,14 @@ public enum SinkProbe {
             let reply = try await transport.send(url: endpoint.url, method: .GET, headers: headers, body: [])
             result = judge(mode: http.mode, status: reply.status, target: target)
         } catch let error as HTTPSinkError {
-            let outcome: Result.Outcome = error.code == .configuration ? .misconfigured : .unreachable
-            result = Result(outcome: outcome, detail: "\(target): \(parts.scrubber.scrub(error.message))")
+            var outcome: Result.Outcome = error.code == .configuration ? .misconfigured : .unreachable
+            var detail = "\(target): \(parts.scrubber.scrub(error.message))"
+            // TLS 1.3 reports a missing client certificate after the handshake, as a read error.
+            if detail.contains("CERTIFICATE_REQUIRED") {
+                outcome = .misconfigured
+                detail += " (the receiver requires a client certificate: set tls.cert_file and tls.key_file)"
+            }
+            result = Result(outcome: outcome, detail: detail)
         } catch {
             result = Result(outcome: .unreachable, detail: "\(target): request failed")
         }

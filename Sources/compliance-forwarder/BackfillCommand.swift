@@ -50,7 +50,9 @@ struct BackfillCommand: AsyncParsableCommand {
                 logger: logger,
                 onProgress: { fetched, newest in progress.update(fetched: fetched, newest: newest) }
             )
-            let services = try await ObservabilitySetup.services(configuration: configuration, parts: parts, logger: logger)
+            let services = try await ObservabilitySetup.services(
+                configuration: configuration, parts: parts, serverRequired: false, logger: logger
+            )
             let group = ServiceGroup(
                 configuration: .init(
                     services: services,

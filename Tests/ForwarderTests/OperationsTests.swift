@@ -230,4 +230,32 @@ import Testing
             #expect(!output.contains("second-key") && !output.contains("first-key"), "keys never logged")
         }
     }
+
+    @Test func aPortInUseStopsRunWith78ButNotABackfill() async throws {
+        try #require(ForwarderProcess.isBuilt, "build the executable first: swift build --build-tests")
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let base = RFC3339Timestamp.now.adding(.seconds(-3600))
+        try await TestHTTPServer.withRunning({ _ in .reply(status: 200) }) { holder in
+            try await MockComplianceAPI.withRunning(configuration: .init(recordAccess: false)) { mock in
+                let ids = Self.insert(mock, count: 5, after: base)
+                let path = try Self.writeConfig(directory, baseURL: mock.baseURL)
+                let yaml = try String(contentsOfFile: path, encoding: .utf8)
+                try yaml.replacingOccurrences(of: "listen: 127.0.0.1:0", with: "listen: 127.0.0.1:\(holder.port)")
+                    .write(toFile: path, atomically: true, encoding: .utf8)
+
+                let run = try await ForwarderProcess.run(["run", "--config", path])
+                #expect(run.status == 78, "\(run.output)")
+                #expect(run.output.contains("server.listen 127.0.0.1:\(holder.port): cannot listen"))
+                #expect(run.output.contains("server.enabled: false"))
+
+                let backfill = try await ForwarderProcess.run(
+                    ["backfill", "--config", path, "--since", base.wireText, "--until", base.adding(.seconds(60)).wireText]
+                )
+                #expect(backfill.status == 0, "\(backfill.output)")
+                #expect(backfill.output.contains("continuing without the observability server"))
+                #expect(try Set(archivedIDs(directory.path + "/archive")) == Set(ids))
+            }
+        }
+    }
 }

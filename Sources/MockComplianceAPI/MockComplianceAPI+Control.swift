@@ -7,6 +7,11 @@ extension MockComplianceAPI {
         state.withLock { $0.queuedFaults.append(contentsOf: faults) }
     }
 
+    /// From now on only `keys` are accepted (key rotation: others get 404 like any wrong key).
+    public func acceptOnly(apiKeys keys: Set<String>) {
+        state.withLock { $0.acceptedAPIKeys = keys }
+    }
+
     /// Faults still queued.
     public var pendingFaults: Int { state.withLock { $0.queuedFaults.count } }
 

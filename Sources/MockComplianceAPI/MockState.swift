@@ -4,6 +4,8 @@ import ComplianceAPI
 /// the key is accepted, the rate-limit window, which records a query selects and how they render.
 struct MockState: Sendable {
     let configuration: MockComplianceAPI.Configuration
+    /// Replaces `configuration.apiKey` once set (key rotation tests).
+    var acceptedAPIKeys: Set<String>?
     let generator: ActivityGenerator
     var store: ActivityStore
     var typeNames: [String]
@@ -140,7 +142,8 @@ struct MockState: Sendable {
             return errorReply(.notFound, requestID: requestID, rateHeaders: [])
         }
         // A missing or foreign key is a 404 before the limiter, exactly like the real API.
-        guard let apiKey, !apiKey.isEmpty, configuration.apiKey == nil || configuration.apiKey == apiKey else {
+        let accepted = acceptedAPIKeys ?? configuration.apiKey.map { [$0] }
+        guard let apiKey, !apiKey.isEmpty, accepted?.contains(apiKey) ?? true else {
             return errorReply(.notFound, requestID: requestID, rateHeaders: [])
         }
         let nowNanos = now.nanosecondsSinceEpoch

@@ -37,6 +37,7 @@ struct BackfillCommand: AsyncParsableCommand {
         let configuration = try CommandSupport.loadConfiguration(config)
         LoggingSetup.bootstrap(level: configuration.log.level.name, format: configuration.log.format.name)
         let logger = Logger(label: "compliance-forwarder")
+        _ = ObservabilitySetup.registry
         guard let sinceTime = RFC3339Timestamp(since) else { throw ExitCode.validationFailure }
         let untilTime = until.flatMap { RFC3339Timestamp($0) }
         let rangeKey = String(CRC32.checksum(Array("\(sinceTime.wireText)|\(untilTime?.wireText ?? "")".utf8)), radix: 16)
@@ -49,9 +50,12 @@ struct BackfillCommand: AsyncParsableCommand {
                 logger: logger,
                 onProgress: { fetched, newest in progress.update(fetched: fetched, newest: newest) }
             )
+            let services = try await ObservabilitySetup.services(
+                configuration: configuration, parts: parts, serverRequired: false, logger: logger
+            )
             let group = ServiceGroup(
                 configuration: .init(
-                    services: [.init(service: parts.pipeline, successTerminationBehavior: .gracefullyShutdownGroup)],
+                    services: services,
                     gracefulShutdownSignals: [.sigterm, .sigint],
                     logger: logger
                 ).withGrace(configuration.pipeline.shutdownGrace)

@@ -39,6 +39,9 @@ enum CommandSupport {
         } catch let error as HTTPSinkError where error.code == .setup {
             printError("error: \(error)")
             throw ExitCode(ForwarderExitCode.configurationInvalid.rawValue)
+        } catch let error as HealthServerError {
+            printError("error: \(error)")
+            throw ExitCode(ForwarderExitCode.configurationInvalid.rawValue)
         } catch let error as SyslogSinkError where !error.isRetryable {
             printError("error: \(error)")
             throw ExitCode(ForwarderExitCode.configurationInvalid.rawValue)

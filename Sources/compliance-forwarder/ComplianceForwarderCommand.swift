@@ -8,7 +8,8 @@ struct ComplianceForwarderCommand: AsyncParsableCommand {
         abstract: "Streams the Claude Compliance API activity feed to SIEMs, archives and HTTP endpoints.",
         version: ComplianceClient.version,
         subcommands: [
-            RunCommand.self, BackfillCommand.self, DemoCommand.self, ValidateCommand.self, CheckpointCommand.self,
+            RunCommand.self, BackfillCommand.self, DemoCommand.self, ValidateCommand.self, CheckCommand.self,
+            HealthCommand.self, CheckpointCommand.self,
             MappingsCommand.self,
             MockAPICommand.self, BenchmarkCommand.self,
         ]

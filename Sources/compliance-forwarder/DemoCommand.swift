@@ -114,11 +114,11 @@ struct DemoCommand: AsyncParsableCommand {
         print("""
 
             demo summary
-              activities fetched:      \(metrics.sum("forwarder_activities_fetched_total"))
-              delivered to archive:    \(metrics.sum("forwarder_events_delivered_total", sink: "archive"))
-              late arrivals recovered: \(metrics.sum("forwarder_late_arrivals_total"))
-              duplicates suppressed:   \(metrics.sum("forwarder_duplicates_suppressed_total"))
-              own API calls (tagged):  \(metrics.sum("forwarder_self_generated_total"))
+              activities fetched:      \(metrics.sum("compliance_forwarder_activities_fetched_total"))
+              delivered to archive:    \(metrics.sum("compliance_forwarder_events_delivered_total", sink: "archive"))
+              late arrivals recovered: \(metrics.sum("compliance_forwarder_late_arrivals_total"))
+              duplicates suppressed:   \(metrics.sum("compliance_forwarder_duplicates_suppressed_total"))
+              own API calls (tagged):  \(metrics.sum("compliance_forwarder_self_generated_total"))
               API requests:            \(mock.requestCount)
               checkpoint cursor:       \(committed.cursor ?? "-") (\(committed.cursorCreatedAt?.description ?? "-"))
               archive:                 \(output)/archive  (zcat \(output)/archive/*.gz | head)

@@ -8,7 +8,12 @@ import ServiceLifecycle
 struct RunCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "run",
-        abstract: "Forward the activity feed to the configured sinks until stopped (SIGTERM/SIGINT drain and exit 0)."
+        abstract: "Forward the activity feed to the configured sinks until stopped (SIGTERM/SIGINT drain and exit 0).",
+        discussion: """
+            Serves /metrics, /healthz and /readyz on server.listen (default 127.0.0.1:9464). SIGHUP rotates the \
+            file sinks' and dead-letter files and reloads a changed Compliance API key (api_key_file); other \
+            configuration changes need a restart. See docs/operations.md.
+            """
     )
 
     @Option(name: .shortAndLong, help: "The YAML configuration file.") var config: String
@@ -17,11 +22,17 @@ struct RunCommand: AsyncParsableCommand {
         let configuration = try CommandSupport.loadConfiguration(config)
         LoggingSetup.bootstrap(level: configuration.log.level.name, format: configuration.log.format.name)
         let logger = Logger(label: "compliance-forwarder")
+        _ = ObservabilitySetup.registry
         try await CommandSupport.withExitCodes {
             let parts = try ForwarderRuntime.make(configuration: configuration, logger: logger)
+            let reload = HangupReload(configurationPath: config, running: configuration, parts: parts, logger: logger)
+            let hangup = await HangupService.make { _ = reload.perform() }
+            let services = try await ObservabilitySetup.services(
+                configuration: configuration, parts: parts, extra: [hangup], logger: logger
+            )
             let group = ServiceGroup(
                 configuration: .init(
-                    services: [.init(service: parts.pipeline, successTerminationBehavior: .gracefullyShutdownGroup)],
+                    services: services,
                     gracefulShutdownSignals: [.sigterm, .sigint],
                     logger: logger
                 ).withGrace(configuration.pipeline.shutdownGrace)

@@ -23,6 +23,8 @@ import Testing
                 type: file
                 format: ecs
                 directory: \(directory.path)/archive
+            server:
+              listen: 127.0.0.1:0
             \(extra)
             """
         let path = directory.path + "/forwarder.yaml"

@@ -49,6 +49,8 @@ import Testing
                     format: raw
                     directory: \(directory.path)/archive
                     rotate: { max_bytes: 8MiB, max_age: 1h }
+                server:
+                  listen: 127.0.0.1:0
                 log:
                   level: warning
                   format: json

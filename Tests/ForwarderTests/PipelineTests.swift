@@ -67,7 +67,7 @@ import Testing
                     configuration: .init(pollInterval: .seconds(5), lookback: .seconds(600))
                 ) { sink.uniqueCount >= 3 }
                 #expect(sink.ids == [early, newer, late])
-                #expect(try metrics.expectCounter("forwarder_late_arrivals_total").totalValue == 1)
+                #expect(try metrics.expectCounter("compliance_forwarder_late_arrivals_total").totalValue == 1)
                 #expect(pipeline.checkpointer.committed.cursor == newer)
                 #expect(pipeline.checkpointer.committed.delivered[late] != nil)
             }

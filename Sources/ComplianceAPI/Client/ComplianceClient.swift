@@ -70,8 +70,11 @@ public final class ComplianceClient: Sendable {
     private let logger: Logger
     private let budget: Mutex<RateLimitBudget>
     private let requestCounter = Mutex<[Int: Counter]>([:])
-    private let remainingGauge = Gauge(label: "compliance_api_ratelimit_remaining")
-    private let retryCounter = Counter(label: "compliance_api_retries_total")
+    private let remainingGauge = Gauge(label: "compliance_forwarder_api_ratelimit_remaining")
+    private let limitGauge = Gauge(label: "compliance_forwarder_api_ratelimit_limit")
+    private let retryCounter = Counter(label: "compliance_forwarder_api_retries_total")
+    private let status = Mutex(RequestStatus())
+    private let apiKeyOverride = Mutex<APIKey?>(nil)
 
     /// The activity feed, with the same surface as the community Python SDK's `client.activities`.
     public var activities: Activities { Activities(client: self) }
@@ -97,6 +100,14 @@ public final class ComplianceClient: Sendable {
     /// The latest rate-limit headers seen.
     public var lastRateLimit: RateLimitSnapshot? {
         budget.withLock { $0.lastSnapshot }
+    }
+
+    /// How the latest requests ended (for a readiness probe).
+    public var requestStatus: RequestStatus { status.withLock { $0 } }
+
+    /// The key sent from now on; replaces ``Configuration/apiKey`` (a rotated `api_key_file`).
+    public func replaceAPIKey(_ key: APIKey) {
+        apiKeyOverride.withLock { $0 = key }
     }
 
     /// Fetches one page, waiting for the budget and retrying per ``Configuration/retry``.
@@ -132,10 +143,23 @@ public final class ComplianceClient: Sendable {
     public func fetchPageOnce(_ query: ActivityQuery) async throws -> CursorPage<Activity> {
         try query.validate()
         try await waitForBudget()
+        do {
+            let page = try await send(query)
+            let now = clock.now
+            status.withLock { $0 = RequestStatus(lastSuccess: now, lastFailure: nil) }
+            return page
+        } catch let error as ComplianceAPIError {
+            status.withLock { $0.lastFailure = error }
+            throw error
+        }
+    }
+
+    private func send(_ query: ActivityQuery) async throws -> CursorPage<Activity> {
         let url = activitiesURL(query)
         var request = HTTPClientRequest(url: url)
         request.method = .GET
-        configuration.apiKey.withValue { request.headers.add(name: "x-api-key", value: $0) }
+        let apiKey = apiKeyOverride.withLock { $0 } ?? configuration.apiKey
+        apiKey.withValue { request.headers.add(name: "x-api-key", value: $0) }
         if let version = configuration.anthropicVersion {
             request.headers.add(name: "anthropic-version", value: version)
         }
@@ -160,6 +184,7 @@ public final class ComplianceClient: Sendable {
             let now = clock.now
             budget.withLock { $0.observe(snapshot, at: now) }
             remainingGauge.record(snapshot.remaining)
+            limitGauge.record(snapshot.limit)
         }
         let bytes = Array(buffer: body)
         guard response.status == .ok else {
@@ -204,7 +229,7 @@ public final class ComplianceClient: Sendable {
     private func count(status: Int) {
         let counter = requestCounter.withLock { counters in
             if let counter = counters[status] { return counter }
-            let counter = Counter(label: "compliance_api_requests_total", dimensions: [("status", String(status))])
+            let counter = Counter(label: "compliance_forwarder_api_requests_total", dimensions: [("status", String(status))])
             counters[status] = counter
             return counter
         }

@@ -17,6 +17,7 @@ public final class Checkpointer: Acknowledger {
         var dirty = false
         var failure: TrackerError?
         var newestCommitted: RFC3339Timestamp?
+        var writeFailure: String?
     }
 
     private let state: Mutex<State>
@@ -24,8 +25,8 @@ public final class Checkpointer: Acknowledger {
     private let horizon: Duration
     private let clock: any APIClock
     private let logger: Logger
-    private let lagGauge = Gauge(label: "forwarder_checkpoint_lag_seconds")
-    private let writes = Counter(label: "forwarder_checkpoint_writes_total")
+    private let lagGauge = Gauge(label: "compliance_forwarder_checkpoint_lag_seconds")
+    private let writes = Counter(label: "compliance_forwarder_checkpoint_writes_total")
 
     /// - Parameters:
     ///   - horizon: How long delivered ids are remembered (the overlap lookback plus a margin).
@@ -41,8 +42,17 @@ public final class Checkpointer: Acknowledger {
         self.horizon = horizon
         self.clock = clock
         self.logger = logger
-        state = Mutex(State(tracker: AcknowledgementTracker(sinkCount: sinkCount), checkpoint: initial))
+        var first = State(tracker: AcknowledgementTracker(sinkCount: sinkCount), checkpoint: initial)
+        // The lag is known from the start when resuming, not only after the first delivery.
+        first.newestCommitted = initial.cursorCreatedAt
+        state = Mutex(first)
+        if let newest = initial.cursorCreatedAt {
+            lagGauge.record(Double(clock.now.duration(since: newest).components.seconds))
+        }
     }
+
+    /// Why the latest checkpoint write failed; `nil` once a write succeeds (for `/readyz`).
+    public var writeFailure: String? { state.withLock { $0.writeFailure } }
 
     /// The state as committed so far (written or about to be).
     public var committed: CheckpointState { state.withLock { $0.checkpoint } }
@@ -102,8 +112,12 @@ public final class Checkpointer: Acknowledger {
         do {
             try store.save(snapshot)
             writes.increment()
+            state.withLock { $0.writeFailure = nil }
         } catch {
-            state.withLock { $0.dirty = true }
+            state.withLock {
+                $0.dirty = true
+                $0.writeFailure = "\(error)"
+            }
             throw error
         }
     }

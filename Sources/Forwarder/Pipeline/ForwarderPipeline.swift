@@ -79,7 +79,8 @@ public final class ForwarderPipeline: Service {
     public let channelDepths: [SinkChannel.Depth]
     private let client: ComplianceClient
     private let channels: [SinkChannel]
-    private let deadLetters: DeadLetterWriter
+    /// Where permanently rejected events go (SIGHUP finalises its files).
+    public let deadLetters: DeadLetterWriter
     private let clock: any APIClock
     private let logger: Logger
     private let onProgress: (@Sendable (Int, RFC3339Timestamp?) -> Void)?
@@ -144,7 +145,7 @@ public final class ForwarderPipeline: Service {
             logger: logger,
             onProgress: progress
         )
-        let depthGauges = sinks.map { Gauge(label: "forwarder_channel_depth_events", dimensions: [("sink", $0.name)]) }
+        let depthGauges = sinks.map { Gauge(label: "compliance_forwarder_channel_depth_events", dimensions: [("sink", $0.name)]) }
         defer { deadLetters.close() }
         do {
             try await withThrowingTaskGroup(of: Void.self) { background in

@@ -10,6 +10,10 @@ public enum ForwarderRuntime {
         public var pipeline: ForwarderPipeline
         public var client: ComplianceClient
         public var checkpointStore: CheckpointStore
+        /// What `/readyz` reports.
+        public var readiness: Readiness
+        /// Closes the file sinks' active segments on request (SIGHUP).
+        public var fileRotation: FileRotationRequest
     }
 
     /// - Parameters:
@@ -29,9 +33,10 @@ public enum ForwarderRuntime {
         let store = CheckpointStore(path: checkpointPath ?? configuration.checkpoint.path)
         let initial = try store.load() ?? CheckpointState(start: source.start.resolved(now: clock.now))
         let unknownTypes = UnknownActivityTypes()
+        let rotation = FileRotationRequest()
         var sinks: [any Sink] = []
         for sink in configuration.sinks {
-            sinks.append(try makeSink(sink, unknownTypes: unknownTypes, logger: logger))
+            sinks.append(try makeSink(sink, unknownTypes: unknownTypes, rotation: rotation, logger: logger))
         }
         sinks += extraSinks
         let pipeline = ForwarderPipeline(
@@ -58,12 +63,21 @@ public enum ForwarderRuntime {
             logger: logger,
             onProgress: onProgress
         )
-        return Parts(pipeline: pipeline, client: client, checkpointStore: store)
+        let readiness = Readiness(
+            client: client,
+            checkpointer: pipeline.checkpointer,
+            checkpointPath: checkpointPath ?? configuration.checkpoint.path,
+            sinks: zip(sinks, pipeline.sinkMetrics).map { ($0.name, $1.health) }
+        )
+        return Parts(
+            pipeline: pipeline, client: client, checkpointStore: store, readiness: readiness, fileRotation: rotation
+        )
     }
 
     static func makeSink(
         _ sink: ForwarderConfiguration.Sink,
         unknownTypes: UnknownActivityTypes,
+        rotation: FileRotationRequest? = nil,
         logger: Logger
     ) throws -> any Sink {
         let encoder = EventEncoder(format: sink.format, unknownTypes: unknownTypes)
@@ -82,7 +96,8 @@ public enum ForwarderRuntime {
                     fileMode: UInt32(file.fileMode),
                     compressionLevel: file.compressionLevel
                 ),
-                encoder: encoder
+                encoder: encoder,
+                rotation: rotation
             )
         case .syslog(let syslog):
             return SyslogSink(name: sink.name, configuration: .init(syslog: syslog), encoder: encoder)

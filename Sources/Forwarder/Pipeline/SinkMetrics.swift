@@ -8,20 +8,20 @@ public struct SinkMetrics: Sendable {
     public let health: SinkHealth
 
     public init(sink: String) {
-        delivered = Counter(label: "forwarder_events_delivered_total", dimensions: [("sink", sink)])
-        retried = Counter(label: "forwarder_events_retried_total", dimensions: [("sink", sink)])
-        deadLettered = Counter(label: "forwarder_events_dead_lettered_total", dimensions: [("sink", sink)])
+        delivered = Counter(label: "compliance_forwarder_events_delivered_total", dimensions: [("sink", sink)])
+        retried = Counter(label: "compliance_forwarder_events_retried_total", dimensions: [("sink", sink)])
+        deadLettered = Counter(label: "compliance_forwarder_events_dead_lettered_total", dimensions: [("sink", sink)])
         health = SinkHealth(sink: sink)
     }
 }
 
-/// Whether a sink can currently deliver (for `/readyz` and the `forwarder_sink_up` gauge).
+/// Whether a sink can currently deliver (for `/readyz` and the `compliance_forwarder_sink_up` gauge).
 public final class SinkHealth: Sendable {
     private let state = Mutex<(healthy: Bool, reason: String?)>((true, nil))
     private let gauge: Gauge
 
     init(sink: String) {
-        gauge = Gauge(label: "forwarder_sink_up", dimensions: [("sink", sink)])
+        gauge = Gauge(label: "compliance_forwarder_sink_up", dimensions: [("sink", sink)])
         gauge.record(1)
     }
 

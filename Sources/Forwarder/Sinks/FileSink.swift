@@ -45,16 +45,20 @@ public struct FileSink: Sink {
     public let configuration: Configuration
     let encoder: EventEncoder
     let now: @Sendable () -> RFC3339Timestamp
+    let rotation: FileRotationRequest?
 
+    /// - Parameter rotation: Closes the active segment at the next input after each request (SIGHUP).
     public init(
         name: String,
         configuration: Configuration,
         encoder: EventEncoder,
+        rotation: FileRotationRequest? = nil,
         now: @escaping @Sendable () -> RFC3339Timestamp = { .now }
     ) {
         self.name = name
         self.configuration = configuration
         self.encoder = encoder
+        self.rotation = rotation
         self.now = now
     }
 
@@ -74,7 +78,12 @@ public struct FileSink: Sink {
             now: now
         )
         var buffer: [UInt8] = []
+        var rotationsSeen = rotation?.current ?? 0
         for await item in input {
+            if let rotation, rotation.current != rotationsSeen {
+                rotationsSeen = rotation.current
+                try await retrying(context) { () throws(FileError) in try writer.close() }
+            }
             switch item {
             case .tick:
                 try await retrying(context) { () throws(FileError) in try writer.rotateIfDue() }

@@ -217,6 +217,7 @@ final class Poller: Sendable {
                 ids.append((activity.id, activity.createdAt))
             }
             newestCreatedAt = max(newestCreatedAt ?? activity.createdAt, activity.createdAt)
+            if !ActivityMappingTable.isKnown(activity.type) { metrics.unknownTypes.increment() }
             let selfGenerated = run.detector.isSelfGenerated(activity)
             if selfGenerated {
                 metrics.selfGenerated.increment()
@@ -255,9 +256,10 @@ final class Poller: Sendable {
 
 /// The source's series.
 struct PollerMetrics: Sendable {
-    let fetched = Counter(label: "forwarder_activities_fetched_total")
-    let lateArrivals = Counter(label: "forwarder_late_arrivals_total")
-    let duplicatesSuppressed = Counter(label: "forwarder_duplicates_suppressed_total")
-    let selfGenerated = Counter(label: "forwarder_self_generated_total")
-    let invalidRecords = Counter(label: "forwarder_invalid_records_total")
+    let fetched = Counter(label: "compliance_forwarder_activities_fetched_total")
+    let lateArrivals = Counter(label: "compliance_forwarder_late_arrivals_total")
+    let duplicatesSuppressed = Counter(label: "compliance_forwarder_duplicates_suppressed_total")
+    let selfGenerated = Counter(label: "compliance_forwarder_self_generated_total")
+    let invalidRecords = Counter(label: "compliance_forwarder_invalid_records_total")
+    let unknownTypes = Counter(label: "compliance_forwarder_unknown_activity_types_total")
 }

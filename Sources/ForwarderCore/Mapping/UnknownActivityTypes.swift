@@ -4,7 +4,7 @@ import Synchronization
 ///
 /// New activity types ship without notice; they are forwarded with a fallback mapping, and this
 /// counter lets the runtime export how many arrived (a metric such as
-/// `forwarder_unknown_activity_types_total{type=…}`) so someone reviews and adds them.
+/// `compliance_forwarder_unknown_activity_types_total{type=…}`) so someone reviews and adds them.
 ///
 /// The per-type map is capped (``maximumTrackedTypes``): a misbehaving upstream sending endless
 /// distinct types must not grow memory or metric cardinality without bound. Types beyond the cap are

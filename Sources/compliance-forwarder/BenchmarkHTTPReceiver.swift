@@ -29,7 +29,9 @@ final class BenchmarkHTTPReceiver: Sendable {
         self.statistics = statistics
     }
 
-    static func start(speaking kind: Protocol) async throws -> BenchmarkHTTPReceiver {
+    /// - Parameter replyDelay: Held before each reply, standing in for network round trip and
+    ///   indexing time.
+    static func start(speaking kind: Protocol, replyDelay: Duration = .zero) async throws -> BenchmarkHTTPReceiver {
         let statistics = Statistics()
         let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .serverChannelOption(.backlog, value: 64)
@@ -38,7 +40,7 @@ final class BenchmarkHTTPReceiver: Sendable {
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.configureHTTPServerPipeline()
-                    try channel.pipeline.syncOperations.addHandler(Handler(kind: kind, statistics: statistics))
+                    try channel.pipeline.syncOperations.addHandler(Handler(kind: kind, statistics: statistics, replyDelay: TimeAmount(replyDelay)))
                 }
             }
             .bind(host: "127.0.0.1", port: 0).get()
@@ -58,10 +60,12 @@ final class BenchmarkHTTPReceiver: Sendable {
         private var lineFeeds = 0
         private var bytes = 0
         private var keepAlive = true
+        private let replyDelay: TimeAmount
 
-        init(kind: Protocol, statistics: Statistics) {
+        init(kind: Protocol, statistics: Statistics, replyDelay: TimeAmount) {
             self.kind = kind
             self.statistics = statistics
+            self.replyDelay = replyDelay
         }
 
         func channelRead(context: ChannelHandlerContext, data: NIOAny) {
@@ -80,11 +84,19 @@ final class BenchmarkHTTPReceiver: Sendable {
             case .end:
                 statistics.requests.add(1, ordering: .relaxed)
                 statistics.bodyBytes.add(bytes, ordering: .relaxed)
-                respond(context: context)
+                if replyDelay > .zero {
+                    let lineFeeds = lineFeeds
+                    let keepAlive = keepAlive
+                    context.eventLoop.assumeIsolated().scheduleTask(in: replyDelay) {
+                        self.respond(context: context, lineFeeds: lineFeeds, keepAlive: keepAlive)
+                    }
+                } else {
+                    respond(context: context, lineFeeds: lineFeeds, keepAlive: keepAlive)
+                }
             }
         }
 
-        private func respond(context: ChannelHandlerContext) {
+        private func respond(context: ChannelHandlerContext, lineFeeds: Int, keepAlive: Bool) {
             var body = context.channel.allocator.buffer(capacity: 64)
             var contentType = "application/json"
             switch kind {
@@ -108,7 +120,6 @@ final class BenchmarkHTTPReceiver: Sendable {
             let head = HTTPResponseHead(version: .http1_1, status: .ok, headers: headers)
             context.write(wrapOutboundOut(.head(head)), promise: nil)
             context.write(wrapOutboundOut(.body(.byteBuffer(body))), promise: nil)
-            let keepAlive = keepAlive
             context.writeAndFlush(wrapOutboundOut(.end(nil))).assumeIsolated().whenComplete { _ in
                 if !keepAlive { context.close(promise: nil) }
             }

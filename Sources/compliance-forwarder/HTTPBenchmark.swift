@@ -23,6 +23,7 @@ struct HTTPBenchmark: AsyncParsableCommand {
     @Option(help: "Events per pipeline batch (one API page).") var pageSize = 1000
     @Option(help: "batch.max_events: events per request.") var batchEvents = 1000
     @Flag(help: "gzip request bodies (webhook and splunk_hec only).") var gzip = false
+    @Option(help: "Milliseconds the receiver waits before each reply (network + indexing time).") var replyDelayMs = 0
 
     func validate() throws {
         guard BenchmarkHTTPReceiver.Protocol(rawValue: mode) != nil else {
@@ -37,7 +38,7 @@ struct HTTPBenchmark: AsyncParsableCommand {
     func run() async throws {
         guard let kind = BenchmarkHTTPReceiver.Protocol(rawValue: mode) else { throw ExitCode.validationFailure }
         let batches = Self.batches(events: events, pageSize: pageSize)
-        let receiver = try await BenchmarkHTTPReceiver.start(speaking: kind)
+        let receiver = try await BenchmarkHTTPReceiver.start(speaking: kind, replyDelay: .milliseconds(replyDelayMs))
         let base = "http://127.0.0.1:\(receiver.port)"
         let http: ForwarderConfiguration.HTTPSink
         switch kind {
@@ -68,7 +69,7 @@ struct HTTPBenchmark: AsyncParsableCommand {
         let requests = receiver.statistics.requests.load(ordering: .relaxed)
         let bytes = receiver.statistics.bodyBytes.load(ordering: .relaxed)
         print(
-            "http \(mode)\(gzip ? " gzip" : ""): \(result.acknowledged) events in \(requests) requests "
+            "http \(mode)\(gzip ? " gzip" : "")\(replyDelayMs > 0 ? " reply delay \(replyDelayMs) ms" : ""): \(result.acknowledged) events in \(requests) requests "
                 + "(max_events \(batchEvents)), \(bytes / max(result.acknowledged, 1)) body bytes/event, "
                 + "\(Int(Double(result.acknowledged) / seconds)) events/s, "
                 + "\(String(format: "%.2f", cpu / Double(max(result.acknowledged, 1)) * 1e6)) µs CPU/event, "

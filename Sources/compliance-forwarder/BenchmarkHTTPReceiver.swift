@@ -8,7 +8,7 @@ import Synchronization
 /// `201` item per action line). It counts requests and bytes; it parses nothing else, so the
 /// benchmark measures the sink, not the receiver.
 final class BenchmarkHTTPReceiver: Sendable {
-    enum Protocol: String, Sendable {
+    enum Kind: String, Sendable {
         case webhook
         case splunkHEC = "splunk_hec"
         case elasticsearch
@@ -31,7 +31,7 @@ final class BenchmarkHTTPReceiver: Sendable {
 
     /// - Parameter replyDelay: Held before each reply, standing in for network round trip and
     ///   indexing time.
-    static func start(speaking kind: Protocol, replyDelay: Duration = .zero) async throws -> BenchmarkHTTPReceiver {
+    static func start(speaking kind: Kind, replyDelay: Duration = .zero) async throws -> BenchmarkHTTPReceiver {
         let statistics = Statistics()
         let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .serverChannelOption(.backlog, value: 64)
@@ -48,21 +48,21 @@ final class BenchmarkHTTPReceiver: Sendable {
     }
 
     func stop() async {
-        try? await serverChannel.close()
+        try? await serverChannel.close().get()
     }
 
     private final class Handler: ChannelInboundHandler {
         typealias InboundIn = HTTPServerRequestPart
         typealias OutboundOut = HTTPServerResponsePart
 
-        private let kind: Protocol
+        private let kind: Kind
         private let statistics: Statistics
         private var lineFeeds = 0
         private var bytes = 0
         private var keepAlive = true
         private let replyDelay: TimeAmount
 
-        init(kind: Protocol, statistics: Statistics, replyDelay: TimeAmount) {
+        init(kind: Kind, statistics: Statistics, replyDelay: TimeAmount) {
             self.kind = kind
             self.statistics = statistics
             self.replyDelay = replyDelay

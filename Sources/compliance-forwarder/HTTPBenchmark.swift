@@ -24,23 +24,28 @@ struct HTTPBenchmark: AsyncParsableCommand {
     @Option(help: "batch.max_events: events per request.") var batchEvents = 1000
     @Flag(help: "gzip request bodies (webhook and splunk_hec only).") var gzip = false
     @Option(help: "Milliseconds the receiver waits before each reply (network + indexing time).") var replyDelayMs = 0
+    @Option(help: "max_in_flight: requests sent without waiting for the previous reply.") var maxInFlight =
+        ForwarderConfiguration.HTTPSink.defaultMaximumInFlight
 
     func validate() throws {
-        guard BenchmarkHTTPReceiver.Protocol(rawValue: mode) != nil else {
+        guard BenchmarkHTTPReceiver.Kind(rawValue: mode) != nil else {
             throw ValidationError("--mode must be webhook, splunk_hec or elasticsearch")
         }
         if gzip, mode == "elasticsearch" {
             throw ValidationError("--gzip: the benchmark's _bulk receiver counts items in the plain body")
         }
-        guard events > 0, pageSize > 0, batchEvents > 0 else { throw ValidationError("counts must be positive") }
+        guard events > 0, pageSize > 0, batchEvents > 0, replyDelayMs >= 0 else {
+            throw ValidationError("counts must be positive")
+        }
+        guard (1...16).contains(maxInFlight) else { throw ValidationError("--max-in-flight must be 1…16") }
     }
 
     func run() async throws {
-        guard let kind = BenchmarkHTTPReceiver.Protocol(rawValue: mode) else { throw ExitCode.validationFailure }
+        guard let kind = BenchmarkHTTPReceiver.Kind(rawValue: mode) else { throw ExitCode.validationFailure }
         let batches = Self.batches(events: events, pageSize: pageSize)
         let receiver = try await BenchmarkHTTPReceiver.start(speaking: kind, replyDelay: .milliseconds(replyDelayMs))
         let base = "http://127.0.0.1:\(receiver.port)"
-        let http: ForwarderConfiguration.HTTPSink
+        var http: ForwarderConfiguration.HTTPSink
         switch kind {
         case .webhook:
             http = .init(mode: .webhook, url: base + "/hook", gzip: gzip)
@@ -51,6 +56,7 @@ struct HTTPBenchmark: AsyncParsableCommand {
         case .elasticsearch:
             http = .init(mode: .elasticsearch, url: base, apiKey: Secret("YmVuY2g6YmVuY2g="), index: "logs-bench-default")
         }
+        http.maximumInFlight = maxInFlight
         let configuration = ForwarderConfiguration.Sink(
             name: "bench", format: .ecs, batch: .init(maximumEvents: batchEvents, maximumBytes: 8 << 20),
             destination: .http(http))
@@ -70,7 +76,7 @@ struct HTTPBenchmark: AsyncParsableCommand {
         let bytes = receiver.statistics.bodyBytes.load(ordering: .relaxed)
         print(
             "http \(mode)\(gzip ? " gzip" : "")\(replyDelayMs > 0 ? " reply delay \(replyDelayMs) ms" : ""): \(result.acknowledged) events in \(requests) requests "
-                + "(max_events \(batchEvents)), \(bytes / max(result.acknowledged, 1)) body bytes/event, "
+                + "(max_events \(batchEvents), max_in_flight \(maxInFlight)), \(bytes / max(result.acknowledged, 1)) body bytes/event, "
                 + "\(Int(Double(result.acknowledged) / seconds)) events/s, "
                 + "\(String(format: "%.2f", cpu / Double(max(result.acknowledged, 1)) * 1e6)) µs CPU/event, "
                 + "peak RSS \(ProcessCPU.peakRSS() / 1_048_576) MiB"

@@ -13,7 +13,7 @@ import Testing
 /// checkpoint reaches the end of the backlog.
 @Suite(.serialized) struct PipelineSinkTests {
     /// Bad documents/events, about 1 in 1000, chosen from the id so that replays pick the same.
-    @Sendable static func isPoison(_ id: String) -> Bool {
+    static func isPoison(_ id: String) -> Bool {
         id.utf8.reduce(UInt32(2_166_136_261)) { ($0 ^ UInt32($1)) &* 16_777_619 } % 1000 == 7
     }
 

@@ -33,7 +33,7 @@ struct SyslogTransportTests {
                 reconnect: ForwarderConfiguration.Backoff(initialBackoff: .milliseconds(100), maximumBackoff: .seconds(1))
             )
         )
-        let sink = SyslogSink(name: "plain", configuration: configuration, encoder: EventEncoder(format: format))
+        let sink = SyslogSink(name: "plain", configuration: configuration, encoder: EventEncoder(formatter: ActivityFormatter(format: format)))
         let activities = SyslogSinkHarness.activities(count: eventCount, seedOffset: seedOffset)
         let run = try await SyslogInteropTests.deliver(
             SyslogSinkHarness.batches(activities, size: 250), with: sink, deadLetters: directory.path + "/dlq")

@@ -61,7 +61,7 @@ enum SyslogServerIdentity: Sendable, Hashable, CustomStringConvertible {
             if sanCount == 0 {
                 candidates = certificate.subjectName.filter { $0.type == .commonName }.map(\.value)
             }
-            matched = candidates.contains { Self.dnsName($0, matches: expected) }
+            matched = candidates.contains { Self.matches(presented: $0, expected: expected) }
         case .ipAddress(let expected, _):
             matched = addresses.contains(expected)
         }
@@ -76,7 +76,7 @@ enum SyslogServerIdentity: Sendable, Hashable, CustomStringConvertible {
 
     /// RFC 6125 §6.4: case-insensitive, trailing dot ignored, `*` only as the whole left-most
     /// label of a name with at least three labels, matching exactly one label.
-    static func dnsName(_ presented: String, matches expected: String) -> Bool {
+    static func matches(presented: String, expected: String) -> Bool {
         var presented = presented.lowercased()
         if presented.hasSuffix(".") { presented.removeLast() }
         guard !presented.isEmpty, presented.allSatisfy({ $0.isASCII }) else { return false }
@@ -84,7 +84,7 @@ enum SyslogServerIdentity: Sendable, Hashable, CustomStringConvertible {
         guard presented.hasPrefix("*.") else { return false }
         let suffix = presented.dropFirst(1)  // ".example.test"
         guard suffix.dropFirst().contains("."), !suffix.contains("*") else { return false }
-        guard expected.hasSuffix(suffix) else { return false }
+        guard expected.hasSuffix(String(suffix)) else { return false }
         let label = expected.dropLast(suffix.count)
         return !label.isEmpty && !label.contains(".")
     }

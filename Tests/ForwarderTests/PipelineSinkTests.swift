@@ -38,7 +38,7 @@ import Testing
               start: \(start)
               page_size: 1000
               poll_interval: 200ms
-              budget: { max_requests_per_minute: 6000, reserve_fraction: 0 }
+              budget: { max_requests_per_minute: 600, reserve_fraction: 0 }
             checkpoint:
               path: \(directory)/checkpoint.json
               flush_interval: 200ms
@@ -47,9 +47,16 @@ import Testing
             sinks:
             \(sinks)
             """
-        let configuration = try ConfigurationLoader.load(yaml: yaml, baseDirectory: directory, environment: [:])
+        let configuration: ForwarderConfiguration
+        do {
+            configuration = try ConfigurationLoader.load(yaml: yaml, baseDirectory: directory, environment: [:])
+        } catch {
+            Issue.record("\(error.problems.map { "\($0.path): \($0.message)" })")
+            throw error
+        }
+        // Refused documents are logged as errors by design; the test checks the dead-letter file.
         var logger = Logger(label: "pipeline-sink-test")
-        logger.logLevel = .error
+        logger.logLevel = .critical
         let parts = try ForwarderRuntime.make(configuration: configuration, logger: logger)
         let last = mock.allIDs().last
         let group = ServiceGroup(services: [parts.pipeline], logger: logger)

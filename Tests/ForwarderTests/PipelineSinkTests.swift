@@ -134,6 +134,7 @@ import Testing
                 api_key: \(ElasticsearchReceiver.apiKey)
                 timeout: 500ms
                 batch: { max_events: 500 }
+                max_in_flight: 4
                 retry: { initial_backoff: 5ms, max_backoff: 50ms }
         """
     }

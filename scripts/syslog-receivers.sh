@@ -6,8 +6,10 @@
 #                                                  into $CF_SYSLOG_PREFIX (default /opt/cf-syslog-peers)
 #   syslog-receivers.sh certs DIR                  test PKI (CA, server, client, wrong CA/client)
 #   syslog-receivers.sh start rsyslog|syslog-ng DIR PORT [--mtls] [--certs CERTDIR] [--server-cert NAME]
+#                             [--transport tls|tcp|udp]
 #                                                  (NAME.pem/NAME-key.pem in CERTDIR; default server,
-#                                                  wrong-server = a certificate for elsewhere.test)
+#                                                  wrong-server = a certificate for elsewhere.test;
+#                                                  transport default tls; tcp/udp: rsyslog only)
 #   syslog-receivers.sh stop DIR                   SIGTERM (SIGKILL after 10 s) the receiver in DIR
 #   syslog-receivers.sh status DIR                 exit 0 if running, 3 if not
 #
@@ -29,7 +31,7 @@ export DEBIAN_FRONTEND=noninteractive
 
 die() { echo "$NAME: ERROR: $*" >&2; exit 1; }
 note() { echo "$NAME: $*" >&2; }
-usage() { sed -n '5,12p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
+usage() { sed -n '5,14p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
 
 # ---------------------------------------------------------------- install
 
@@ -166,17 +168,22 @@ pid_is_ours() {  # pid runs the config in DIR
     [[ $cmd == *"$2"* ]]
 }
 
-listen_inodes() {
+listen_inodes() {  # port [udp]: listening TCP sockets, or bound UDP sockets (state 07)
     local hex
     hex=$(printf '%04X' "$1")
+    if [[ ${2:-tcp} == udp ]]; then
+        cat /proc/net/udp /proc/net/udp6 2>/dev/null | awk -v p=":$hex" '
+            $4 == "07" && substr($2, length($2) - 4) == p { print $10 }'
+        return
+    fi
     cat /proc/net/tcp /proc/net/tcp6 2>/dev/null | awk -v p=":$hex" '
         $4 == "0A" && substr($2, length($2) - 4) == p { print $10 }'
 }
 
-pid_listens() {
+pid_listens() {  # pid port [udp]
     local ino fds
     fds=$(ls -l "/proc/$1/fd" 2>/dev/null) || return 1
-    for ino in $(listen_inodes "$2"); do [[ $fds == *"socket:[$ino]"* ]] && return 0; done
+    for ino in $(listen_inodes "$2" "${3:-tcp}"); do [[ $fds == *"socket:[$ino]"* ]] && return 0; done
     return 1
 }
 
@@ -201,16 +208,34 @@ cmd_status() {
     echo "not running"; return 3
 }
 
-write_rsyslog_conf() {  # dir port certdir mtls
+write_rsyslog_conf() {  # dir port certdir mtls transport
     local authmode=anon
     (($4)) && authmode=x509/certvalid
     mkdir -p "$1/work"
-    cat <<EOF
-global(workDirectory="$1/work" maxMessageSize="64k" processInternalMessages="on" net.enableDNS="off"
-    parser.escapeControlCharactersOnReceive="off" parser.dropTrailingLFOnReception="off"
+    echo "global(workDirectory=\"$1/work\" maxMessageSize=\"64k\" processInternalMessages=\"on\" net.enableDNS=\"off\""
+    echo "    parser.escapeControlCharactersOnReceive=\"off\" parser.dropTrailingLFOnReception=\"off\""
+    case $5 in
+    tls) cat <<EOF
     defaultNetstreamDriver="ossl" defaultNetstreamDriverCAFile="$3/ca.pem"
     defaultNetstreamDriverCertFile="$3/$SERVER_CERT.pem" defaultNetstreamDriverKeyFile="$3/$SERVER_CERT-key.pem")
 module(load="imtcp" streamDriver.name="ossl" streamDriver.mode="1" streamDriver.authMode="$authmode" maxSessions="100")
+input(type="imtcp" address="127.0.0.1" port="$2" ruleset="cf_tls")
+EOF
+    ;;
+    tcp) cat <<EOF
+)
+module(load="imtcp" maxSessions="100")
+input(type="imtcp" address="127.0.0.1" port="$2" ruleset="cf_tls")
+EOF
+    ;;
+    udp) cat <<EOF
+)
+module(load="imudp")
+input(type="imudp" address="127.0.0.1" port="$2" ruleset="cf_tls" rcvbufSize="16m")
+EOF
+    ;;
+    esac
+    cat <<EOF
 template(name="cf_json" type="list" option.jsonf="on") {
     property(outname="pri" name="pri" format="jsonf")
     property(outname="version" name="protocol-version" format="jsonf")
@@ -225,7 +250,6 @@ template(name="cf_json" type="list" option.jsonf="on") {
 ruleset(name="cf_tls") {
     action(type="omfile" file="$1/received.log" template="cf_json" fileCreateMode="0644" flushOnTXEnd="on" asyncWriting="off")
 }
-input(type="imtcp" address="127.0.0.1" port="$2" ruleset="cf_tls")
 action(type="omfile" file="$1/daemon.log" fileCreateMode="0644")
 EOF
 }
@@ -254,7 +278,7 @@ EOF
 }
 
 cmd_start() {
-    local kind=$1 dir=$2 port=$3 mtls=0 certdir="" bin moddir version pid i
+    local kind=$1 dir=$2 port=$3 mtls=0 certdir="" bin moddir version pid i transport=tls proto=tcp
     SERVER_CERT=server
     shift 3
     while (($#)); do
@@ -262,6 +286,7 @@ cmd_start() {
             --mtls) mtls=1 ;;
             --certs) (($# >= 2)) || usage; certdir=$2; shift ;;
             --server-cert) (($# >= 2)) || usage; SERVER_CERT=$2; shift ;;
+            --transport) (($# >= 2)) || usage; transport=$2; shift ;;
             *) usage ;;
         esac
         shift
@@ -271,14 +296,17 @@ cmd_start() {
     certdir=${certdir:-$dir}; mkdir -p "$certdir"; certdir=$(cd "$certdir" && pwd -P)
     cmd_certs "$certdir"
     cmd_stop "$dir"
-    [[ -z $(listen_inodes "$port") ]] || die "port $port is already in use"
+    [[ $transport == tls || ( $kind == rsyslog && ( $transport == tcp || $transport == udp ) ) ]] ||
+        die "transport $transport is not supported for $kind"
+    [[ $transport == udp ]] && proto=udp
+    [[ -z $(listen_inodes "$port" "$proto") ]] || die "port $port is already in use"
     touch "$dir/received.log"
     local args=()
     case $kind in
         rsyslog)
             bin="$PREFIX/usr/sbin/rsyslogd"; [[ -x $bin ]] || die "rsyslogd not installed (run: $0 install)"
             moddir=$(rsyslog_moddir)
-            write_rsyslog_conf "$dir" "$port" "$certdir" "$mtls" >"$dir/receiver.conf"
+            write_rsyslog_conf "$dir" "$port" "$certdir" "$mtls" "$transport" >"$dir/receiver.conf"
             "$bin" -N1 -f "$dir/receiver.conf" -M "$moddir" >"$dir/check.out" 2>&1 ||
                 { cat "$dir/check.out" >&2; die "rsyslog rejected $dir/receiver.conf"; }
             args=("$bin" -n -f "$dir/receiver.conf" -i "$dir/receiver.pid" -M "$moddir")
@@ -306,14 +334,14 @@ cmd_start() {
     local launched=$!
     for ((i = 0; i < 200; i++)); do
         pid=$(read_pid "$dir")
-        if [[ -n $pid ]] && pid_listens "$pid" "$port"; then echo "$pid"; return 0; fi
+        if [[ -n $pid ]] && pid_listens "$pid" "$port" "$proto"; then echo "$pid"; return 0; fi
         if ! pid_alive "$launched" && { [[ -z $pid ]] || ! pid_alive "$pid"; }; then break; fi
         sleep 0.05
     done
     tail -n 30 "$dir/daemon.out" "$dir/daemon.log" >&2 2>/dev/null || true
     [[ -n ${pid:-} ]] && kill -KILL "$pid" 2>/dev/null
     pid_alive "$launched" && kill -KILL "$launched" 2>/dev/null
-    die "$kind did not listen on 127.0.0.1:$port"
+    die "$kind did not listen on 127.0.0.1:$port ($transport)"
 }
 
 (($# >= 1)) || usage

@@ -23,10 +23,13 @@ final class ElasticsearchReceiver: Sendable {
     let state = Mutex(State())
     let faults: Bool
     let maximumBody: Int?
+    /// Which documents the mapping refuses (400); ``isPoison(_:)`` for ``HTTPTestEvents`` ids.
+    let isPoisonID: @Sendable (String) -> Bool
 
-    init(faults: Bool, maximumBody: Int? = nil) {
+    init(faults: Bool, maximumBody: Int? = nil, poison: @escaping @Sendable (String) -> Bool = ElasticsearchReceiver.isPoison) {
         self.faults = faults
         self.maximumBody = maximumBody
+        self.isPoisonID = poison
     }
 
     static func isPoison(_ id: String) -> Bool {
@@ -78,7 +81,7 @@ final class ElasticsearchReceiver: Sendable {
                     error = ",\"error\":{\"type\":\"es_rejected_execution_exception\",\"reason\":\"queue full\"}"
                 } else if faults, (number + position) % 29 == 0 {
                     status = 503
-                } else if faults, Self.isPoison(id) {
+                } else if faults, isPoisonID(id) {
                     status = 400
                     error =
                         ",\"error\":{\"type\":\"document_parsing_exception\",\"reason\":\"[1:42] failed to parse field [source.ip]\"}"

@@ -35,10 +35,16 @@ final class SplunkReceiver: Sendable {
     let echoCredentials: Bool
     /// Refuse the events ``isPoison(_:)`` picks (code 6, with `invalid-event-number`).
     let poison: Bool
+    /// Which events are bad; ``isPoison(_:)`` for ``HTTPTestEvents`` ids.
+    let isPoisonID: @Sendable (String) -> Bool
 
-    init(faults: Bool, poison: Bool? = nil, acknowledgements: Bool = false, echoCredentials: Bool = false) {
+    init(
+        faults: Bool, poison: Bool? = nil, acknowledgements: Bool = false, echoCredentials: Bool = false,
+        poisonRule: @escaping @Sendable (String) -> Bool = SplunkReceiver.isPoison
+    ) {
         self.faults = faults
         self.poison = poison ?? faults
+        self.isPoisonID = poisonRule
         self.acknowledgements = acknowledgements
         self.echoCredentials = echoCredentials
     }
@@ -80,7 +86,7 @@ final class SplunkReceiver: Sendable {
             }
             ids.append(id)
         }
-        if poison, let bad = ids.firstIndex(where: Self.isPoison) {
+        if poison, let bad = ids.firstIndex(where: isPoisonID) {
             // Events before the bad one are indexed; the rest are not.
             state.withLock { state in
                 for id in ids[..<bad] { state.received[id, default: 0] += 1 }

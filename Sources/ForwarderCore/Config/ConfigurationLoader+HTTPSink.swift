@@ -77,6 +77,7 @@ extension ConfigurationLoader {
         let tls = readTLS(sink)
         let ack = mode == .splunkHEC ? readAcknowledgement(sink) : HTTPSink.Acknowledgement()
         let retry = readBackoff(sink, "retry", default: ForwarderConfiguration.Backoff())
+        let maximumInFlight = sink.int("max_in_flight", default: HTTPSink.defaultMaximumInFlight, range: 1...16)
 
         guard let url else { return nil }
         if mode == .splunkHEC, token == nil { return nil }
@@ -98,7 +99,8 @@ extension ConfigurationLoader {
             timeout: timeout,
             tls: tls,
             ack: ack,
-            retry: retry
+            retry: retry,
+            maximumInFlight: maximumInFlight
         )
     }
 

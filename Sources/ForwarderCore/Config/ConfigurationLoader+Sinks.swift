@@ -21,7 +21,7 @@ extension ConfigurationLoader {
     static let httpSinkKeys = [
         "mode", "url", "token", "token_file", "api_key", "api_key_file", "username", "password", "password_file",
         "index", "source", "sourcetype", "host", "headers", "body_format", "hmac", "gzip", "timeout", "tls", "ack",
-        "retry",
+        "retry", "max_in_flight",
     ]
 
     static func keys(for type: SinkType) -> [String] {

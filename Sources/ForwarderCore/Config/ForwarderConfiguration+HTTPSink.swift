@@ -38,6 +38,12 @@ extension ForwarderConfiguration {
         public var ack: Acknowledgement
         /// `retry`: backoff between retries of a failed request.
         public var retry: Backoff
+        /// `max_in_flight`: requests sent without waiting for the previous reply (1…16).
+        public var maximumInFlight: Int
+
+        /// The default `max_in_flight`: enough to hide one round trip behind the next request's
+        /// encoding, small enough that a restart replays little.
+        public static let defaultMaximumInFlight = 2
 
         /// - Parameters:
         ///   - mode: Defaults to ``Mode/webhook``.
@@ -76,7 +82,8 @@ extension ForwarderConfiguration {
             timeout: Duration = .seconds(30),
             tls: TLS = TLS(),
             ack: Acknowledgement = Acknowledgement(),
-            retry: Backoff = Backoff()
+            retry: Backoff = Backoff(),
+            maximumInFlight: Int = HTTPSink.defaultMaximumInFlight
         ) {
             self.mode = mode
             self.url = url
@@ -96,6 +103,7 @@ extension ForwarderConfiguration {
             self.tls = tls
             self.ack = ack
             self.retry = retry
+            self.maximumInFlight = maximumInFlight
         }
 
         /// A data stream following the ECS `logs-<dataset>-<namespace>` convention.

@@ -27,6 +27,8 @@ struct SyslogReceiver {
     let port: Int
     let mutualTLS: Bool
     var serverCertificate = "server"
+    /// `tls`, `tcp` or `udp` (the last two: rsyslog only).
+    var transport = "tls"
 
     static let script: String = {
         // Tests/ForwarderTests/Support/SyslogReceiver.swift → repository root.
@@ -63,14 +65,15 @@ struct SyslogReceiver {
 
     /// Starts a receiver on a free port, returning once it listens.
     static func start(
-        _ kind: Kind, in directory: String, certificates: String, mutualTLS: Bool, serverCertificate: String = "server"
+        _ kind: Kind, in directory: String, certificates: String, mutualTLS: Bool, serverCertificate: String = "server",
+        transport: String = "tls"
     ) throws -> SyslogReceiver {
         var lastError = ""
         for _ in 0..<5 {
             let port = Int.random(in: 20_000..<60_000)
             let receiver = SyslogReceiver(
                 kind: kind, directory: directory, certificates: certificates, port: port, mutualTLS: mutualTLS,
-                serverCertificate: serverCertificate
+                serverCertificate: serverCertificate, transport: transport
             )
             do {
                 try receiver.start()
@@ -86,7 +89,7 @@ struct SyslogReceiver {
     func start() throws {
         var arguments = [Self.script, "start", kind.rawValue, directory, String(port), "--certs", certificates]
         if mutualTLS { arguments.append("--mtls") }
-        arguments += ["--server-cert", serverCertificate]
+        arguments += ["--server-cert", serverCertificate, "--transport", transport]
         let result = try Self.run(arguments)
         guard result.status == 0 else { throw HarnessError("start \(kind) failed: \(result.output)") }
     }

@@ -113,7 +113,7 @@ final class HTTPDelivery: Sendable {
                     try await pause(failures, retryAfter: nil)
                 case .tooLarge(let error), .rejected(let error):
                     recordSuccess()
-                    if remaining.count == 1, error.code == .rejected, let streak = rejectionStreakExceeded() {
+                    if remaining.count == 1, error.code == .rejected, let streak = claimRejection() {
                         // Event after event refused with no event accepted: the receiver's
                         // contract changed, not the data. Hold the events instead of emptying
                         // the feed into the dead-letter file.
@@ -129,7 +129,6 @@ final class HTTPDelivery: Sendable {
                         continue
                     }
                     if remaining.count == 1 {
-                        if error.code == .rejected { rejectionStreak.withLock { $0 += 1 } }
                         try await deadLetter(remaining.events.map { ($0, error.status ?? 0, error.message) })
                     } else {
                         logger.info(
@@ -229,10 +228,14 @@ final class HTTPDelivery: Sendable {
         return displaced
     }
 
-    /// The streak length when it has reached the limit, else `nil`.
-    private func rejectionStreakExceeded() -> Int? {
-        let streak = rejectionStreak.withLock { $0 }
-        return streak >= settings.maximumRejectionStreak ? streak : nil
+    /// The streak length when it has reached the limit, else `nil` after counting one more
+    /// refusal: one step, so requests in flight together cannot overshoot the limit.
+    private func claimRejection() -> Int? {
+        rejectionStreak.withLock { streak in
+            if streak >= settings.maximumRejectionStreak { return streak }
+            streak += 1
+            return nil
+        }
     }
 
     /// Acknowledges delivered events to the pipeline and counts them.

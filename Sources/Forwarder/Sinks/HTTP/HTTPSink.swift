@@ -151,13 +151,7 @@ public struct HTTPSink: Sink {
                 if settings.acknowledgement != nil {
                     group.addTask { try await delivery.runAcknowledgementPoller() }
                 }
-                for await item in input {
-                    guard case .batch(let batch) = item else { continue }
-                    for request in encode(batch) {
-                        try await delivery.waitForAcknowledgementRoom()
-                        try await delivery.deliver(request)
-                    }
-                }
+                try await send(input, through: delivery)
                 delivery.stopAcknowledgementPoller()
                 try await group.waitForAll()
                 try await delivery.drainAcknowledgements()
@@ -167,6 +161,29 @@ public struct HTTPSink: Sink {
             throw error
         }
         await transport.shutdown()
+    }
+
+    /// Sends every request of every batch, up to `max_in_flight` at once. Acknowledgements are
+    /// per event, so replies may complete in any order; the next batch is encoded while earlier
+    /// requests wait for their replies.
+    private func send(_ input: SinkChannel.Stream, through delivery: HTTPDelivery) async throws {
+        let maximumInFlight = max(1, configuration.maximumInFlight)
+        try await withThrowingTaskGroup(of: Void.self) { requests in
+            var inFlight = 0
+            for await item in input {
+                guard case .batch(let batch) = item else { continue }
+                for request in encode(batch) {
+                    try await delivery.waitForAcknowledgementRoom()
+                    if inFlight >= maximumInFlight {
+                        _ = try await requests.next()
+                        inFlight -= 1
+                    }
+                    requests.addTask { try await delivery.deliver(request) }
+                    inFlight += 1
+                }
+            }
+            try await requests.waitForAll()
+        }
     }
 
     /// Encodes every event of `batch` into one buffer, split into requests.

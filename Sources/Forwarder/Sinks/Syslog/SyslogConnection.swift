@@ -25,13 +25,15 @@ final class SyslogConnection: Sendable {
     /// cannot tell whether the receiver processed what it accepted; see ``SyslogSink``).
     var isUsable: Bool { channel.isActive && state.failure == nil }
 
-    /// Connects, completes the TLS handshake, then waits `settle` for a rejection the receiver
-    /// sends after the handshake (TLS 1.3 reports a missing client certificate that way).
+    /// Connects, completes the TLS handshake, checks the receiver's certificate against
+    /// `identity` (nil: no name check), then waits `settle` for a rejection the receiver sends
+    /// after the handshake (TLS 1.3 reports a missing client certificate that way).
     static func connect(
         host: String,
         port: Int,
         tls: NIOSSLContext?,
         serverName: String?,
+        identity: SyslogServerIdentity? = nil,
         datagram: Bool,
         settle: Duration,
         timeout: Duration = .seconds(10),
@@ -66,7 +68,8 @@ final class SyslogConnection: Sendable {
                                 )
                             }
                             try channel.pipeline.syncOperations.addHandler(
-                                SyslogConnectionObserver(state: state, ready: ready, waitsForTLS: tls != nil)
+                                SyslogConnectionObserver(
+                                    state: state, ready: ready, waitsForTLS: tls != nil, identity: tls == nil ? nil : identity)
                             )
                         }
                     }
@@ -87,7 +90,7 @@ final class SyslogConnection: Sendable {
             let reason = state.failure ?? "\(error)"
             throw SyslogSinkError(
                 tls == nil ? .connectFailed : .tlsHandshakeFailed,
-                "TLS handshake with \(where_) (server name \(serverName ?? "none")) failed: \(reason)"
+                "TLS handshake with \(where_) (server name \(identity?.description ?? serverName ?? "none")) failed: \(reason)"
             )
         }
         let connection = SyslogConnection(channel: channel, isDatagram: datagram, state: state)
@@ -150,12 +153,14 @@ final class SyslogConnectionObserver: ChannelInboundHandler {
     private let state: SyslogConnectionState
     private let ready: EventLoopPromise<Void>
     private let waitsForTLS: Bool
+    private let identity: SyslogServerIdentity?
     private var pending = true
 
-    init(state: SyslogConnectionState, ready: EventLoopPromise<Void>, waitsForTLS: Bool) {
+    init(state: SyslogConnectionState, ready: EventLoopPromise<Void>, waitsForTLS: Bool, identity: SyslogServerIdentity? = nil) {
         self.state = state
         self.ready = ready
         self.waitsForTLS = waitsForTLS
+        self.identity = identity
     }
 
     func channelActive(context: ChannelHandlerContext) {
@@ -164,7 +169,16 @@ final class SyslogConnectionObserver: ChannelInboundHandler {
     }
 
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
-        if let event = event as? TLSUserEvent, case .handshakeCompleted = event { complete(nil) }
+        if let event = event as? TLSUserEvent, case .handshakeCompleted = event {
+            // Nothing has been written yet: a certificate for another name gets no byte.
+            if let reason = identityMismatch(context: context) {
+                state.record(reason)
+                complete(SyslogSinkError(.tlsHandshakeFailed, reason))
+                context.close(promise: nil)
+                return
+            }
+            complete(nil)
+        }
         context.fireUserInboundEventTriggered(event)
     }
 
@@ -182,6 +196,16 @@ final class SyslogConnectionObserver: ChannelInboundHandler {
         state.record("connection closed by the receiver")
         complete(SyslogSinkError(.connectionLost, "connection closed by the receiver"))
         context.fireChannelInactive()
+    }
+
+    private func identityMismatch(context: ChannelHandlerContext) -> String? {
+        guard let identity else { return nil }
+        guard let handler = try? context.pipeline.syncOperations.handler(type: NIOSSLClientHandler.self),
+            let certificate = handler.peerCertificate
+        else {
+            return "the receiver presented no certificate to check against \(identity)"
+        }
+        return identity.mismatch(in: certificate)
     }
 
     private func complete(_ error: (any Error)?) {

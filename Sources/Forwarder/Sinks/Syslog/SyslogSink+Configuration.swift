@@ -55,6 +55,14 @@ extension SyslogSink {
             return isIPAddress ? nil : host
         }
 
+        /// The identity the receiver's certificate must carry (``SyslogServerIdentity``):
+        /// `tls.server_name` if set, else the address's host; `nil` with `verify: false`.
+        var serverIdentity: SyslogServerIdentity? {
+            guard syslog.tls.verify else { return nil }
+            if let name = syslog.tls.serverName, !name.isEmpty { return SyslogServerIdentity(name) }
+            return SyslogServerIdentity(syslog.address.host)
+        }
+
         var framing: SyslogMessageEncoder.Framing {
             if syslog.transport == .udp { return .datagram }
             return syslog.framing == .newline ? .newline : .octetCounting

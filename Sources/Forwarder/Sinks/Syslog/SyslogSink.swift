@@ -175,6 +175,7 @@ public struct SyslogSink: Sink {
             port: syslog.address.port,
             tls: tls,
             serverName: configuration.serverName,
+            identity: configuration.serverIdentity,
             datagram: syslog.transport == .udp,
             settle: configuration.settleTime
         )

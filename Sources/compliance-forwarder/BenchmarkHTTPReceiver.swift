@@ -1,0 +1,128 @@
+import NIOCore
+import NIOHTTP1
+import NIOPosix
+import Synchronization
+
+/// A minimal in-process receiver for `benchmark http`: reads each request body whole and answers
+/// like the real endpoint does when everything is accepted (webhook 200, HEC code 0, `_bulk` one
+/// `201` item per action line). It counts requests and bytes; it parses nothing else, so the
+/// benchmark measures the sink, not the receiver.
+final class BenchmarkHTTPReceiver: Sendable {
+    enum Kind: String, Sendable {
+        case webhook
+        case splunkHEC = "splunk_hec"
+        case elasticsearch
+    }
+
+    let serverChannel: any Channel
+    let statistics: Statistics
+
+    final class Statistics: Sendable {
+        let requests = Atomic(0)
+        let bodyBytes = Atomic(0)
+    }
+
+    var port: Int { serverChannel.localAddress?.port ?? 0 }
+
+    private init(serverChannel: any Channel, statistics: Statistics) {
+        self.serverChannel = serverChannel
+        self.statistics = statistics
+    }
+
+    /// - Parameter replyDelay: Held before each reply, standing in for network round trip and
+    ///   indexing time.
+    static func start(speaking kind: Kind, replyDelay: Duration = .zero) async throws -> BenchmarkHTTPReceiver {
+        let statistics = Statistics()
+        let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .serverChannelOption(.backlog, value: 64)
+            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
+            .childChannelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.configureHTTPServerPipeline()
+                    try channel.pipeline.syncOperations.addHandler(Handler(kind: kind, statistics: statistics, replyDelay: TimeAmount(replyDelay)))
+                }
+            }
+            .bind(host: "127.0.0.1", port: 0).get()
+        return BenchmarkHTTPReceiver(serverChannel: channel, statistics: statistics)
+    }
+
+    func stop() async {
+        try? await serverChannel.close().get()
+    }
+
+    private final class Handler: ChannelInboundHandler {
+        typealias InboundIn = HTTPServerRequestPart
+        typealias OutboundOut = HTTPServerResponsePart
+
+        private let kind: Kind
+        private let statistics: Statistics
+        private var lineFeeds = 0
+        private var bytes = 0
+        private var keepAlive = true
+        private let replyDelay: TimeAmount
+
+        init(kind: Kind, statistics: Statistics, replyDelay: TimeAmount) {
+            self.kind = kind
+            self.statistics = statistics
+            self.replyDelay = replyDelay
+        }
+
+        func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+            switch unwrapInboundIn(data) {
+            case .head(let head):
+                lineFeeds = 0
+                bytes = 0
+                keepAlive = head.isKeepAlive
+            case .body(let buffer):
+                bytes += buffer.readableBytes
+                if kind == .elasticsearch {
+                    buffer.withUnsafeReadableBytes { raw in
+                        for byte in raw where byte == UInt8(ascii: "\n") { lineFeeds += 1 }
+                    }
+                }
+            case .end:
+                statistics.requests.add(1, ordering: .relaxed)
+                statistics.bodyBytes.add(bytes, ordering: .relaxed)
+                if replyDelay > .zero {
+                    let lineFeeds = lineFeeds
+                    let keepAlive = keepAlive
+                    context.eventLoop.assumeIsolated().scheduleTask(in: replyDelay) {
+                        self.respond(context: context, lineFeeds: lineFeeds, keepAlive: keepAlive)
+                    }
+                } else {
+                    respond(context: context, lineFeeds: lineFeeds, keepAlive: keepAlive)
+                }
+            }
+        }
+
+        private func respond(context: ChannelHandlerContext, lineFeeds: Int, keepAlive: Bool) {
+            var body = context.channel.allocator.buffer(capacity: 64)
+            var contentType = "application/json"
+            switch kind {
+            case .webhook:
+                contentType = "text/plain"
+            case .splunkHEC:
+                body.writeString(#"{"text":"Success","code":0}"#)
+            case .elasticsearch:
+                let items = lineFeeds / 2
+                body.reserveCapacity(40 + items * 26)
+                body.writeString(#"{"errors":false,"items":["#)
+                for item in 0..<items {
+                    body.writeString(item == 0 ? #"{"create":{"status":201}}"# : #",{"create":{"status":201}}"#)
+                }
+                body.writeString("]}")
+            }
+            var headers = HTTPHeaders()
+            headers.add(name: "Content-Type", value: contentType)
+            headers.add(name: "Content-Length", value: String(body.readableBytes))
+            if !keepAlive { headers.add(name: "Connection", value: "close") }
+            let head = HTTPResponseHead(version: .http1_1, status: .ok, headers: headers)
+            context.write(wrapOutboundOut(.head(head)), promise: nil)
+            context.write(wrapOutboundOut(.body(.byteBuffer(body))), promise: nil)
+            context.writeAndFlush(wrapOutboundOut(.end(nil))).assumeIsolated().whenComplete { _ in
+                if !keepAlive { context.close(promise: nil) }
+            }
+        }
+    }
+}

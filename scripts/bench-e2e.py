@@ -5,8 +5,8 @@ Every process under measurement runs on its own and is reaped with wait4(), so i
 and peak RSS (ru_maxrss) are its own; the mock API, rsyslog and this driver are separate processes
 whose CPU is reported next to it. Benchmarks:
 
-  mock-serve   the mock API's serving ceiling: pages of --limit walked by a raw client, saved for
-               the replay server and as NDJSON for syslog-ng
+  mock-serve   the mock API's serving ceiling: pages of --limit walked by a raw client, saved
+               as NDJSON for syslog-ng
   file         backfill of --events activities -> CEF gzip archive (ours vs the Python SDK pipeline
                vs `gzip -6` on the same bytes)
   tls          backfill -> CEF, RFC 5424, octet counting over one TLS connection -> rsyslog; the same
@@ -16,21 +16,17 @@ whose CPU is reported next to it. Benchmarks:
   idle         RSS and CPU of `run` with nothing new upstream
 
     scripts/bench-e2e.py --bin .build-release/release/compliance-forwarder [--events 1000000]
-        [--only file,tls] [--api mock|replay] [--idle-seconds 60] [--stall-seconds 20] [--json out.json]
+        [--only file,tls] [--idle-seconds 60] [--stall-seconds 20] [--json out.json]
 """
 
 import argparse
 import gzip
 import http.client
-import http.server
 import json
 import os
-import re
-import resource
 import shutil
 import signal
 import socket
-import ssl
 import subprocess
 import sys
 import tempfile
@@ -77,12 +73,12 @@ def proc_cpu(pid):
 
 
 def proc_status(pid):
-    """VmRSS and VmHWM of a live process in bytes."""
+    """VmRSS, VmHWM, RssAnon (private heap and stacks) and RssFile (mapped code) of a live process, in bytes."""
     values = {}
     try:
         with open("/proc/%d/status" % pid) as f:
             for line in f:
-                if line.startswith(("VmRSS:", "VmHWM:")):
+                if line.startswith(("VmRSS:", "VmHWM:", "RssAnon:", "RssFile:")):
                     key, value = line.split(":", 1)
                     values[key] = int(value.split()[0]) * 1024
     except OSError:
@@ -321,18 +317,18 @@ class MockAPI:
             self.proc.wait()
 
 
-def dump_pages(base_url, limit, pagedir, ndjson_path):
-    """Walks every page (order=asc, after_id) with a raw client: the mock's serving rate, and the
-    same pages saved for the replay server and as NDJSON for syslog-ng."""
-    os.makedirs(pagedir, exist_ok=True)
+def dump_pages(base_url, limit, ndjson_path=None):
+    """Walks every page (order=asc, after_id) with a raw client: the mock's serving rate. With
+    `ndjson_path`, also writes the same activities as NDJSON for syslog-ng (slow in Python, and
+    not part of the serving time)."""
     host, port = base_url.rsplit("/", 1)[1].split(":")
     connection = http.client.HTTPConnection(host, int(port), timeout=120)
-    index = {}
     cursor = None
     records = 0
     body_bytes = 0
     serve_seconds = 0.0
-    with open(ndjson_path, "wb") as ndjson:
+    ndjson = open(ndjson_path, "wb") if ndjson_path else None
+    try:
         while True:
             path = "/v1/compliance/activities?order=asc&limit=%d" % limit
             if cursor:
@@ -344,69 +340,27 @@ def dump_pages(base_url, limit, pagedir, ndjson_path):
             serve_seconds += time.monotonic() - started
             if response.status != 200:
                 raise RuntimeError("mock answered %d: %s" % (response.status, body[:300]))
-            page = json.loads(body)
-            name = "page-%05d.json" % len(index)
-            with open(os.path.join(pagedir, name), "wb") as f:
-                f.write(body)
-            index[cursor or ""] = name
-            for record in page["data"]:
-                ndjson.write(json.dumps(record, separators=(",", ":"), ensure_ascii=False).encode())
-                ndjson.write(b"\n")
-            records += len(page["data"])
             body_bytes += len(body)
-            if not page.get("has_more") or not page.get("last_id"):
+            # The envelope's tail holds has_more and last_id; parse the records only when needed.
+            tail = body[body.rfind(b'"has_more"'):]
+            has_more = tail.startswith(b'"has_more":true')
+            match = tail.find(b'"last_id":"')
+            cursor = tail[match + 11:tail.index(b'"', match + 11)].decode() if match >= 0 else None
+            if ndjson is not None or not has_more:
+                page = json.loads(body)
+                records += len(page["data"])
+                if ndjson is not None:
+                    for record in page["data"]:
+                        ndjson.write(json.dumps(record, separators=(",", ":"), ensure_ascii=False).encode())
+                        ndjson.write(b"\n")
+            else:
+                records += limit
+            if not has_more or not cursor:
                 break
-            cursor = page["last_id"]
-    with open(os.path.join(pagedir, "index.json"), "w") as f:
-        json.dump(index, f)
+    finally:
+        if ndjson is not None:
+            ndjson.close()
     return {"records": records, "bytes_per_record": body_bytes / max(records, 1), "serve_seconds": serve_seconds}
-
-
-REPLAY_SERVER = r'''
-import http.server, json, os, sys, time, urllib.parse
-pagedir, port = sys.argv[1], int(sys.argv[2])
-index = json.load(open(os.path.join(pagedir, "index.json")))
-pages = {k: open(os.path.join(pagedir, v), "rb").read() for k, v in index.items()}
-class Handler(http.server.BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
-    def log_message(self, *args): pass
-    def do_GET(self):
-        query = urllib.parse.parse_qs(urllib.parse.urlsplit(self.path).query)
-        body = pages.get(query.get("after_id", [""])[0])
-        if body is None:
-            body, status = b'{"type":"error","error":{"type":"not_found_error","message":"unknown cursor"}}', 404
-        else:
-            status = 200
-        self.send_response(status)
-        reset = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(time.time() + 60))
-        for name, value in (("content-type", "application/json"), ("content-length", str(len(body))),
-                            ("request-id", "req_replay"), ("anthropic-ratelimit-requests-limit", "10000000"),
-                            ("anthropic-ratelimit-requests-remaining", "9999999"),
-                            ("anthropic-ratelimit-requests-reset", reset)):
-            self.send_header(name, value)
-        self.end_headers()
-        self.wfile.write(body)
-http.server.ThreadingHTTPServer(("127.0.0.1", port), Handler).serve_forever()
-'''
-
-
-class ReplayAPI:
-    """Serves the dumped pages again by after_id, for runs where the mock's rendering cost on the
-    shared 2 cores would be measured instead of the pipeline's."""
-
-    def __init__(self, pagedir):
-        self.port = free_port()
-        self.base_url = "http://127.0.0.1:%d" % self.port
-        self.proc = subprocess.Popen([sys.executable, "-c", REPLAY_SERVER, pagedir, str(self.port)],
-                                     stdin=subprocess.DEVNULL)
-        wait_listening(self.port, 120, self.proc)
-
-    def cpu(self):
-        return proc_cpu(self.proc.pid)
-
-    def stop(self):
-        self.proc.terminate()
-        self.proc.wait()
 
 
 # ------------------------------------------------------------------ senders
@@ -519,7 +473,7 @@ class Bench:
         self.hours = max(args.events / 100_000, 1.0)
 
     def close(self):
-        for peer in (self.api if self.api is not self.mock else None, self.mock, self.rsyslog):
+        for peer in (self.mock, self.rsyslog):
             if peer is not None:
                 peer.stop()
         if not self.args.keep:
@@ -537,8 +491,10 @@ class Bench:
         log("mock ready in %.1f s; walking its pages" % self.mock.startup_seconds)
         cpu0 = self.mock.cpu()
         started = time.monotonic()
-        dumped = dump_pages(self.mock.base_url, self.args.limit, os.path.join(self.workdir, "pages"),
-                            os.path.join(self.workdir, "activities.ndjson"))
+        ndjson = None
+        if "tls" in self.args.only and "syslog-ng" not in self.args.without:
+            ndjson = os.path.join(self.workdir, "activities.ndjson")
+        dumped = dump_pages(self.mock.base_url, self.args.limit, ndjson)
         elapsed = time.monotonic() - started
         mock_cpu = self.mock.cpu() - cpu0
         self.results["mock_serve"] = {
@@ -550,13 +506,17 @@ class Bench:
         log("mock-serve", self.results["mock_serve"])
         if dumped["records"] != self.args.events:
             raise RuntimeError("mock served %d records, expected %d" % (dumped["records"], self.args.events))
-        if self.args.api == "replay":
-            self.api = ReplayAPI(os.path.join(self.workdir, "pages"))
-        else:
-            self.api = self.mock
+        self.api = self.mock
 
     def api_cpu(self):
         return self.api.cpu()
+
+    def forwarder_env(self):
+        env = dict(os.environ)
+        for item in self.args.env:
+            key, _, value = item.partition("=")
+            env[key] = value
+        return env
 
     def forwarder(self, name, sinks, run_dir=None):
         run_dir = run_dir or os.path.join(self.workdir, name)
@@ -568,6 +528,7 @@ class Bench:
     def measure(self, name, args, counter=None, expected=None, stop_when_counted=False, env=None, cwd=None):
         """Runs one process to completion (or, for a daemon, until the receiver has everything)."""
         api0, rs0 = self.api_cpu(), self.rsyslog.cpu() if self.rsyslog else 0.0
+        load0 = os.getloadavg()[0]
         process = Measured(args, env=env, cwd=cwd)
         done_at = None
         while True:
@@ -604,6 +565,8 @@ class Bench:
             "cpu_us_per_event": round(process.cpu / events * 1e6, 3),
             "peak_rss_mib": round(process.peak_rss / 1048576, 1),
             "api_cpu_s": round(self.api_cpu() - api0, 2),
+            # Other work on the machine skews wall-clock rates (CPU seconds much less): say how busy it was.
+            "load_average_1m": [round(load0, 1), round(os.getloadavg()[0], 1)],
         }
         if self.rsyslog:
             result["rsyslog_cpu_s"] = round(self.rsyslog.cpu() - rs0, 2)
@@ -619,7 +582,7 @@ class Bench:
         n = self.args.events
         out = {}
         argv, run_dir = self.forwarder("file-ours", file_sink(os.path.join(self.workdir, "file-ours", "archive")))
-        out["ours"] = self.measure("file ours (CEF, gzip -6)", argv)
+        out["ours"] = self.measure("file ours (CEF, gzip -6)", argv, env=self.forwarder_env())
         archive = os.path.join(run_dir, "archive")
         files = sorted(os.path.join(archive, f) for f in os.listdir(archive) if f.endswith(".gz"))
         plain = os.path.join(self.workdir, "archive.cef")
@@ -640,6 +603,9 @@ class Bench:
         out["gzip_6_same_bytes"] = {"cpu_s": round(gz.cpu, 3), "cpu_s_per_million": round(gz.cpu / n * 1e6, 2),
                                     "compressed_bytes": gz_size}
         log("gzip -6 on the same bytes", out["gzip_6_same_bytes"])
+        self.results["file"] = out
+        if "python" in self.args.without:
+            return
         target = os.path.join(self.workdir, "file-python.cef.gz")
         out["python_sdk"] = self.measure("file python SDK (CEF, gzip 6)", [
             sys.executable, os.path.join(ROOT, "benchmarks/python/sdk_pipeline.py"), "--base-url", self.api.base_url,
@@ -649,7 +615,6 @@ class Bench:
         if python_lines != n:
             raise RuntimeError("python archive holds %d lines, expected %d" % (python_lines, n))
         out["python_sdk"]["compressed_bytes"] = os.path.getsize(target)
-        self.results["file"] = out
         shutil.rmtree(os.path.join(run_dir, "archive"), ignore_errors=True)
         os.unlink(plain)
 
@@ -662,14 +627,23 @@ class Bench:
             self.rsyslog = Rsyslog(self.workdir, self.certs)
         counter = self.rsyslog.reset()
         argv, _ = self.forwarder("tls-ours", syslog_sink(self.rsyslog.port, self.certs))
-        out["ours"] = self.measure("tls ours -> rsyslog", argv, counter, n)
+        out["ours"] = self.measure("tls ours -> rsyslog", argv, counter, n, env=self.forwarder_env())
         frame_size = int(out["ours"]["bytes_per_line"])
+        self.results["tls"] = out
 
         counter = self.rsyslog.reset()
-        out["python_sdk"] = self.measure("tls python SDK -> rsyslog", [
-            sys.executable, os.path.join(ROOT, "benchmarks/python/sdk_pipeline.py"), "--base-url", self.api.base_url,
-            "--syslog", "127.0.0.1:%d" % self.rsyslog.port, "--ca", os.path.join(self.certs, "ca.pem")], counter, n)
+        out["rsyslog_ceiling"] = self.measure("rsyslog ingest ceiling (%d-byte frames, 1 TLS connection)" % frame_size, [
+            sys.executable, "-c", BLAST_SENDER, "127.0.0.1", str(self.rsyslog.port),
+            os.path.join(self.certs, "ca.pem"), str(n), str(frame_size)], counter, n)
+        out["rsyslog_ceiling"]["frame_bytes"] = frame_size
 
+        if "python" not in self.args.without:
+            counter = self.rsyslog.reset()
+            out["python_sdk"] = self.measure("tls python SDK -> rsyslog", [
+                sys.executable, os.path.join(ROOT, "benchmarks/python/sdk_pipeline.py"), "--base-url", self.api.base_url,
+                "--syslog", "127.0.0.1:%d" % self.rsyslog.port, "--ca", os.path.join(self.certs, "ca.pem")], counter, n)
+        if "syslog-ng" in self.args.without:
+            return
         counter = self.rsyslog.reset()
         conf_dir = os.path.join(self.workdir, "syslog-ng-fwd")
         os.makedirs(conf_dir, exist_ok=True)
@@ -684,20 +658,14 @@ class Bench:
             "-p", os.path.join(conf_dir, "pid"), "-R", os.path.join(conf_dir, "persist"), "-c", "ctl"],
             counter, n, stop_when_counted=True, env=env, cwd=conf_dir)
 
-        counter = self.rsyslog.reset()
-        out["rsyslog_ceiling"] = self.measure("rsyslog ingest ceiling (%d-byte frames, 1 TLS connection)" % frame_size, [
-            sys.executable, "-c", BLAST_SENDER, "127.0.0.1", str(self.rsyslog.port),
-            os.path.join(self.certs, "ca.pem"), str(n), str(frame_size)], counter, n)
-        out["rsyslog_ceiling"]["frame_bytes"] = frame_size
-        self.results["tls"] = out
-
     # -------------------------------------------------------------- stalled sink
 
     def bench_stall(self):
         staller = Staller()
         argv, run_dir = self.forwarder("stall", syslog_sink(staller.port, self.certs, transport="tcp"))
-        process = Measured(argv)
+        process = Measured(argv, env=self.forwarder_env())
         samples = []
+        last_status = {}
         started = time.monotonic()
         try:
             while time.monotonic() - started < self.args.stall_seconds:
@@ -706,15 +674,20 @@ class Bench:
                     raise RuntimeError("stalled backfill exited: %s" % process.stderr.decode(errors="replace")[-2000:])
                 status = proc_status(process.pid)
                 samples.append((round(time.monotonic() - started, 1), status.get("VmRSS", 0), status.get("VmHWM", 0)))
+                last_status = status
         finally:
             process.stop(signal.SIGKILL)
             staller.close()
-        marks = [s for s in samples if s[0] in (2.0, 5.0, 10.0) or s is samples[-1]]
+        marks = [next(s for s in samples if s[0] >= t) for t in (2, 5, 10, 20, 40, 80) if samples and samples[-1][0] >= t]
+        if samples and samples[-1] not in marks:
+            marks.append(samples[-1])
         self.results["stall"] = {
             "seconds": self.args.stall_seconds,
             "peak_rss_mib": round(process.peak_rss / 1048576, 1),
             "vmhwm_mib_at": {str(t): round(h / 1048576, 1) for t, _, h in marks},
             "rss_mib_at": {str(t): round(r / 1048576, 1) for t, r, _ in marks},
+            "rss_anon_mib": round(last_status.get("RssAnon", 0) / 1048576, 1),
+            "rss_file_mib": round(last_status.get("RssFile", 0) / 1048576, 1),
             "cpu_s": round(process.cpu, 2),
         }
         log("stall", self.results["stall"])
@@ -729,7 +702,7 @@ class Bench:
         sinks = syslog_sink(self.rsyslog.port, self.certs) + file_sink(os.path.join(run_dir, "archive"))
         config = forwarder_config(os.path.join(run_dir, "forwarder.yaml"), self.mock.base_url, run_dir, sinks,
                                   start="now")
-        process = Measured([self.binary, "run", "--config", config])
+        process = Measured([self.binary, "run", "--config", config], env=self.forwarder_env())
         try:
             time.sleep(5)
             if process.poll():
@@ -748,6 +721,8 @@ class Bench:
             "seconds": round(elapsed),
             "rss_mib": round(status.get("VmRSS", 0) / 1048576, 1),
             "peak_rss_mib": round(status.get("VmHWM", 0) / 1048576, 1),
+            "rss_anon_mib": round(status.get("RssAnon", 0) / 1048576, 1),
+            "rss_file_mib": round(status.get("RssFile", 0) / 1048576, 1),
             "cpu_s": round(cpu, 3),
             "cpu_percent": round(cpu / elapsed * 100, 3),
         }
@@ -777,32 +752,34 @@ def summary(results):
     if "file" in results:
         f = results["file"]
         row("file: ours (CEF, gzip 6)", f["ours"])
-        row("file: Python SDK (CEF, gzip 6)", f["python_sdk"])
         g = f["gzip_6_same_bytes"]
         lines.append("%-46s %9s        %7s CPU s/M  (%d vs our %d bytes)" % (
             "file: gzip -6 on the same plain bytes", "", g["cpu_s_per_million"], g["compressed_bytes"],
             f["ours"]["compressed_bytes"]))
-        lines.append("  ratio ours/python: throughput %.2fx, CPU per event %.2fx" % (
-            f["ours"]["events_per_s"] / f["python_sdk"]["events_per_s"],
-            f["ours"]["cpu_s"] / f["python_sdk"]["cpu_s"]))
+        if "python_sdk" in f:
+            row("file: Python SDK (CEF, gzip 6)", f["python_sdk"])
+            lines.append("  ratio ours/python: throughput %.2fx, CPU per event %.2fx" % (
+                f["ours"]["events_per_s"] / f["python_sdk"]["events_per_s"],
+                f["ours"]["cpu_s"] / f["python_sdk"]["cpu_s"]))
     if "tls" in results:
         t = results["tls"]
         row("tls: ours -> rsyslog", t["ours"])
-        row("tls: Python SDK -> rsyslog", t["python_sdk"])
-        row("tls: syslog-ng (NDJSON) -> rsyslog", t["syslog_ng"])
+        for key, label in (("python_sdk", "tls: Python SDK -> rsyslog"), ("syslog_ng", "tls: syslog-ng (NDJSON) -> rsyslog")):
+            if key in t:
+                row(label, t[key])
         row("tls: rsyslog ceiling (blast, %d B frames)" % t["rsyslog_ceiling"]["frame_bytes"], t["rsyslog_ceiling"])
-        for other in ("python_sdk", "syslog_ng"):
+        for other in (k for k in ("python_sdk", "syslog_ng") if k in t):
             lines.append("  ratio ours/%s: throughput %.2fx, CPU per event %.2fx" % (
                 other, t["ours"]["events_per_s"] / t[other]["events_per_s"], t["ours"]["cpu_s"] / t[other]["cpu_s"]))
         lines.append("  ours / rsyslog ceiling: %.0f%%" % (t["ours"]["events_per_s"] / t["rsyslog_ceiling"]["events_per_s"] * 100))
     if "stall" in results:
         s = results["stall"]
-        lines.append("stalled sink, %d s of backfill: peak RSS %s MiB (VmHWM over time %s)" % (
-            s["seconds"], s["peak_rss_mib"], s["vmhwm_mib_at"]))
+        lines.append("stalled sink, %d s of backfill: peak RSS %s MiB (VmHWM over time %s; at the end %s anon + %s file)" % (
+            s["seconds"], s["peak_rss_mib"], s["vmhwm_mib_at"], s["rss_anon_mib"], s["rss_file_mib"]))
     if "idle" in results:
         i = results["idle"]
-        lines.append("idle run, %d s: RSS %s MiB (peak %s), CPU %s s (%s%%)" % (
-            i["seconds"], i["rss_mib"], i["peak_rss_mib"], i["cpu_s"], i["cpu_percent"]))
+        lines.append("idle run, %d s: RSS %s MiB (%s anon + %s file; peak %s), CPU %s s (%s%%)" % (
+            i["seconds"], i["rss_mib"], i["rss_anon_mib"], i["rss_file_mib"], i["peak_rss_mib"], i["cpu_s"], i["cpu_percent"]))
     return "\n".join(lines)
 
 
@@ -812,8 +789,9 @@ def main():
     parser.add_argument("--events", type=int, default=1_000_000)
     parser.add_argument("--limit", type=int, default=5000)
     parser.add_argument("--only", default="file,tls,stall,idle")
-    parser.add_argument("--api", choices=["mock", "replay"], default="mock",
-                        help="serve the runs from the mock itself or from its dumped pages")
+    parser.add_argument("--without", default="", help="comma-separated: python, syslog-ng (skip those peers)")
+    parser.add_argument("--env", action="append", default=[], metavar="K=V",
+                        help="environment for our forwarder only (e.g. MALLOC_ARENA_MAX=2)")
     parser.add_argument("--idle-seconds", type=float, default=60)
     parser.add_argument("--stall-seconds", type=float, default=20)
     parser.add_argument("--timeout", type=float, default=600, help="per measured process")

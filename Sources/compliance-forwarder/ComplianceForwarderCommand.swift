@@ -19,7 +19,7 @@ struct ComplianceForwarderCommand: AsyncParsableCommand {
         AllocatorTuning.apply()
         do {
             var command = try parseAsRoot()
-            if var asyncCommand = command as? AsyncParsableCommand {
+            if var asyncCommand = command as? any AsyncParsableCommand {
                 try await asyncCommand.run()
             } else {
                 try command.run()

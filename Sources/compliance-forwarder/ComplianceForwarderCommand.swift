@@ -14,4 +14,19 @@ struct ComplianceForwarderCommand: AsyncParsableCommand {
             MockAPICommand.self, BenchmarkCommand.self,
         ]
     )
+
+    /// ArgumentParser's own `main()`, with the allocator tuned before anything allocates much.
+    static func main() async {
+        AllocatorTuning.apply()
+        do {
+            var command = try parseAsRoot()
+            if var asyncCommand = command as? any AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            exit(withError: error)
+        }
+    }
 }

@@ -7,7 +7,7 @@ import MockComplianceAPI
 struct TransformBenchmark: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "transform",
-        abstract: "Events/s and CPU µs/event for page decoding plus ECS or CEF encoding."
+        abstract: "Events/s, CPU seconds per million events and peak RSS for page decoding plus ECS or CEF encoding."
     )
 
     @Option(help: "Activities per page.") var pageSize = 5000
@@ -44,7 +44,7 @@ struct TransformBenchmark: AsyncParsableCommand {
             let cpu = ProcessCPU.seconds() - cpuStart
             print(
                 "transform \(format): \(events) events, \(Int(Double(events) / seconds)) events/s, "
-                    + "\(String(format: "%.2f", cpu / Double(events) * 1e6)) µs CPU/event, "
+                    + "\(String(format: "%.2f", cpu / Double(events) * 1e6)) CPU s per million events (µs/event), "
                     + "peak RSS \(ProcessCPU.peakRSS() / 1_048_576) MiB"
             )
         }

@@ -19,6 +19,10 @@ public struct JSONParser {
     /// The offset of the next byte to read.
     public private(set) var position: Int = 0
     private var depth = 0
+    /// Members of the objects being parsed, innermost last (see ``JSONParserStack``).
+    private let memberStack = JSONParserStack<JSONObject.Member>()
+    /// The same for array elements.
+    private let elementStack = JSONParserStack<JSONValue>(capacity: 8)
 
     /// Parses one complete JSON document.
     public static func parse(_ text: String) throws(SyntaxError) -> JSONValue {
@@ -96,17 +100,18 @@ public struct JSONParser {
         try expect(UInt8(ascii: "{"))
         try enter()
         defer { depth -= 1 }
-        var members: [JSONObject.Member] = []
-        if consume(UInt8(ascii: "}")) { return JSONObject(members: members) }
+        if consume(UInt8(ascii: "}")) { return JSONObject() }
+        let base = memberStack.count
+        defer { memberStack.truncate(to: base) }
         repeat {
             skipWhitespace()
-            let key = try parseString()
+            let key = try parseKey()
             try expect(UInt8(ascii: ":"))
             let value = try parseValue()
-            members.append(JSONObject.Member(key: key, value: value))
+            memberStack.push(JSONObject.Member(key: key, value: value))
         } while consume(UInt8(ascii: ","))
         try expect(UInt8(ascii: "}"))
-        return JSONObject(members: members)
+        return JSONObject(members: memberStack.popArray(from: base))
     }
 
     /// Parses a string at the current position.
@@ -115,6 +120,7 @@ public struct JSONParser {
         position += 1
         let start = position
         // Fast path: no escapes, valid UTF-8 is decoded in one go.
+        position = Self.endOfPlainRun(bytes, from: position)
         while position < bytes.count {
             let byte = bytes[position]
             if byte == UInt8(ascii: "\"") {
@@ -160,6 +166,52 @@ public struct JSONParser {
         throw error("unterminated string")
     }
 
+    /// Parses a member name: a known key without escapes is returned as a literal (see
+    /// ``JSONKeyTable``), anything else as ``parseString()`` does.
+    private mutating func parseKey() throws(SyntaxError) -> String {
+        guard position < bytes.count, bytes[position] == UInt8(ascii: "\"") else { throw error("expected a string") }
+        let start = position + 1
+        let end = Self.endOfPlainRun(bytes, from: start)
+        if end < bytes.count, bytes[end] == UInt8(ascii: "\""),
+            let known = JSONKeyTable.known(UnsafeBufferPointer(rebasing: bytes[start..<end]))
+        {
+            position = end + 1
+            return known
+        }
+        return try parseString()
+    }
+
+    /// The offset of the first quote, backslash or control character at or after `start` (or the end),
+    /// eight bytes at a time: strings are most of a record's bytes.
+    @inline(__always)
+    static func endOfPlainRun(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int) -> Int {
+        var index = start
+        #if _endian(little)
+        if let base = bytes.baseAddress {
+            let ones: UInt64 = 0x0101_0101_0101_0101
+            let highs: UInt64 = 0x8080_8080_8080_8080
+            while index + 8 <= bytes.count {
+                let word = UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self)
+                let quote = word ^ (ones &* 0x22)
+                let backslash = word ^ (ones &* 0x5C)
+                // Classic "has a zero byte" / "has a byte below n" tests; the lowest flagged byte is
+                // always exact, which is the one wanted.
+                let found =
+                    ((quote &- ones) & ~quote) | ((backslash &- ones) & ~backslash) | ((word &- ones &* 0x20) & ~word)
+                let flagged = found & highs
+                if flagged != 0 { return index + flagged.trailingZeroBitCount / 8 }
+                index += 8
+            }
+        }
+        #endif
+        while index < bytes.count {
+            let byte = bytes[index]
+            if byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") || byte < 0x20 { return index }
+            index += 1
+        }
+        return index
+    }
+
     private mutating func parseUnicodeEscape() throws(SyntaxError) -> Unicode.Scalar {
         let high = try hex4()
         if (0xD800..<0xDC00).contains(high) {
@@ -200,13 +252,15 @@ public struct JSONParser {
         try expect(UInt8(ascii: "["))
         try enter()
         defer { depth -= 1 }
-        var elements: [JSONValue] = []
-        if consume(UInt8(ascii: "]")) { return .array(elements) }
+        if consume(UInt8(ascii: "]")) { return .array([]) }
+        let base = elementStack.count
+        defer { elementStack.truncate(to: base) }
         repeat {
-            elements.append(try parseValue())
+            let element = try parseValue()
+            elementStack.push(element)
         } while consume(UInt8(ascii: ","))
         try expect(UInt8(ascii: "]"))
-        return .array(elements)
+        return .array(elementStack.popArray(from: base))
     }
 
     private mutating func parseNumber() throws(SyntaxError) -> String {

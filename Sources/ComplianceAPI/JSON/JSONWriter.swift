@@ -55,46 +55,80 @@ public struct JSONWriter: Sendable {
     }
 
     /// Appends a quoted, escaped JSON string.
+    ///
+    /// Most strings (ids, emails, user agents, URLs) need no escape: a branch-free scan, which the
+    /// compiler vectorizes, finds out, and then the bytes are copied in one go.
+    @inline(__always)
     public mutating func writeString(_ string: String) {
-        bytes.append(UInt8(ascii: "\""))
         var string = string
-        string.withUTF8 { utf8 in
-            var runStart = 0
-            var index = 0
-            while index < utf8.count {
-                let byte = utf8[index]
-                let escape: StaticString?
-                var length = 1
-                switch byte {
-                case UInt8(ascii: "\""): escape = "\\\""
-                case UInt8(ascii: "\\"): escape = "\\\\"
-                case 0x0A: escape = "\\n"
-                case 0x0D: escape = "\\r"
-                case 0x09: escape = "\\t"
-                case 0x08: escape = "\\b"
-                case 0x0C: escape = "\\f"
-                case 0x00..<0x20: escape = nil; length = 0
-                case 0xE2 where index + 2 < utf8.count && utf8[index + 1] == 0x80
-                    && (utf8[index + 2] == 0xA8 || utf8[index + 2] == 0xA9):
-                    escape = utf8[index + 2] == 0xA8 ? "\\u2028" : "\\u2029"
-                    length = 3
-                default:
-                    index += 1
-                    continue
-                }
-                bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart..<index]))
-                if let escape {
-                    bytes.append(contentsOf: UnsafeBufferPointer(start: escape.utf8Start, count: escape.utf8CodeUnitCount))
-                } else {
-                    appendControlEscape(byte)
-                    length = 1
-                }
-                index += length
-                runStart = index
-            }
-            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart..<utf8.count]))
-        }
+        string.withUTF8 { writeString(utf8: $0) }
+    }
+
+    /// Appends the UTF-8 text in `utf8` as a quoted, escaped JSON string.
+    @inline(__always)
+    public mutating func writeString(utf8: UnsafeBufferPointer<UInt8>) {
         bytes.append(UInt8(ascii: "\""))
+        writeStringContents(utf8: utf8)
+        bytes.append(UInt8(ascii: "\""))
+    }
+
+    /// Appends the UTF-8 text in `utf8` escaped as the inside of a JSON string, without quotes, so a
+    /// string can be written in pieces (each piece must be whole UTF-8 sequences).
+    @inline(__always)
+    public mutating func writeStringContents(utf8: UnsafeBufferPointer<UInt8>) {
+        var flags: UInt8 = 0
+        for byte in utf8 {
+            flags |= (byte < 0x20 ? 1 : 0) | (byte == 0x22 ? 1 : 0) | (byte == 0x5C ? 1 : 0) | (byte == 0xE2 ? 1 : 0)
+        }
+        if flags == 0 {
+            bytes.append(contentsOf: utf8)
+        } else {
+            writeEscapedContents(utf8)
+        }
+    }
+
+    /// Appends `string` escaped as the inside of a JSON string, without quotes.
+    @inline(__always)
+    public mutating func writeStringContents(_ string: String) {
+        var string = string
+        string.withUTF8 { writeStringContents(utf8: $0) }
+    }
+
+    private mutating func writeEscapedContents(_ utf8: UnsafeBufferPointer<UInt8>) {
+        var runStart = 0
+        var index = 0
+        while index < utf8.count {
+            let byte = utf8[index]
+            let escape: StaticString?
+            var length = 1
+            switch byte {
+            case UInt8(ascii: "\""): escape = "\\\""
+            case UInt8(ascii: "\\"): escape = "\\\\"
+            case 0x0A: escape = "\\n"
+            case 0x0D: escape = "\\r"
+            case 0x09: escape = "\\t"
+            case 0x08: escape = "\\b"
+            case 0x0C: escape = "\\f"
+            case 0x00..<0x20: escape = nil; length = 0
+            case 0xE2 where index + 2 < utf8.count && utf8[index + 1] == 0x80
+                && (utf8[index + 2] == 0xA8 || utf8[index + 2] == 0xA9):
+                escape = utf8[index + 2] == 0xA8 ? "\\u2028" : "\\u2029"
+                length = 3
+            default:
+                index += 1
+                continue
+            }
+            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart..<index]))
+            if let escape {
+                bytes.append(contentsOf: UnsafeBufferPointer(start: escape.utf8Start, count: escape.utf8CodeUnitCount))
+            } else {
+                appendControlEscape(byte)
+                length = 1
+            }
+            index += length
+            runStart = index
+        }
+        bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart..<utf8.count]))
     }
 
     /// Appends `"key":`.
@@ -109,10 +143,12 @@ public struct JSONWriter: Sendable {
     }
 
     private mutating func appendControlEscape(_ byte: UInt8) {
-        let hex: [UInt8] = Array("0123456789abcdef".utf8)
-        bytes.append(contentsOf: [
-            UInt8(ascii: "\\"), UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0"),
-            hex[Int(byte >> 4)], hex[Int(byte & 0x0F)],
-        ])
+        let hex: StaticString = "0123456789abcdef"
+        bytes.append(UInt8(ascii: "\\"))
+        bytes.append(UInt8(ascii: "u"))
+        bytes.append(UInt8(ascii: "0"))
+        bytes.append(UInt8(ascii: "0"))
+        bytes.append(hex.utf8Start[Int(byte >> 4)])
+        bytes.append(hex.utf8Start[Int(byte & 0x0F)])
     }
 }

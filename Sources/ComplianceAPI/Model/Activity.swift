@@ -31,25 +31,40 @@ public struct Activity: Sendable, Hashable, Identifiable {
     /// Decodes a record. Fails with a reason when `id`, `created_at` or `type` is missing or invalid:
     /// such a record cannot be deduplicated or ordered and must be quarantined, not forwarded blind.
     public init(object: JSONObject, rawJSON: String) throws(InvalidRecord) {
-        guard let id = object.string("id"), !id.isEmpty else {
+        // One pass over the members, classifying keys by length and bytes: hashing every key into
+        // `commonFields` and searching the object once per field showed up in decoding profiles.
+        var common = CommonFieldIndices()
+        var extra: [JSONObject.Member] = []
+        extra.reserveCapacity(max(object.members.count - 6, 0))
+        for (index, member) in object.members.enumerated() {
+            if let field = CommonField(member.key) {
+                common.record(field, at: index)
+            } else {
+                extra.append(member)
+            }
+        }
+        let members = object.members
+        func string(_ index: Int) -> String? { index < 0 ? nil : members[index].value.stringValue }
+
+        guard let id = string(common.id), !id.isEmpty else {
             throw InvalidRecord(rawJSON: rawJSON, reason: "record has no string \"id\"")
         }
-        guard let createdAtText = object.string("created_at") else {
+        guard let createdAtText = string(common.createdAt) else {
             throw InvalidRecord(rawJSON: rawJSON, reason: "record \(id) has no string \"created_at\"")
         }
         guard let createdAt = RFC3339Timestamp(createdAtText) else {
             throw InvalidRecord(rawJSON: rawJSON, reason: "record \(id) has an invalid created_at \"\(createdAtText)\"")
         }
-        guard let type = object.string("type"), !type.isEmpty else {
+        guard let type = string(common.type), !type.isEmpty else {
             throw InvalidRecord(rawJSON: rawJSON, reason: "record \(id) has no string \"type\"")
         }
         self.id = id
         self.createdAt = createdAt
         self.type = type
-        self.organizationID = object.string("organization_id")
-        self.organizationUUID = object.string("organization_uuid")
-        self.actor = Actor(fields: object["actor"]?.objectValue ?? JSONObject())
-        self.extra = JSONObject(members: object.members.filter { !Self.commonFields.contains($0.key) })
+        self.organizationID = string(common.organizationID)
+        self.organizationUUID = string(common.organizationUUID)
+        self.actor = Actor(fields: common.actor < 0 ? JSONObject() : members[common.actor].value.objectValue ?? JSONObject())
+        self.extra = JSONObject(members: extra)
         self.object = object
         self.rawJSON = rawJSON
     }
@@ -83,4 +98,45 @@ public struct InvalidRecord: Error, Sendable, Hashable, CustomStringConvertible 
     }
 
     public var description: String { "invalid activity record: \(reason)" }
+}
+
+/// The six ``Activity/commonFields``, recognised by length and bytes.
+enum CommonField {
+    case id, createdAt, type, organizationID, organizationUUID, actor
+
+    @inline(__always)
+    init?(_ key: String) {
+        switch key.utf8.count {
+        case 2 where key == "id": self = .id
+        case 4 where key == "type": self = .type
+        case 5 where key == "actor": self = .actor
+        case 10 where key == "created_at": self = .createdAt
+        case 15 where key == "organization_id": self = .organizationID
+        case 17 where key == "organization_uuid": self = .organizationUUID
+        default: return nil
+        }
+    }
+}
+
+/// Where each common field first occurs in a record's members (`-1`: absent). The first member
+/// wins, as with ``JSONObject/subscript(_:)``.
+struct CommonFieldIndices {
+    var id = -1
+    var createdAt = -1
+    var type = -1
+    var organizationID = -1
+    var organizationUUID = -1
+    var actor = -1
+
+    @inline(__always)
+    mutating func record(_ field: CommonField, at index: Int) {
+        switch field {
+        case .id: if id < 0 { id = index }
+        case .createdAt: if createdAt < 0 { createdAt = index }
+        case .type: if type < 0 { type = index }
+        case .organizationID: if organizationID < 0 { organizationID = index }
+        case .organizationUUID: if organizationUUID < 0 { organizationUUID = index }
+        case .actor: if actor < 0 { actor = index }
+        }
+    }
 }

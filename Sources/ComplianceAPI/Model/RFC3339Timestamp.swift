@@ -20,10 +20,17 @@ public struct RFC3339Timestamp: Sendable, Hashable, Comparable, CustomStringConv
     /// number of fraction digits; digits beyond nanoseconds are truncated). Returns `nil` when the
     /// text is not one.
     public init?(_ text: some StringProtocol) {
-        let utf8 = Array(text.utf8)
-        guard let parsed = utf8.withUnsafeBufferPointer({ Self.parse($0) }) else {
-            return nil
-        }
+        // Native strings expose their UTF-8 in place: no copy on the decoding hot path.
+        let parsed =
+            text.utf8.withContiguousStorageIfAvailable { Self.parse($0) }
+            ?? Array(text.utf8).withUnsafeBufferPointer { Self.parse($0) }
+        guard let parsed else { return nil }
+        self = parsed
+    }
+
+    /// Parses an RFC 3339 `date-time` from its UTF-8 bytes (see ``init(_:)``).
+    public init?(utf8: UnsafeBufferPointer<UInt8>) {
+        guard let parsed = Self.parse(utf8) else { return nil }
         self = parsed
     }
 
@@ -139,9 +146,11 @@ public struct RFC3339Timestamp: Sendable, Hashable, Comparable, CustomStringConv
         return (yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day)
     }
 
+    // Runs once per decoded record: no closures over arrays, no variadic arguments (each call of a
+    // variadic function allocates its array).
     static func parse(_ b: UnsafeBufferPointer<UInt8>) -> RFC3339Timestamp? {
         var index = 0
-        func number(_ count: Int) -> Int64? {
+        @inline(__always) func number(_ count: Int) -> Int64? {
             guard index + count <= b.count else { return nil }
             var value: Int64 = 0
             for _ in 0..<count {
@@ -152,21 +161,25 @@ public struct RFC3339Timestamp: Sendable, Hashable, Comparable, CustomStringConv
             }
             return value
         }
-        func take(_ allowed: UInt8...) -> Bool {
-            guard index < b.count, allowed.contains(b[index]) else { return false }
+        @inline(__always) func take(_ allowed: UInt8) -> Bool {
+            guard index < b.count, b[index] == allowed else { return false }
+            index += 1
+            return true
+        }
+        @inline(__always) func takeEither(_ first: UInt8, _ second: UInt8) -> Bool {
+            guard index < b.count, b[index] == first || b[index] == second else { return false }
             index += 1
             return true
         }
         guard let year = number(4), take(UInt8(ascii: "-")), let month = number(2), take(UInt8(ascii: "-")),
-            let day = number(2), take(UInt8(ascii: "T"), UInt8(ascii: "t"), UInt8(ascii: " ")),
-            let hour = number(2), take(UInt8(ascii: ":")), let minute = number(2), take(UInt8(ascii: ":")),
+            let day = number(2)
+        else { return nil }
+        guard takeEither(UInt8(ascii: "T"), UInt8(ascii: "t")) || take(UInt8(ascii: " ")) else { return nil }
+        guard let hour = number(2), take(UInt8(ascii: ":")), let minute = number(2), take(UInt8(ascii: ":")),
             let second = number(2)
         else { return nil }
-        guard (1...12).contains(month), (0...23).contains(hour), (0...59).contains(minute), (0...60).contains(second)
-        else { return nil }
-        let isLeap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0)
-        let monthLengths: [Int64] = [31, isLeap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
-        guard day >= 1, day <= monthLengths[Int(month - 1)] else { return nil }
+        guard month >= 1, month <= 12, hour <= 23, minute <= 59, second <= 60 else { return nil }
+        guard day >= 1, day <= daysInMonth(month, year: year) else { return nil }
         var nanos: Int64 = 0
         if take(UInt8(ascii: ".")) {
             var digits = 0
@@ -179,7 +192,7 @@ public struct RFC3339Timestamp: Sendable, Hashable, Comparable, CustomStringConv
             for _ in min(digits, 9)..<9 { nanos *= 10 }
         }
         var offset: Int64 = 0
-        if take(UInt8(ascii: "Z"), UInt8(ascii: "z")) {
+        if takeEither(UInt8(ascii: "Z"), UInt8(ascii: "z")) {
             offset = 0
         } else if index < b.count, b[index] == UInt8(ascii: "+") || b[index] == UInt8(ascii: "-") {
             let sign: Int64 = b[index] == UInt8(ascii: "-") ? -1 : 1
@@ -195,5 +208,13 @@ public struct RFC3339Timestamp: Sendable, Hashable, Comparable, CustomStringConv
         // A leap second is folded into the next second: no POSIX clock can represent 60.
         let seconds = daysSinceEpoch(year: year, month: month, day: day) * 86_400 + hour * 3600 + minute * 60 + second
         return RFC3339Timestamp(secondsSinceEpoch: seconds - offset, nanoseconds: Int32(nanos))
+    }
+
+    private static func daysInMonth(_ month: Int64, year: Int64) -> Int64 {
+        switch month {
+        case 2: year % 4 == 0 && (year % 100 != 0 || year % 400 == 0) ? 29 : 28
+        case 4, 6, 9, 11: 30
+        default: 31
+        }
     }
 }

@@ -242,24 +242,43 @@ enum ExtraKey {
     case targetID, targetType, principalID, principalType, memberIDs
     case status, reason, requestMethod, url, statusCode
 
-    private static let byLength: [Int: [(String, ExtraKey)]] = {
-        let all: [(String, ExtraKey)] = [
-            ("target_user_id", .targetUserID), ("user_id", .userID), ("deleted_user_id", .deletedUserID),
-            ("new_owner_id", .newOwnerID), ("target_user_email", .targetUserEmail), ("target_email", .targetEmail),
-            ("user_email", .userEmail), ("deleted_user_email", .deletedUserEmail), ("invited_email", .invitedEmail),
-            ("target_id", .targetID), ("target_type", .targetType), ("principal_id", .principalID),
-            ("principal_type", .principalType), ("member_ids", .memberIDs), ("status", .status), ("reason", .reason),
-            ("request_method", .requestMethod), ("url", .url), ("status_code", .statusCode),
-        ]
-        return Dictionary(grouping: all, by: { $0.0.utf8.count })
-    }()
-
     init?(_ key: String) {
-        guard let candidates = Self.byLength[key.utf8.count] else { return nil }
-        for (name, value) in candidates where name == key {
-            self = value
-            return
+        var key = key
+        let match: ExtraKey? = key.withUTF8 { bytes in
+            switch bytes.count {
+            case 3: return ActorKey.matches(bytes, "url") ? .url : nil
+            case 6:
+                if ActorKey.matches(bytes, "status") { return .status }
+                if ActorKey.matches(bytes, "reason") { return .reason }
+                return nil
+            case 7: return ActorKey.matches(bytes, "user_id") ? .userID : nil
+            case 9: return ActorKey.matches(bytes, "target_id") ? .targetID : nil
+            case 10:
+                if ActorKey.matches(bytes, "user_email") { return .userEmail }
+                if ActorKey.matches(bytes, "member_ids") { return .memberIDs }
+                return nil
+            case 11:
+                if ActorKey.matches(bytes, "target_type") { return .targetType }
+                if ActorKey.matches(bytes, "status_code") { return .statusCode }
+                return nil
+            case 12:
+                if ActorKey.matches(bytes, "new_owner_id") { return .newOwnerID }
+                if ActorKey.matches(bytes, "target_email") { return .targetEmail }
+                if ActorKey.matches(bytes, "principal_id") { return .principalID }
+                return nil
+            case 13: return ActorKey.matches(bytes, "invited_email") ? .invitedEmail : nil
+            case 14:
+                if ActorKey.matches(bytes, "target_user_id") { return .targetUserID }
+                if ActorKey.matches(bytes, "principal_type") { return .principalType }
+                if ActorKey.matches(bytes, "request_method") { return .requestMethod }
+                return nil
+            case 15: return ActorKey.matches(bytes, "deleted_user_id") ? .deletedUserID : nil
+            case 17: return ActorKey.matches(bytes, "target_user_email") ? .targetUserEmail : nil
+            case 18: return ActorKey.matches(bytes, "deleted_user_email") ? .deletedUserEmail : nil
+            default: return nil
+            }
         }
-        return nil
+        guard let match else { return nil }
+        self = match
     }
 }

@@ -161,15 +161,16 @@ public struct CEFEncoder: Sendable {
             writer.appendCustom(2, label: "actorType", value: actorType)
         }
         if configuration.includesActivityFields, !activity.extra.isEmpty {
-            writer.appendCustomJSON(3, label: "activityFields", object: activity.extra)
+            writer.appendCustomJSON(3, label: "activityFields", members: activity.extra.members) { _ in true }
         }
         if configuration.includesActorFields {
-            let remaining = activity.actor.fields.members.filter { member in
+            func remains(_ member: JSONObject.Member) -> Bool {
                 if member.key == "type" { return !writesActorType }
                 return !facts.isMappedActorField(member, ipMappedOnlyIfValid: true)
             }
-            if !remaining.isEmpty {
-                writer.appendCustomJSON(4, label: "actorFields", object: JSONObject(members: remaining))
+            let members = activity.actor.fields.members
+            if members.contains(where: remains) {
+                writer.appendCustomJSON(4, label: "actorFields", members: members, where: remains)
             }
         }
         if context.selfGenerated {
@@ -198,21 +199,52 @@ public struct CEFEncoder: Sendable {
             appendPrepared(Self.customKeys[number], prepared)
         }
 
-        /// `csNLabel=label csN=<compact JSON of object>`.
-        mutating func appendCustomJSON(_ number: Int, label: String, object: JSONObject) {
-            var json = JSONWriter(capacity: 256)
-            json.write(object)
-            // Compact JSON of an object starts with `{` and ends with `}`: nothing to trim, and when it
-            // is short enough there is nothing to cut either, so skip building a String.
-            guard json.bytes.count <= Limit.customString else {
-                appendCustom(number, label: label, value: json.text)
-                return
-            }
+        /// `csNLabel=label csN=<compact JSON of the object of members passing include>`.
+        ///
+        /// The JSON is written straight into the record; only when it holds a byte CEF escapes (`\`
+        /// or `=`; compact JSON has no raw line breaks) or is over the limit is it taken out again.
+        mutating func appendCustomJSON(
+            _ number: Int,
+            label: String,
+            members: [JSONObject.Member],
+            where include: (JSONObject.Member) -> Bool
+        ) {
+            let labelStart = buffer.count
             appendPrepared(Self.customLabelKeys[number], label[...])
             buffer.append(UInt8(ascii: " "))
             buffer.append(contentsOf: Self.customKeys[number].utf8)
             buffer.append(UInt8(ascii: "="))
-            json.bytes.withUnsafeBufferPointer { CEFEscaping.appendExtensionValue(bytes: $0, into: &buffer) }
+            let valueStart = buffer.count
+            var json = JSONWriter(capacity: 0)
+            swap(&json.bytes, &buffer)
+            json.bytes.append(UInt8(ascii: "{"))
+            var first = true
+            for member in members where include(member) {
+                if !first { json.bytes.append(UInt8(ascii: ",")) }
+                first = false
+                json.writeKey(member.key)
+                json.write(member.value)
+            }
+            json.bytes.append(UInt8(ascii: "}"))
+            swap(&json.bytes, &buffer)
+
+            // UTF-8 is never shorter than UTF-16: at most the limit in bytes needs no truncation.
+            if buffer.count - valueStart > Limit.customString {
+                let text = String(decoding: buffer[valueStart...], as: UTF8.self)
+                buffer.removeSubrange(labelStart...)
+                appendCustom(number, label: label, value: text)
+                return
+            }
+            var needsEscape = false
+            for index in valueStart..<buffer.count where buffer[index] == 0x5C || buffer[index] == 0x3D {
+                needsEscape = true
+                break
+            }
+            if needsEscape {
+                let value = Array(buffer[valueStart...])
+                buffer.removeSubrange(valueStart...)
+                value.withUnsafeBufferPointer { CEFEscaping.appendExtensionValue(bytes: $0, into: &buffer) }
+            }
         }
 
         private mutating func appendPrepared(_ key: String, _ value: Substring) {

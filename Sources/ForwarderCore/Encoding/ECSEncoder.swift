@@ -115,12 +115,60 @@ public struct ECSEncoder: Sendable {
     /// The options this encoder writes with.
     public let configuration: Configuration
     private let namespacePath: [String]
+    /// The parts of every document that only depend on the configuration, encoded once.
+    private let fragments: Fragments
+
+    private struct Fragments: Sendable {
+        /// `","ecs":{"version":"…"},"message":` (after `@timestamp`).
+        var afterTimestamp: [UInt8]
+        /// `","provider":"…","module":"…","dataset":"…","severity":` (after `event.created`).
+        var afterCreated: [UInt8]
+        /// `,"agent":{…},"observer":{…}` (possibly empty).
+        var identification: [UInt8]
+        /// `,"claude":{` for the namespace path.
+        var namespaceOpen: [UInt8]
+    }
 
     /// - Parameter configuration: output options.
     public init(configuration: Configuration = Configuration()) {
         self.configuration = configuration
         let path = configuration.customNamespace.split(separator: ".", omittingEmptySubsequences: true).map(String.init)
-        self.namespacePath = path.isEmpty ? ["claude"] : path
+        let namespacePath = path.isEmpty ? ["claude"] : path
+        self.namespacePath = namespacePath
+
+        var json = JSONWriter(capacity: 64)
+        json.bytes.appendStatic("\",\"ecs\":{\"version\":")
+        json.writeString(configuration.ecsVersion)
+        json.bytes.appendStatic("},\"message\":")
+        let afterTimestamp = json.bytes
+
+        json = JSONWriter(capacity: 64)
+        json.bytes.appendStatic("\",\"provider\":")
+        json.writeString(configuration.provider)
+        json.bytes.appendStatic(",\"module\":")
+        json.writeString(configuration.module)
+        json.bytes.appendStatic(",\"dataset\":")
+        json.writeString(configuration.dataset)
+        json.bytes.appendStatic(",\"severity\":")
+        let afterCreated = json.bytes
+
+        json = JSONWriter(capacity: 64)
+        Self.writeIdentification(configuration, into: &json)
+        let identification = json.bytes
+
+        json = JSONWriter(capacity: 16)
+        json.bytes.appendStatic(",")
+        for (index, component) in namespacePath.enumerated() {
+            if index > 0 { json.bytes.appendStatic("{") }
+            json.writeKey(component)
+        }
+        json.bytes.appendStatic("{")
+        self.fragments = Fragments(
+            afterTimestamp: afterTimestamp,
+            afterCreated: afterCreated,
+            identification: identification,
+            namespaceOpen: json.bytes
+        )
     }
 
     /// Appends the document for `activity`, looking its type up in ``ActivityMappingTable`` (without
@@ -143,10 +191,8 @@ public struct ECSEncoder: Sendable {
 
         json.bytes.appendStatic("{\"@timestamp\":\"")
         ByteFormatting.appendRFC3339(activity.createdAt, fraction: .exactly(3), into: &json.bytes)
-        json.bytes.appendStatic("\",\"ecs\":{\"version\":")
-        json.writeStringFast(configuration.ecsVersion)
-        json.bytes.appendStatic("},\"message\":")
-        json.writeStringFast(Self.message(mapping: mapping, facts: facts))
+        json.bytes.append(contentsOf: fragments.afterTimestamp)
+        Self.writeMessage(mapping: mapping, facts: facts, into: &json)
 
         writeEvent(activity, mapping: mapping, facts: facts, context: context, into: &json)
         writeUser(facts, into: &json)
@@ -155,26 +201,26 @@ public struct ECSEncoder: Sendable {
             json.bytes.appendStatic(",\"source\":{")
             if facts.ipKind != nil {
                 json.bytes.appendStatic("\"ip\":")
-                json.writeStringFast(ip)
+                json.writeString(ip)
                 json.bytes.appendStatic(",")
             }
             json.bytes.appendStatic("\"address\":")
-            json.writeStringFast(ip)
+            json.writeString(ip)
             json.bytes.appendStatic("}")
         }
         if let userAgent = facts.userAgent {
             json.bytes.appendStatic(",\"user_agent\":{\"original\":")
-            json.writeStringFast(userAgent)
+            json.writeString(userAgent)
             json.bytes.appendStatic("}")
         }
         if let organization = ActivityFacts.nonEmpty(activity.organizationID) {
             json.bytes.appendStatic(",\"organization\":{\"id\":")
-            json.writeStringFast(organization)
+            json.writeString(organization)
             json.bytes.appendStatic("}")
         }
         writeRelated(facts, into: &json)
         writeHTTP(facts, into: &json)
-        writeIdentification(into: &json)
+        json.bytes.append(contentsOf: fragments.identification)
         if context.selfGenerated {
             json.bytes.appendStatic(",\"labels\":{\"self_generated\":\"true\"}")
         }
@@ -184,10 +230,25 @@ public struct ECSEncoder: Sendable {
 
     /// `SSO login succeeded for alice@example.com`, `API key created by alice@example.com`: sign-ins
     /// read "for" the person, other actions "by" the actor.
-    static func message(mapping: ActivityTypeMapping, facts: ActivityFacts) -> String {
-        guard let who = facts.actorDisplayName else { return mapping.name }
-        let isSignIn = mapping.categories.contains(.authentication) || mapping.categories.contains(.session)
-        return mapping.name + (isSignIn ? " for " : " by ") + who
+    /// Written piece by piece, without a concatenated `String`.
+    static func writeMessage(mapping: ActivityTypeMapping, facts: ActivityFacts, into json: inout JSONWriter) {
+        guard let who = facts.actorDisplayName else {
+            json.writeString(mapping.name)
+            return
+        }
+        json.bytes.append(UInt8(ascii: "\""))
+        json.writeStringContents(mapping.name)
+        if isSignIn(mapping) {
+            json.bytes.appendStatic(" for ")
+        } else {
+            json.bytes.appendStatic(" by ")
+        }
+        json.writeStringContents(who)
+        json.bytes.append(UInt8(ascii: "\""))
+    }
+
+    private static func isSignIn(_ mapping: ActivityTypeMapping) -> Bool {
+        mapping.categories.contains(.authentication) || mapping.categories.contains(.session)
     }
 
     private func writeEvent(
@@ -200,38 +261,32 @@ public struct ECSEncoder: Sendable {
         json.bytes.appendStatic(",\"event\":{\"kind\":\"event\",\"category\":[")
         for (index, category) in mapping.categories.enumerated() {
             if index > 0 { json.bytes.appendStatic(",") }
-            json.writeStringFast(category.rawValue)
+            json.writeString(category.rawValue)
         }
         json.bytes.appendStatic("],\"type\":[")
         for (index, type) in mapping.types.enumerated() {
             if index > 0 { json.bytes.appendStatic(",") }
-            json.writeStringFast(type.rawValue)
+            json.writeString(type.rawValue)
         }
         json.bytes.appendStatic("],\"action\":")
-        json.writeStringFast(activity.type)
+        json.writeString(activity.type)
         if let outcome = facts.outcome {
             json.bytes.appendStatic(",\"outcome\":")
-            json.writeStringFast(outcome.rawValue)
+            json.writeString(outcome.rawValue)
         }
         json.bytes.appendStatic(",\"id\":")
-        json.writeStringFast(activity.id)
+        json.writeString(activity.id)
         json.bytes.appendStatic(",\"created\":\"")
         ByteFormatting.appendRFC3339(context.readTime, fraction: .exactly(3), into: &json.bytes)
-        json.bytes.appendStatic("\",\"provider\":")
-        json.writeStringFast(configuration.provider)
-        json.bytes.appendStatic(",\"module\":")
-        json.writeStringFast(configuration.module)
-        json.bytes.appendStatic(",\"dataset\":")
-        json.writeStringFast(configuration.dataset)
-        json.bytes.appendStatic(",\"severity\":")
+        json.bytes.append(contentsOf: fragments.afterCreated)
         ByteFormatting.appendDecimal(Int64(mapping.severity), into: &json.bytes)
         if let reason = facts.reason {
             json.bytes.appendStatic(",\"reason\":")
-            json.writeStringFast(reason)
+            json.writeString(reason)
         }
         if configuration.includesOriginal {
             json.bytes.appendStatic(",\"original\":")
-            json.writeStringFast(activity.rawJSON)
+            json.writeString(activity.rawJSON)
         }
         json.bytes.appendStatic("}")
     }
@@ -246,7 +301,7 @@ public struct ECSEncoder: Sendable {
             if !first { json.bytes.appendStatic(",") }
             first = false
             json.writeKey(key)
-            json.writeStringFast(value)
+            json.writeString(value)
         }
         member("id", facts.actorID, &json)
         member("email", facts.actorEmail, &json)
@@ -257,35 +312,53 @@ public struct ECSEncoder: Sendable {
             var firstTarget = true
             if let id = facts.targetID {
                 json.bytes.appendStatic("\"id\":")
-                json.writeStringFast(id)
+                json.writeString(id)
                 firstTarget = false
             }
             if let email = facts.targetEmail {
                 if !firstTarget { json.bytes.appendStatic(",") }
                 json.bytes.appendStatic("\"email\":")
-                json.writeStringFast(email)
+                json.writeString(email)
             }
             json.bytes.appendStatic("}")
         }
         json.bytes.appendStatic("}")
     }
 
+    /// `related.user` is ``ActivityFacts/relatedUsers``, written without building the array.
     private func writeRelated(_ facts: ActivityFacts, into json: inout JSONWriter) {
-        let users = facts.relatedUsers
+        let email = facts.actorEmail
+        let id = facts.actorID
+        let targetEmail = facts.targetEmail
+        let targetID = facts.targetID
+        let hasUsers = email != nil || id != nil || targetEmail != nil || targetID != nil || !facts.memberIDs.isEmpty
         let ip = facts.ipKind != nil ? facts.ipAddress : nil
-        guard !users.isEmpty || ip != nil else { return }
+        guard hasUsers || ip != nil else { return }
         json.bytes.appendStatic(",\"related\":{")
-        if !users.isEmpty {
+        if hasUsers {
             json.bytes.appendStatic("\"user\":[")
-            for (index, user) in users.enumerated() {
-                if index > 0 { json.bytes.appendStatic(",") }
-                json.writeStringFast(user)
+            var first = true
+            func user(_ value: String, _ json: inout JSONWriter) {
+                if !first { json.bytes.appendStatic(",") }
+                first = false
+                json.writeString(value)
+            }
+            if let email { user(email, &json) }
+            if let id, id != email { user(id, &json) }
+            if let targetEmail, targetEmail != email, targetEmail != id { user(targetEmail, &json) }
+            if let targetID, targetID != email, targetID != id, targetID != targetEmail { user(targetID, &json) }
+            let members = facts.memberIDs
+            for (index, member) in members.enumerated()
+            where member != email && member != id && member != targetEmail && member != targetID
+                && !members[..<index].contains(member)
+            {
+                user(member, &json)
             }
             json.bytes.appendStatic("]")
         }
         if let ip {
-            json.bytes.appendStatic(users.isEmpty ? "\"ip\":[" : ",\"ip\":[")
-            json.writeStringFast(ip)
+            json.bytes.appendStatic(hasUsers ? ",\"ip\":[" : "\"ip\":[")
+            json.writeString(ip)
             json.bytes.appendStatic("]")
         }
         json.bytes.appendStatic("}")
@@ -294,7 +367,7 @@ public struct ECSEncoder: Sendable {
     private func writeHTTP(_ facts: ActivityFacts, into json: inout JSONWriter) {
         guard let method = facts.requestMethod, let url = facts.requestURL else { return }
         json.bytes.appendStatic(",\"http\":{\"request\":{\"method\":")
-        json.writeStringFast(method)
+        json.writeString(method)
         json.bytes.appendStatic("}")
         if let status = facts.statusCode {
             json.bytes.appendStatic(",\"response\":{\"status_code\":")
@@ -302,27 +375,27 @@ public struct ECSEncoder: Sendable {
             json.bytes.appendStatic("}")
         }
         json.bytes.appendStatic("},\"url\":{\"original\":")
-        json.writeStringFast(url)
+        json.writeString(url)
         json.bytes.appendStatic("}")
     }
 
-    private func writeIdentification(into json: inout JSONWriter) {
+    private static func writeIdentification(_ configuration: Configuration, into json: inout JSONWriter) {
         if let agent = configuration.agent {
             json.bytes.appendStatic(",\"agent\":{\"type\":")
-            json.writeStringFast(agent.type)
+            json.writeString(agent.type)
             if let name = agent.name, !name.isEmpty {
                 json.bytes.appendStatic(",\"name\":")
-                json.writeStringFast(name)
+                json.writeString(name)
             }
             json.bytes.appendStatic(",\"version\":")
-            json.writeStringFast(agent.version)
+            json.writeString(agent.version)
             json.bytes.appendStatic("}")
         }
         if let observer = configuration.observer {
             json.bytes.appendStatic(",\"observer\":{\"vendor\":")
-            json.writeStringFast(observer.vendor)
+            json.writeString(observer.vendor)
             json.bytes.appendStatic(",\"product\":")
-            json.writeStringFast(observer.product)
+            json.writeString(observer.product)
             json.bytes.appendStatic("}")
         }
     }
@@ -337,12 +410,7 @@ public struct ECSEncoder: Sendable {
         let hasActor = !actorType.isEmpty || actorFields.contains(where: keeps)
         guard !activity.extra.isEmpty || hasActor || uuid != nil else { return }
 
-        json.bytes.appendStatic(",")
-        for (index, component) in namespacePath.enumerated() {
-            if index > 0 { json.bytes.appendStatic("{") }
-            json.writeKey(component)
-        }
-        json.bytes.appendStatic("{")
+        json.bytes.append(contentsOf: fragments.namespaceOpen)
         var first = true
         func separate(_ json: inout JSONWriter) {
             if !first { json.bytes.appendStatic(",") }
@@ -359,7 +427,7 @@ public struct ECSEncoder: Sendable {
             var firstActor = true
             if !actorType.isEmpty {
                 json.bytes.appendStatic("\"type\":")
-                json.writeStringFast(actorType)
+                json.writeString(actorType)
                 firstActor = false
             }
             for member in actorFields where keeps(member) {
@@ -373,7 +441,7 @@ public struct ECSEncoder: Sendable {
         if let uuid {
             separate(&json)
             json.bytes.appendStatic("\"organization\":{\"uuid\":")
-            json.writeStringFast(uuid)
+            json.writeString(uuid)
             json.bytes.appendStatic("}")
         }
         for _ in namespacePath {

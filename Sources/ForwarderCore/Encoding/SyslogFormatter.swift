@@ -142,6 +142,8 @@ public struct SyslogFormatter: Sendable {
     private let procIDField: [UInt8]
     private let legacyHostField: [UInt8]
     private let legacyTagField: [UInt8]
+    /// The SD-ID as written (empty: no structured data can be written).
+    private let structuredDataIDField: [UInt8]
 
     /// - Parameter configuration: output options.
     public init(configuration: Configuration = Configuration()) {
@@ -151,6 +153,7 @@ public struct SyslogFormatter: Sendable {
         self.appNameField = Self.headerField(configuration.appName, maxLength: 48)
         self.procIDField = Self.headerField(configuration.procID, maxLength: 128)
         self.legacyHostField = Self.legacyHost(configuration.hostname)
+        self.structuredDataIDField = Self.sdName(configuration.structuredDataID)
         var tag: [UInt8] = []
         if let appName = configuration.appName {
             tag = Self.legacyTag(appName)
@@ -192,25 +195,60 @@ public struct SyslogFormatter: Sendable {
         into buffer: inout [UInt8],
         message: (inout [UInt8]) -> Void
     ) {
-        var elements: [StructuredDataElement] = []
-        if configuration.includesStructuredData {
-            var parameters = [StructuredDataElement.Parameter(name: "id", value: activity.id)]
+        // Same bytes as the general `append(severity:…)` with one SD element, written directly: the
+        // element and parameter arrays, the SD-ID set and the copied header fields cost more than
+        // the rest of the header.
+        let severity = Self.severity(forCEFSeverity: mapping.severity)
+        guard configuration.headerStyle == .rfc5424 else {
+            append(
+                severity: severity, timestamp: activity.createdAt, messageID: nil, structuredData: [],
+                into: &buffer, message: message
+            )
+            return
+        }
+        buffer.append(UInt8(ascii: "<"))
+        ByteFormatting.appendDecimal(Int64(Self.priority(facility: facility, severity: severity)), into: &buffer)
+        buffer.appendStatic(">1 ")
+        ByteFormatting.appendRFC3339(activity.createdAt, fraction: .upTo(6), into: &buffer)
+        buffer.append(UInt8(ascii: " "))
+        buffer.append(contentsOf: hostnameField)
+        buffer.append(UInt8(ascii: " "))
+        buffer.append(contentsOf: appNameField)
+        buffer.append(UInt8(ascii: " "))
+        buffer.append(contentsOf: procIDField)
+        buffer.append(UInt8(ascii: " "))
+        if Self.messageID(for: activity.type) != nil {
+            buffer.append(contentsOf: activity.type.utf8)
+        } else {
+            buffer.append(UInt8(ascii: "-"))
+        }
+        buffer.append(UInt8(ascii: " "))
+        if configuration.includesStructuredData, !structuredDataIDField.isEmpty {
+            buffer.append(UInt8(ascii: "["))
+            buffer.append(contentsOf: structuredDataIDField)
+            buffer.appendStatic(" id=\"")
+            Self.appendParameterValue(activity.id, into: &buffer)
             if let organization = activity.organizationID, !organization.isEmpty {
-                parameters.append(.init(name: "org", value: organization))
+                buffer.appendStatic("\" org=\"")
+                Self.appendParameterValue(organization, into: &buffer)
             }
             if context.selfGenerated {
-                parameters.append(.init(name: "selfGenerated", value: "true"))
+                buffer.appendStatic("\" selfGenerated=\"true")
             }
-            elements.append(StructuredDataElement(id: configuration.structuredDataID, parameters: parameters))
+            buffer.appendStatic("\"]")
+        } else {
+            buffer.append(UInt8(ascii: "-"))
         }
-        append(
-            severity: Self.severity(forCEFSeverity: mapping.severity),
-            timestamp: activity.createdAt,
-            messageID: Self.messageID(for: activity.type),
-            structuredData: elements,
-            into: &buffer,
-            message: message
-        )
+        let headerEnd = buffer.count
+        buffer.append(UInt8(ascii: " "))
+        if configuration.includesByteOrderMark {
+            buffer.append(contentsOf: [0xEF, 0xBB, 0xBF])
+        }
+        let messageStart = buffer.count
+        message(&buffer)
+        if buffer.count == messageStart, !configuration.includesByteOrderMark {
+            buffer.removeSubrange(headerEnd...)
+        }
     }
 
     /// Appends a syslog message with explicit header values.
@@ -305,17 +343,22 @@ public struct SyslogFormatter: Sendable {
                 buffer.append(UInt8(ascii: " "))
                 buffer.append(contentsOf: name)
                 buffer.append(contentsOf: "=\"".utf8)
-                for byte in parameter.value.utf8 {
-                    if byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") || byte == UInt8(ascii: "]") {
-                        buffer.append(UInt8(ascii: "\\"))
-                    }
-                    buffer.append(byte)
-                }
+                appendParameterValue(parameter.value, into: &buffer)
                 buffer.append(UInt8(ascii: "\""))
             }
             buffer.append(UInt8(ascii: "]"))
         }
         if !wrote { buffer.append(UInt8(ascii: "-")) }
+    }
+
+    /// PARAM-VALUE with `"`, `\\` and `]` escaped.
+    static func appendParameterValue(_ value: String, into buffer: inout [UInt8]) {
+        for byte in value.utf8 {
+            if byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") || byte == UInt8(ascii: "]") {
+                buffer.append(UInt8(ascii: "\\"))
+            }
+            buffer.append(byte)
+        }
     }
 
     /// SD-NAME: 1–32 printable US-ASCII except `=`, space, `]`, `"`; others become `_`.

@@ -38,7 +38,7 @@ import Testing
             + #"{"id":"b","created_at":"2026-01-01T00:00:01Z","type":"t","actor":{"type":"user_actor"}}],"has_more":false}"#
         let decoded = try CursorPage<Activity>.decode(Array(page.utf8))
         #expect(decoded.data.map(\.id) == ["a", "b"])
-        #expect(decoded.data[0].extra.jsonText == #"{"x":[{"y":1}]}"#)
+        #expect(JSONValue.object(decoded.data[0].extra).jsonText == #"{"x":[{"y":1}]}"#)
         #expect(decoded.data[1].actor.kind == .user)
         #expect(decoded.data[1].extra.isEmpty)
     }

@@ -62,11 +62,18 @@ import Testing
             var generator = SystemRandomNumberGenerator()
             let store = CheckpointStore(path: directory.path + "/state/checkpoint.json")
             var advanced = 0
-            for _ in 0..<Self.kills {
+            for round in 0..<Self.kills {
                 let before = try store.load()?.cursor
                 let child = try ForwarderProcess.start(["run", "--config", configPath], output: log)
-                // The kill lands at a random instant: that is what is being tested, not a wait.
-                try await Task.sleep(for: .milliseconds(Int64.random(in: 300...3000, using: &generator)))
+                // Every fourth kill lands during start-up and recovery; the others once this run has
+                // committed progress, so a slow start (a loaded machine) cannot turn them all into
+                // kills before any work. Either way the instant itself is random: that is the test.
+                if round % 4 != 0 {
+                    _ = try await eventually(timeout: .seconds(60), every: .milliseconds(50)) {
+                        (try? store.load()?.cursor) != before
+                    }
+                }
+                try await Task.sleep(for: .milliseconds(Int64.random(in: 50...2000, using: &generator)))
                 child.signal(SIGKILL)
                 _ = try await child.waitForExit()
                 if try store.load()?.cursor != before { advanced += 1 }

@@ -239,16 +239,7 @@ public struct SyslogFormatter: Sendable {
         } else {
             buffer.append(UInt8(ascii: "-"))
         }
-        let headerEnd = buffer.count
-        buffer.append(UInt8(ascii: " "))
-        if configuration.includesByteOrderMark {
-            buffer.append(contentsOf: [0xEF, 0xBB, 0xBF])
-        }
-        let messageStart = buffer.count
-        message(&buffer)
-        if buffer.count == messageStart, !configuration.includesByteOrderMark {
-            buffer.removeSubrange(headerEnd...)
-        }
+        appendMessage(into: &buffer, message)
     }
 
     /// Appends a syslog message with explicit header values.
@@ -293,6 +284,12 @@ public struct SyslogFormatter: Sendable {
         buffer.append(contentsOf: Self.headerField(messageID, maxLength: 32))
         buffer.append(UInt8(ascii: " "))
         Self.appendStructuredData(structuredData, into: &buffer)
+        appendMessage(into: &buffer, message)
+    }
+
+    /// Appends the separator, the optional BOM and MSG after the structured data; an empty MSG
+    /// (without a BOM) is left out together with its separator, as RFC 5424 allows.
+    private func appendMessage(into buffer: inout [UInt8], _ message: (inout [UInt8]) -> Void) {
         let headerEnd = buffer.count
         buffer.append(UInt8(ascii: " "))
         if configuration.includesByteOrderMark {

@@ -21,6 +21,9 @@ final class SyslogConnection: Sendable {
         self.state = state
     }
 
+    /// Buffers for ``write(_:)`` come from the channel's own allocator.
+    var allocator: ByteBufferAllocator { channel.allocator }
+
     /// Whether the connection can still be written to, as far as this side knows (plain TCP
     /// cannot tell whether the receiver processed what it accepted; see ``SyslogSink``).
     var isUsable: Bool { channel.isActive && state.failure == nil }
@@ -108,12 +111,11 @@ final class SyslogConnection: Sendable {
     }
 
     /// Writes `chunks` and returns once every byte is written and flushed to the socket.
-    func write(_ chunks: [[UInt8]]) async throws(SyslogSinkError) {
+    func write(_ chunks: [ByteBuffer]) async throws(SyslogSinkError) {
         guard !chunks.isEmpty else { return }
         var futures: [EventLoopFuture<Void>] = []
         futures.reserveCapacity(chunks.count)
-        for (offset, chunk) in chunks.enumerated() {
-            let buffer = channel.allocator.buffer(bytes: chunk)
+        for (offset, buffer) in chunks.enumerated() {
             futures.append(offset == chunks.count - 1 ? channel.writeAndFlush(buffer) : channel.write(buffer))
         }
         do {

@@ -47,6 +47,14 @@ struct SyslogMessageEncoder: Sendable {
 
     /// Encodes `event`; the mapping is resolved once here so unknown types are counted once.
     func encode(_ event: Event, readAt: RFC3339Timestamp) -> Encoded {
+        var scratch: [UInt8] = []
+        return encode(event, readAt: readAt, scratch: &scratch)
+    }
+
+    /// Encodes `event`, building the message in `scratch` (emptied first, capacity kept) so a batch
+    /// allocates one array per frame rather than growing a fresh message for every event.
+    func encode(_ event: Event, readAt: RFC3339Timestamp, scratch message: inout [UInt8]) -> Encoded {
+        message.removeAll(keepingCapacity: true)
         let activity = event.activity
         let context = ActivityEncodingContext(readTime: readAt, selfGenerated: event.selfGenerated)
         let mapping =
@@ -55,7 +63,6 @@ struct SyslogMessageEncoder: Sendable {
             } else {
                 ActivityMappingTable.mapping(for: activity.type)
             }
-        var message: [UInt8] = []
         var messageStart = 0
         syslog.append(activity, mapping: mapping, context: context, into: &message) { buffer in
             messageStart = buffer.count
@@ -122,7 +129,7 @@ struct SyslogMessageEncoder: Sendable {
         return cut
     }
 
-    /// Applies the framing.
+    /// Applies the framing; the result is a new array of exactly the frame's size.
     func frame(_ message: [UInt8]) -> [UInt8] {
         switch framing {
         case .octetCounting:
@@ -133,7 +140,7 @@ struct SyslogMessageEncoder: Sendable {
             SyslogFraming.appendLineTerminated(message, into: &framed)
             return framed
         case .datagram:
-            return message
+            return Array(message)
         }
     }
 }

@@ -20,7 +20,8 @@ extension SyslogSink {
         /// After the handshake, how long to watch for a rejection before sending (TLS 1.3 reports
         /// a missing client certificate only after the handshake).
         public var settleTime: Duration
-        /// The largest single write handed to the channel.
+        /// The largest single write handed to the channel. Kept below glibc's mmap threshold (128 KiB,
+        /// see `AllocatorTuning`) so chunk buffers are reused heap memory, not fresh pages per write.
         public var writeChunkBytes: Int
 
         /// - Parameters:
@@ -29,14 +30,14 @@ extension SyslogSink {
         ///   - resendMaximumEvents: default 50,000.
         ///   - resendMaximumBytes: default 32 MiB.
         ///   - settleTime: default 200 ms.
-        ///   - writeChunkBytes: default 256 KiB.
+        ///   - writeChunkBytes: default 64 KiB.
         public init(
             syslog: ForwarderConfiguration.SyslogSink,
             resendRetention: Duration = .seconds(10),
             resendMaximumEvents: Int = 50_000,
             resendMaximumBytes: Int = 32 << 20,
             settleTime: Duration = .milliseconds(200),
-            writeChunkBytes: Int = 256 << 10
+            writeChunkBytes: Int = 64 << 10
         ) {
             self.syslog = syslog
             self.resendRetention = resendRetention

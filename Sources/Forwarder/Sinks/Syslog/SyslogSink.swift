@@ -1,6 +1,7 @@
 import ComplianceAPI
 import ForwarderCore
 import Logging
+import NIOCore
 import NIOSSL
 
 /// Sends each event as one syslog message to a SIEM collector over TLS (RFC 5425), TCP
@@ -94,8 +95,10 @@ public struct SyslogSink: Sink {
         var frames: [[UInt8]] = []
         frames.reserveCapacity(batch.events.count)
         var truncated: [DeadLetterWriter.Entry] = []
+        var scratch: [UInt8] = []
+        scratch.reserveCapacity(4096)
         for event in batch.events {
-            let encoded = encoder.encode(event, readAt: readAt)
+            let encoded = encoder.encode(event, readAt: readAt, scratch: &scratch)
             frames.append(encoded.frame)
             if let original = encoded.truncatedFrom {
                 truncated.append(
@@ -198,20 +201,21 @@ public struct SyslogSink: Sink {
         return connection
     }
 
-    /// Datagrams go one message per write; streams are coalesced into large writes.
-    private func chunked(_ frames: [[UInt8]], for connection: SyslogConnection) -> [[UInt8]] {
-        if connection.isDatagram { return frames }
-        var chunks: [[UInt8]] = []
-        var current: [UInt8] = []
-        current.reserveCapacity(configuration.writeChunkBytes)
+    /// Datagrams go one message per write; streams are coalesced into large writes, copied once,
+    /// straight into the channel's buffers.
+    private func chunked(_ frames: [[UInt8]], for connection: SyslogConnection) -> [ByteBuffer] {
+        let allocator = connection.allocator
+        if connection.isDatagram { return frames.map { allocator.buffer(bytes: $0) } }
+        var chunks: [ByteBuffer] = []
+        var current = allocator.buffer(capacity: configuration.writeChunkBytes)
         for frame in frames {
-            if !current.isEmpty, current.count + frame.count > configuration.writeChunkBytes {
+            if current.readableBytes > 0, current.readableBytes + frame.count > configuration.writeChunkBytes {
                 chunks.append(current)
-                current.removeAll(keepingCapacity: true)
+                current = allocator.buffer(capacity: configuration.writeChunkBytes)
             }
-            current.append(contentsOf: frame)
+            current.writeBytes(frame)
         }
-        if !current.isEmpty { chunks.append(current) }
+        if current.readableBytes > 0 { chunks.append(current) }
         return chunks
     }
 

@@ -10,6 +10,9 @@ scripts/install-test-deps.sh
 echo "== hadolint"
 scripts/lint-dockerfile.sh
 
+echo "== soundness (swift format lint, no try!/fatalError in Sources)"
+scripts/soundness.sh
+
 echo "== swift build (tests included)"
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT

@@ -15,7 +15,8 @@ extension ActivityGenerator {
 
         init(type: String) {
             typeJSON = FieldValue.json(type)
-            isOrganizationless = type.contains("login") || type.contains("logout")
+            isOrganizationless =
+                type.contains("login") || type.contains("logout")
                 || type == "compliance_api_accessed" || type.hasPrefix("user_")
             fields = Self.fields(for: type).map { (Array(",\"\($0.key)\":".utf8), $0.value) }
         }

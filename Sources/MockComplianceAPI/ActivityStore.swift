@@ -49,8 +49,14 @@ struct ActivityStore: Sendable {
             customFields.append(fields)
         }
         let record = Record(
-            createdAt: createdAt, visibleAt: visibleAt, id: id, typeIndex: UInt16(typeIndex),
-            actor: UInt8(actor), omitID: omitID, seed: seed, custom: custom
+            createdAt: createdAt,
+            visibleAt: visibleAt,
+            id: id,
+            typeIndex: UInt16(typeIndex),
+            actor: UInt8(actor),
+            omitID: omitID,
+            seed: seed,
+            custom: custom
         )
         records.append(record)
         // Most new records belong at the end; late ones land a little before it.

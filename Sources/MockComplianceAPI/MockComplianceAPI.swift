@@ -110,7 +110,10 @@ public final class MockComplianceAPI: Service, Sendable {
     public var baseURL: String { "http://\(configuration.host):\(port)" }
 
     /// Generates the backlog and binds the listening socket; call ``run()`` to serve.
-    public static func bind(configuration: Configuration, logger: Logger = Logger(label: "MockComplianceAPI")) async throws
+    public static func bind(
+        configuration: Configuration,
+        logger: Logger = Logger(label: "MockComplianceAPI")
+    ) async throws
         -> MockComplianceAPI
     {
         let serverChannel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
@@ -206,8 +209,11 @@ public final class MockComplianceAPI: Service, Sendable {
         let reply: MockState.Reply
         if head.method != .GET {
             reply = .response(
-                status: 405, headers: [("content-type", "application/json")],
-                body: Array(#"{"type":"error","error":{"type":"invalid_request_error","message":"Method not allowed"}}"#.utf8),
+                status: 405,
+                headers: [("content-type", "application/json")],
+                body: Array(
+                    #"{"type":"error","error":{"type":"invalid_request_error","message":"Method not allowed"}}"#.utf8
+                ),
                 delay: nil
             )
         } else {
@@ -226,9 +232,15 @@ public final class MockComplianceAPI: Service, Sendable {
             if let delay { try await Task.sleep(for: delay) }
             var responseHeaders = HTTPHeaders(headers)
             responseHeaders.add(name: "content-length", value: String(body.count))
-            try await outbound.write(.head(HTTPResponseHead(
-                version: head.version, status: HTTPResponseStatus(statusCode: status), headers: responseHeaders
-            )))
+            try await outbound.write(
+                .head(
+                    HTTPResponseHead(
+                        version: head.version,
+                        status: HTTPResponseStatus(statusCode: status),
+                        headers: responseHeaders
+                    )
+                )
+            )
             try await outbound.write(.body(.byteBuffer(ByteBuffer(bytes: body))))
             try await outbound.write(.end(nil))
             return true

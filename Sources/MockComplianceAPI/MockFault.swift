@@ -11,49 +11,87 @@ public struct MockFault: Sendable, Hashable, CustomStringConvertible {
 
     /// 429 `rate_limit_error` with `retry-after` seconds.
     public static func rateLimited(retryAfter: Int = 1) -> MockFault {
-        MockFault(kind: .status(
-            code: 429, type: "rate_limit_error",
-            message: "Number of requests has exceeded your rate limit. Please try again later.",
-            retryAfter: retryAfter, shouldRetry: nil
-        ))
+        MockFault(
+            kind: .status(
+                code: 429,
+                type: "rate_limit_error",
+                message: "Number of requests has exceeded your rate limit. Please try again later.",
+                retryAfter: retryAfter,
+                shouldRetry: nil
+            )
+        )
     }
 
     /// 500 `api_error`; with `shouldRetry: false` it carries `x-should-retry: false` (deterministic).
     public static func internalError(shouldRetry: Bool? = nil) -> MockFault {
-        MockFault(kind: .status(
-            code: 500, type: "api_error", message: "Internal server error", retryAfter: nil, shouldRetry: shouldRetry
-        ))
+        MockFault(
+            kind: .status(
+                code: 500,
+                type: "api_error",
+                message: "Internal server error",
+                retryAfter: nil,
+                shouldRetry: shouldRetry
+            )
+        )
     }
 
     /// 502, 503, 504 or 529 (`overloaded_error`).
     public static func unavailable(_ code: Int = 503) -> MockFault {
-        MockFault(kind: .status(
-            code: code, type: code == 529 ? "overloaded_error" : "api_error",
-            message: code == 529 ? "Overloaded" : "Service unavailable", retryAfter: nil, shouldRetry: nil
-        ))
+        MockFault(
+            kind: .status(
+                code: code,
+                type: code == 529 ? "overloaded_error" : "api_error",
+                message: code == 529 ? "Overloaded" : "Service unavailable",
+                retryAfter: nil,
+                shouldRetry: nil
+            )
+        )
     }
 
     /// 401 `authentication_error`.
-    public static let unauthorized = MockFault(kind: .status(
-        code: 401, type: "authentication_error", message: "API key is invalid.", retryAfter: nil, shouldRetry: nil
-    ))
+    public static let unauthorized = MockFault(
+        kind: .status(
+            code: 401,
+            type: "authentication_error",
+            message: "API key is invalid.",
+            retryAfter: nil,
+            shouldRetry: nil
+        )
+    )
 
     /// 403 `permission_error` naming the missing scope, as the real API words it.
-    public static let forbidden = MockFault(kind: .status(
-        code: 403, type: "permission_error",
-        message: "Missing required scopes. Got: ['read:org_users'] Needed one of: ['read:compliance_activities', 'read:org_audit']",
-        retryAfter: nil, shouldRetry: nil
-    ))
+    public static let forbidden = MockFault(
+        kind: .status(
+            code: 403,
+            type: "permission_error",
+            message:
+                "Missing required scopes. Got: ['read:org_users'] Needed one of: ['read:compliance_activities', 'read:org_audit']",
+            retryAfter: nil,
+            shouldRetry: nil
+        )
+    )
 
     /// 404 `not_found_error` "Not found".
-    public static let notFound = MockFault(kind: .status(
-        code: 404, type: "not_found_error", message: "Not found", retryAfter: nil, shouldRetry: nil
-    ))
+    public static let notFound = MockFault(
+        kind: .status(
+            code: 404,
+            type: "not_found_error",
+            message: "Not found",
+            retryAfter: nil,
+            shouldRetry: nil
+        )
+    )
 
     /// 409 `conflict_error`.
-    public static let conflict = MockFault(kind: .status(
-        code: 409, type: "conflict_error", message: "Conflict", retryAfter: nil, shouldRetry: nil
-    ))
+    public static let conflict = MockFault(
+        kind: .status(
+            code: 409,
+            type: "conflict_error",
+            message: "Conflict",
+            retryAfter: nil,
+            shouldRetry: nil
+        )
+    )
 
     /// Answers normally, but only after `delay`.
     public static func slow(_ delay: Duration) -> MockFault { MockFault(kind: .slow(delay)) }

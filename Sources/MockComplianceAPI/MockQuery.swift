@@ -42,7 +42,9 @@ struct MockQuery: Sendable {
                 switch name {
                 case "activity_types[]":
                     guard knownTypes.contains(value) else {
-                        throw .invalidRequest("activity_types[].\(typeIndex): Input is not one of the permitted values.")
+                        throw .invalidRequest(
+                            "activity_types[].\(typeIndex): Input is not one of the permitted values."
+                        )
                     }
                     typeIndex += 1
                     result.activityTypes.append(value)

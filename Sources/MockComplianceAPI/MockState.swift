@@ -66,9 +66,15 @@ struct MockState: Sendable {
         }
         let actor = ActivityGenerator.actorKind(for: typeNames[typeIndex], roll: seed >> 24)
         let actorIndex = Actor.Kind.documented.firstIndex(of: actor) ?? 0
-        let omitID = configuration.recordsWithoutIDEvery > 0 && store.count % configuration.recordsWithoutIDEvery == configuration.recordsWithoutIDEvery - 1
+        let omitID =
+            configuration.recordsWithoutIDEvery > 0
+            && store.count % configuration.recordsWithoutIDEvery == configuration.recordsWithoutIDEvery - 1
         store.append(
-            createdAt: createdAt, visibleAt: visibleAt, typeIndex: typeIndex, actor: actorIndex, seed: seed,
+            createdAt: createdAt,
+            visibleAt: visibleAt,
+            typeIndex: typeIndex,
+            actor: actorIndex,
+            seed: seed,
             omitID: omitID
         )
     }
@@ -85,7 +91,8 @@ struct MockState: Sendable {
         var random = liveRandom
         while nextLiveAt <= now {
             let late = Double(random.next() % 10_000) / 10_000 < configuration.lateFraction
-            let maxDelay = late ? configuration.maximumLateness.nanosecondsValue : configuration.ingestionDelay.nanosecondsValue
+            let maxDelay =
+                late ? configuration.maximumLateness.nanosecondsValue : configuration.ingestionDelay.nanosecondsValue
             let minDelay = late ? min(maxDelay, 5_000_000_000) : 0
             let delay = minDelay + Int64(random.next() % UInt64(max(maxDelay - minDelay, 1)))
             let created = nextLiveAt / 1_000_000 * 1_000_000
@@ -109,7 +116,13 @@ struct MockState: Sendable {
         return reply
     }
 
-    private mutating func decide(path: String, query: String, apiKey: String?, now: RFC3339Timestamp, requestID: String) -> Reply {
+    private mutating func decide(
+        path: String,
+        query: String,
+        apiKey: String?,
+        now: RFC3339Timestamp,
+        requestID: String
+    ) -> Reply {
         var fault: MockFault?
         if !queuedFaults.isEmpty {
             fault = queuedFaults.removeFirst()
@@ -131,8 +144,10 @@ struct MockState: Sendable {
             delay = duration
         case .malformedBody:
             return .response(
-                status: 200, headers: [("content-type", "application/json"), ("request-id", requestID)],
-                body: Array(#"{"data":[{"id":"activity_01"#.utf8), delay: nil
+                status: 200,
+                headers: [("content-type", "application/json"), ("request-id", requestID)],
+                body: Array(#"{"data":[{"id":"activity_01"#.utf8),
+                delay: nil
             )
         case nil:
             break
@@ -165,7 +180,8 @@ struct MockState: Sendable {
             let wait = max(1, (resetAt.nanosecondsSinceEpoch - nowNanos + 999_999_999) / 1_000_000_000)
             rateHeaders.append(("retry-after", String(wait)))
             let error = MockAPIError(
-                status: 429, type: "rate_limit_error",
+                status: 429,
+                type: "rate_limit_error",
                 message: "Number of requests has exceeded your rate limit. Please try again later."
             )
             return errorReply(error, requestID: requestID, rateHeaders: rateHeaders)
@@ -202,22 +218,29 @@ struct MockState: Sendable {
         fields["request_id"] = .string(requestID)
         fields["request_method"] = .string("GET")
         fields["status_code"] = .number(String(status))
-        fields["url"] = .string("https://api.anthropic.com/v1/compliance/activities" + (query.isEmpty ? "" : "?" + query))
+        fields["url"] = .string(
+            "https://api.anthropic.com/v1/compliance/activities" + (query.isEmpty ? "" : "?" + query)
+        )
         let created = now / 1_000_000 * 1_000_000
         store.append(
-            createdAt: created, visibleAt: created + configuration.ingestionDelay.nanosecondsValue / 2,
-            typeIndex: typeIndex, actor: Actor.Kind.documented.firstIndex(of: .api) ?? 1,
-            seed: configuration.seed ^ 0xACCE55, fields: fields
+            createdAt: created,
+            visibleAt: created + configuration.ingestionDelay.nanosecondsValue / 2,
+            typeIndex: typeIndex,
+            actor: Actor.Kind.documented.firstIndex(of: .api) ?? 1,
+            seed: configuration.seed ^ 0xACCE55,
+            fields: fields
         )
     }
 
     private func errorReply(_ error: MockAPIError, requestID: String, rateHeaders: [(String, String)]) -> Reply {
         var writer = JSONWriter()
-        writer.write(JSONValue.object([
-            "type": .string("error"),
-            "error": .object(["type": .string(error.type), "message": .string(error.message)]),
-            "request_id": .string(requestID),
-        ]))
+        writer.write(
+            JSONValue.object([
+                "type": .string("error"),
+                "error": .object(["type": .string(error.type), "message": .string(error.message)]),
+                "request_id": .string(requestID),
+            ])
+        )
         return .response(
             status: error.status,
             headers: [("content-type", "application/json"), ("request-id", requestID)] + rateHeaders + error.headers,

@@ -40,7 +40,10 @@ struct BackfillCommand: AsyncParsableCommand {
         _ = ObservabilitySetup.registry
         guard let sinceTime = RFC3339Timestamp(since) else { throw ExitCode.validationFailure }
         let untilTime = until.flatMap { RFC3339Timestamp($0) }
-        let rangeKey = String(CRC32.checksum(Array("\(sinceTime.wireText)|\(untilTime?.wireText ?? "")".utf8)), radix: 16)
+        let rangeKey = String(
+            CRC32.checksum(Array("\(sinceTime.wireText)|\(untilTime?.wireText ?? "")".utf8)),
+            radix: 16
+        )
         let progress = BackfillProgress(since: sinceTime, until: untilTime ?? .now)
         try await CommandSupport.withExitCodes {
             let parts = try ForwarderRuntime.make(
@@ -51,7 +54,10 @@ struct BackfillCommand: AsyncParsableCommand {
                 onProgress: { fetched, newest in progress.update(fetched: fetched, newest: newest) }
             )
             let services = try await ObservabilitySetup.services(
-                configuration: configuration, parts: parts, serverRequired: false, logger: logger
+                configuration: configuration,
+                parts: parts,
+                serverRequired: false,
+                logger: logger
             )
             let group = ServiceGroup(
                 configuration: .init(

@@ -40,7 +40,9 @@ final class BenchmarkHTTPReceiver: Sendable {
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.configureHTTPServerPipeline()
-                    try channel.pipeline.syncOperations.addHandler(Handler(kind: kind, statistics: statistics, replyDelay: TimeAmount(replyDelay)))
+                    try channel.pipeline.syncOperations.addHandler(
+                        Handler(kind: kind, statistics: statistics, replyDelay: TimeAmount(replyDelay))
+                    )
                 }
             }
             .bind(host: "127.0.0.1", port: 0).get()

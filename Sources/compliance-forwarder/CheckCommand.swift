@@ -99,9 +99,17 @@ struct CheckCommand: AsyncParsableCommand {
                 if let reset = rate.reset { detail += " (resets \(reset))" }
                 detail += "; this forwarder may use up to \(budget)/min"
                 let low = Double(rate.remaining) <= Double(rate.limit) * clientConfiguration.budget.reserveFraction
-                lines.append(Line(name: "rate budget", status: low ? "WARN" : "OK", detail: detail + (low ? "; budget is low" : "")))
+                lines.append(
+                    Line(
+                        name: "rate budget",
+                        status: low ? "WARN" : "OK",
+                        detail: detail + (low ? "; budget is low" : "")
+                    )
+                )
             } else {
-                lines.append(Line(name: "rate budget", status: "WARN", detail: "no anthropic-ratelimit-* headers in the reply"))
+                lines.append(
+                    Line(name: "rate budget", status: "WARN", detail: "no anthropic-ratelimit-* headers in the reply")
+                )
             }
             return lines
         } catch let error as ComplianceAPIError {

@@ -21,7 +21,9 @@ struct CheckpointCommand: AsyncParsableCommand {
             try await CommandSupport.withExitCodes {
                 let store = CheckpointStore(path: configuration.checkpoint.path)
                 guard let state = try store.load() else {
-                    print("no checkpoint at \(store.path): the next run starts at source.start (\(configuration.source.start))")
+                    print(
+                        "no checkpoint at \(store.path): the next run starts at source.start (\(configuration.source.start))"
+                    )
                     return
                 }
                 print("checkpoint: \(store.path)")

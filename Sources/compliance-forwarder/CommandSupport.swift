@@ -34,7 +34,8 @@ enum CommandSupport {
         } catch let error as FileError {
             printError("error: \(error)")
             throw ExitCode(
-                error.code == .corruptCheckpoint ? ForwarderExitCode.dataInvalid.rawValue : ForwarderExitCode.ioError.rawValue
+                error.code == .corruptCheckpoint
+                    ? ForwarderExitCode.dataInvalid.rawValue : ForwarderExitCode.ioError.rawValue
             )
         } catch let error as HTTPSinkError where error.code == .setup {
             printError("error: \(error)")

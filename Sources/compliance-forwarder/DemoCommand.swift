@@ -1,8 +1,8 @@
 import ArgumentParser
-import Foundation
 import ComplianceAPI
 import Forwarder
 import ForwarderCore
+import Foundation
 import Logging
 import Metrics
 import MockComplianceAPI
@@ -72,12 +72,16 @@ struct DemoCommand: AsyncParsableCommand {
             let console: [any Sink] = quiet ? [] : [ConsoleSink(name: "terminal", encoder: EventEncoder(format: .cef))]
             let parts = try ForwarderRuntime.make(configuration: configuration, extraSinks: console, logger: logger)
             // Written unbuffered: the terminal sink writes to the same descriptor right after.
-            FileHandle.standardOutput.write(Data("""
-                demo: mock Compliance API on \(mock.baseURL) (300 past activities, 3 new per second, 10% visible late)
-                demo: archive (ECS, gzip) in \(output)/archive, checkpoint in \(output)/state; CEF lines below. Ctrl-C to stop.
+            FileHandle.standardOutput.write(
+                Data(
+                    """
+                    demo: mock Compliance API on \(mock.baseURL) (300 past activities, 3 new per second, 10% visible late)
+                    demo: archive (ECS, gzip) in \(output)/archive, checkpoint in \(output)/state; CEF lines below. Ctrl-C to stop.
 
 
-                """.utf8))
+                    """.utf8
+                )
+            )
             let group = ServiceGroup(
                 configuration: .init(
                     services: [
@@ -111,7 +115,8 @@ struct DemoCommand: AsyncParsableCommand {
     ) {
         let metrics = PrometheusText(registry.emitToString())
         let committed = parts.pipeline.checkpointer.committed
-        print("""
+        print(
+            """
 
             demo summary
               activities fetched:      \(metrics.sum("compliance_forwarder_activities_fetched_total"))
@@ -122,7 +127,8 @@ struct DemoCommand: AsyncParsableCommand {
               API requests:            \(mock.requestCount)
               checkpoint cursor:       \(committed.cursor ?? "-") (\(committed.cursorCreatedAt?.description ?? "-"))
               archive:                 \(output)/archive  (zcat \(output)/archive/*.gz | head)
-            """)
+            """
+        )
     }
 }
 

@@ -51,15 +51,26 @@ struct HTTPBenchmark: AsyncParsableCommand {
             http = .init(mode: .webhook, url: base + "/hook", gzip: gzip)
         case .splunkHEC:
             http = .init(
-                mode: .splunkHEC, url: base + "/services/collector/event",
-                token: Secret("00000000-0000-0000-0000-000000000000"), gzip: gzip)
+                mode: .splunkHEC,
+                url: base + "/services/collector/event",
+                token: Secret("00000000-0000-0000-0000-000000000000"),
+                gzip: gzip
+            )
         case .elasticsearch:
-            http = .init(mode: .elasticsearch, url: base, apiKey: Secret("YmVuY2g6YmVuY2g="), index: "logs-bench-default")
+            http = .init(
+                mode: .elasticsearch,
+                url: base,
+                apiKey: Secret("YmVuY2g6YmVuY2g="),
+                index: "logs-bench-default"
+            )
         }
         http.maximumInFlight = maxInFlight
         let configuration = ForwarderConfiguration.Sink(
-            name: "bench", format: .ecs, batch: .init(maximumEvents: batchEvents, maximumBytes: 8 << 20),
-            destination: .http(http))
+            name: "bench",
+            format: .ecs,
+            batch: .init(maximumEvents: batchEvents, maximumBytes: 8 << 20),
+            destination: .http(http)
+        )
         let sink = try HTTPSink.make(from: configuration, encoder: EventEncoder(format: .ecs))
         var logger = Logger(label: "benchmark")
         logger.logLevel = .error
@@ -67,7 +78,11 @@ struct HTTPBenchmark: AsyncParsableCommand {
         let cpuStart = ProcessCPU.seconds()
         let start = ContinuousClock.now
         let result = try await SinkDriver.run(
-            sink, batches: batches, deadLetterDirectory: "/tmp/cf-benchmark-http-dead-letter", logger: logger)
+            sink,
+            batches: batches,
+            deadLetterDirectory: "/tmp/cf-benchmark-http-dead-letter",
+            logger: logger
+        )
         let seconds = (ContinuousClock.now - start).seconds
         let cpu = ProcessCPU.seconds() - cpuStart
         await receiver.stop()

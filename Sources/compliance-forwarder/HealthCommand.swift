@@ -20,7 +20,8 @@ struct HealthCommand: AsyncParsableCommand {
         request.method = .GET
         do {
             let response = try await HTTPClient.shared.execute(
-                request, timeout: .milliseconds(Int64(max(timeout, 0.1) * 1000))
+                request,
+                timeout: .milliseconds(Int64(max(timeout, 0.1) * 1000))
             )
             let body = try await response.body.collect(upTo: 64 * 1024)
             let text = String(buffer: body).trimmingTrailingNewlines

@@ -35,7 +35,9 @@ struct MappingsCommand: AsyncParsableCommand {
             }
             print(render(activity))
             if !ActivityMappingTable.isKnown(activityType) {
-                CommandSupport.printError("note: \(activityType) is not a documented type; the fallback mapping was used")
+                CommandSupport.printError(
+                    "note: \(activityType) is not a documented type; the fallback mapping was used"
+                )
             }
             return
         }

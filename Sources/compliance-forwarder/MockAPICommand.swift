@@ -1,6 +1,6 @@
 import ArgumentParser
-import Foundation
 import ComplianceAPI
+import Foundation
 import Logging
 import MockComplianceAPI
 import ServiceLifecycle
@@ -25,7 +25,8 @@ struct MockAPICommand: AsyncParsableCommand {
     @Option(help: "Hours the backlog spans.") var backlogHours: Double = 24
     @Option(help: "New records per second.") var liveRate: Double = 2
     @Option(help: "Share of live records that become visible late (0…1).") var lateFraction: Double = 0.02
-    @Option(help: "Longest delay, in seconds, before a late record becomes visible.") var maxLatenessSeconds: Double = 60
+    @Option(help: "Longest delay, in seconds, before a late record becomes visible.") var maxLatenessSeconds: Double =
+        60
     @Option(help: "Organisation-wide rate limit per minute.") var rateLimit = 600
     @Option(help: "Share of requests answered with a random fault (0…1).") var faultRate: Double = 0
     @Option(help: "Comma-separated faults to draw from.") var faults = "429,503,reset"
@@ -63,7 +64,9 @@ struct MockAPICommand: AsyncParsableCommand {
         )
         // Written unbuffered: scripts read the address from a pipe, where print() would hold it back.
         FileHandle.standardOutput.write(
-            Data("mock Compliance API listening on \(mock.baseURL) (\(mock.recordCount) records, Ctrl-C to stop)\n".utf8)
+            Data(
+                "mock Compliance API listening on \(mock.baseURL) (\(mock.recordCount) records, Ctrl-C to stop)\n".utf8
+            )
         )
         let group = ServiceGroup(
             services: [mock],

@@ -24,7 +24,9 @@ struct MockBenchmark: AsyncParsableCommand {
     func run() async throws {
         try await measureSeparateMock()
         let configuration = MockComplianceAPI.Configuration(
-            backlog: records, recordAccess: false, rateLimitPerMinute: Int.max / 2
+            backlog: records,
+            recordAccess: false,
+            rateLimitPerMinute: Int.max / 2
         )
         try await MockComplianceAPI.withRunning(configuration: configuration) { mock in
             let clock = ContinuousClock()
@@ -32,7 +34,8 @@ struct MockBenchmark: AsyncParsableCommand {
             // Decoded: through ComplianceClient (HTTP + lossless JSON decoding).
             let client = ComplianceClient(
                 configuration: .init(
-                    baseURL: mock.baseURL, apiKey: APIKey("bench"),
+                    baseURL: mock.baseURL,
+                    apiKey: APIKey("bench"),
                     budget: .init(maximumRequestsPerMinute: Int.max / 2, reserveFraction: 0)
                 )
             )

@@ -28,7 +28,10 @@ struct RunCommand: AsyncParsableCommand {
             let reload = HangupReload(configurationPath: config, running: configuration, parts: parts, logger: logger)
             let hangup = await HangupService.make { _ = reload.perform() }
             let services = try await ObservabilitySetup.services(
-                configuration: configuration, parts: parts, extra: [hangup], logger: logger
+                configuration: configuration,
+                parts: parts,
+                extra: [hangup],
+                logger: logger
             )
             let group = ServiceGroup(
                 configuration: .init(

@@ -48,7 +48,9 @@ import Testing
     }
 
     @Test func decodesAnEmptyPageWithNullIDs() throws {
-        let page = try CursorPage<Activity>.decode(Array(#"{"data":[],"has_more":false,"first_id":null,"last_id":null}"#.utf8))
+        let page = try CursorPage<Activity>.decode(
+            Array(#"{"data":[],"has_more":false,"first_id":null,"last_id":null}"#.utf8)
+        )
         #expect(page.data.isEmpty && !page.hasMore && page.firstID == nil && page.lastID == nil)
     }
 
@@ -57,7 +59,8 @@ import Testing
         #expect {
             try CursorPage<Activity>.decode(Array(body.utf8))
         } throws: { error in
-            (error as? ComplianceAPIError)?.code == .malformedResponse && (error as? ComplianceAPIError)?.isRetryable == true
+            (error as? ComplianceAPIError)?.code == .malformedResponse
+                && (error as? ComplianceAPIError)?.isRetryable == true
         }
     }
 
@@ -66,7 +69,10 @@ import Testing
             (#"{"type":"user_actor","user_id":"user_1","email_address":"a@b"}"#, "user_1"),
             (#"{"type":"api_actor","api_key_id":"apikey_1"}"#, "apikey_1"),
             (#"{"type":"admin_api_key_actor","admin_api_key_id":"apikey_2"}"#, "apikey_2"),
-            (#"{"type":"unauthenticated_user_actor","ip_address":"1.2.3.4","unauthenticated_email_address":null}"#, nil),
+            (
+                #"{"type":"unauthenticated_user_actor","ip_address":"1.2.3.4","unauthenticated_email_address":null}"#,
+                nil
+            ),
             (#"{"type":"anthropic_actor","email_address":null}"#, nil),
             (#"{"type":"system_actor","service":"retention"}"#, "retention"),
             (#"{"type":"service_account_actor","service_account_id":"svc_1"}"#, "svc_1"),
@@ -76,7 +82,9 @@ import Testing
             (#"{"type":"attested_device_actor","external_client_id":"c1","kid_hash":"h"}"#, "c1"),
         ]
         for (json, principal) in actors {
-            let activity = try Activity(json: #"{"id":"a","created_at":"2026-01-01T00:00:00Z","type":"t","actor":"# + json + "}")
+            let activity = try Activity(
+                json: #"{"id":"a","created_at":"2026-01-01T00:00:00Z","type":"t","actor":"# + json + "}"
+            )
             #expect(activity.actor.kind.isDocumented, "\(json)")
             #expect(activity.actor.principalID == principal, "\(json)")
         }

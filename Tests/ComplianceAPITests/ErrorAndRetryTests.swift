@@ -15,7 +15,12 @@ import Testing
         (.unavailable(504), 504, .server, "api_error"),
         (.unavailable(529), 529, .overloaded, "overloaded_error"),
     ])
-    func mapsEveryStatus(_ fault: MockFault, _ status: Int, _ code: ComplianceAPIError.Code, _ type: String) async throws {
+    func mapsEveryStatus(
+        _ fault: MockFault,
+        _ status: Int,
+        _ code: ComplianceAPIError.Code,
+        _ type: String
+    ) async throws {
         try await MockComplianceAPI.withRunning { mock in
             mock.enqueueFaults([fault])
             let client = makeClient(mock)

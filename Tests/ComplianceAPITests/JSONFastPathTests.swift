@@ -21,7 +21,11 @@ import Testing
     @Test func knownAndUnknownKeysDecodeTheSame() throws {
         let text = #"{"id":1,"idx":2,"i\u0064":3,"created_at":4,"created_a":5,"user_agent":6,"user_agenT":7,"type":8}"#
         let object = try #require(try JSONParser.parse(text).objectValue)
-        #expect(object.members.map(\.key) == ["id", "idx", "id", "created_at", "created_a", "user_agent", "user_agenT", "type"])
+        #expect(
+            object.members.map(\.key) == [
+                "id", "idx", "id", "created_at", "created_a", "user_agent", "user_agenT", "type",
+            ]
+        )
         #expect(object["id"] == .number("1"))
     }
 
@@ -34,7 +38,8 @@ import Testing
 
     @Test func failedDocumentsLeaveNoStateBehind() throws {
         #expect(throws: JSONParser.SyntaxError.self) { try JSONParser.parse(#"{"a":{"b":[1,2,{"c":}]}}"#) }
-        let page = #"{"data":[{"id":"a","created_at":"2026-01-01T00:00:00Z","type":"t","x":[{"y":1}]},"#
+        let page =
+            #"{"data":[{"id":"a","created_at":"2026-01-01T00:00:00Z","type":"t","x":[{"y":1}]},"#
             + #"{"id":"b","created_at":"2026-01-01T00:00:01Z","type":"t","actor":{"type":"user_actor"}}],"has_more":false}"#
         let decoded = try CursorPage<Activity>.decode(Array(page.utf8))
         #expect(decoded.data.map(\.id) == ["a", "b"])
@@ -56,7 +61,8 @@ import Testing
 
     @Test func duplicateCommonFieldsKeepTheFirstAndStayOutOfExtra() throws {
         let activity = try Activity(
-            json: #"{"id":"a","type":"t","created_at":"2026-01-01T00:00:00+01:00","id":"b","organization_uuid":"u","actor":{"type":"x"},"k":1}"#
+            json:
+                #"{"id":"a","type":"t","created_at":"2026-01-01T00:00:00+01:00","id":"b","organization_uuid":"u","actor":{"type":"x"},"k":1}"#
         )
         #expect(activity.id == "a")
         #expect(activity.organizationUUID == "u")

@@ -7,7 +7,9 @@ import Testing
 /// The mock rejects what the real API rejects, in the real error shape.
 @Suite struct MockContractTests {
     func get(_ mock: MockComplianceAPI, _ query: String, key: String? = "k") async throws -> (Int, String, String?) {
-        var request = HTTPClientRequest(url: mock.baseURL + "/v1/compliance/activities" + (query.isEmpty ? "" : "?" + query))
+        var request = HTTPClientRequest(
+            url: mock.baseURL + "/v1/compliance/activities" + (query.isEmpty ? "" : "?" + query)
+        )
         if let key { request.headers.add(name: "x-api-key", value: key) }
         let response = try await HTTPClient.shared.execute(request, timeout: .seconds(60))
         let body = try await response.body.collect(upTo: 10_000_000)
@@ -15,8 +17,14 @@ import Testing
     }
 
     @Test(arguments: [
-        ("created_at%5Bgte%5D=2026-01-01T00:00:00Z", "Unknown query parameter 'created_at[gte]'. Did you mean 'created_at.gte'?"),
-        ("activity_types=sso_login_failed", "Unknown query parameter 'activity_types'. Did you mean 'activity_types[]'?"),
+        (
+            "created_at%5Bgte%5D=2026-01-01T00:00:00Z",
+            "Unknown query parameter 'created_at[gte]'. Did you mean 'created_at.gte'?"
+        ),
+        (
+            "activity_types=sso_login_failed",
+            "Unknown query parameter 'activity_types'. Did you mean 'activity_types[]'?"
+        ),
         ("page=2", "Unknown query parameter 'page'."),
         ("limit=5001", "limit: Input should be less than or equal to 5000"),
         ("limit=0", "limit: Input should be greater than or equal to 1"),
@@ -24,9 +32,18 @@ import Testing
         ("order=newest", "order: Input should be 'asc' or 'desc'"),
         ("created_at.gte=2026-01-01T00:00:00", "created_at.gte: Input should be a valid datetime"),
         ("created_at.lt=2026-01-01T00:00:00+01:00", "created_at.lt: Input should be a valid datetime"),
-        ("activity_types%5B%5D=sso_login_failed&activity_types%5B%5D=nope", "activity_types[].1: Input is not one of the permitted values."),
-        ("activity_types%5B%5D=sso_login_failed&exclude_activity_types%5B%5D=api_key_created", "cannot be used together"),
-        ("after_id=activity_011111111111111111111111&before_id=activity_011111111111111111111112", "Only one of after_id or before_id"),
+        (
+            "activity_types%5B%5D=sso_login_failed&activity_types%5B%5D=nope",
+            "activity_types[].1: Input is not one of the permitted values."
+        ),
+        (
+            "activity_types%5B%5D=sso_login_failed&exclude_activity_types%5B%5D=api_key_created",
+            "cannot be used together"
+        ),
+        (
+            "after_id=activity_011111111111111111111111&before_id=activity_011111111111111111111112",
+            "Only one of after_id or before_id"
+        ),
         ("after_id=bogus", "Invalid activity_id format: 'bogus'"),
         ("limit=1&limit=2", "limit: Only one value may be given"),
     ])
@@ -49,7 +66,8 @@ import Testing
     }
 
     @Test func emptyPagesHaveNullIDsAndRateHeadersAreSent() async throws {
-        try await MockComplianceAPI.withRunning(configuration: .init(recordAccess: false, rateLimitPerMinute: 2)) { mock in
+        try await MockComplianceAPI.withRunning(configuration: .init(recordAccess: false, rateLimitPerMinute: 2)) {
+            mock in
             let (status, body, _) = try await get(mock, "limit=5")
             #expect(status == 200)
             #expect(body == #"{"data":[],"has_more":false,"first_id":null,"last_id":null}"#)

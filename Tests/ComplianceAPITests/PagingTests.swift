@@ -5,7 +5,9 @@ import Testing
 @Suite struct PagingTests {
     /// A dense backlog (many records per millisecond) so ties must be broken by id.
     static let configuration = MockComplianceAPI.Configuration(
-        backlog: 2_345, backlogSpan: .milliseconds(500), recordAccess: false
+        backlog: 2_345,
+        backlogSpan: .milliseconds(500),
+        recordAccess: false
     )
 
     @Test func ascendingAfterIDSeesEveryRecordOnceInOrder() async throws {
@@ -71,7 +73,8 @@ import Testing
                 logins += 1
             }
             var excluded = 0
-            for try await activity in client.activities.iter(excludeActivityTypes: ["sso_login_succeeded"], limit: 5000) {
+            for try await activity in client.activities.iter(excludeActivityTypes: ["sso_login_succeeded"], limit: 5000)
+            {
                 #expect(activity.type != "sso_login_succeeded")
                 excluded += 1
             }
@@ -98,7 +101,9 @@ import Testing
             let now = clock.now
             let early = mock.insert(type: "claude_chat_viewed", createdAt: now.adding(.seconds(-10)))
             let late = mock.insert(
-                type: "sso_login_failed", createdAt: now.adding(.seconds(-5)), visibleAt: now.adding(.seconds(30))
+                type: "sso_login_failed",
+                createdAt: now.adding(.seconds(-5)),
+                visibleAt: now.adding(.seconds(30))
             )
             let newer = mock.insert(type: "claude_chat_viewed", createdAt: now.adding(.seconds(-1)))
             let client = makeClient(mock, clock: clock)
@@ -108,7 +113,8 @@ import Testing
             let afterCursor = try await client.activities.list(afterID: newer, order: .ascending)
             #expect(afterCursor.data.isEmpty, "a plain cursor loop never sees the late row")
             let overlap = try await client.activities.list(
-                createdAt: CreatedAtFilter(gte: now.adding(.seconds(-60))), order: .ascending
+                createdAt: CreatedAtFilter(gte: now.adding(.seconds(-60))),
+                order: .ascending
             )
             #expect(overlap.data.map(\.id) == [early, late, newer])
         }

@@ -7,7 +7,9 @@ import Testing
         let clock = VirtualClock()
         try await MockComplianceAPI.withRunning(configuration: .init(rateLimitPerMinute: 10, clock: clock)) { mock in
             let client = makeClient(
-                mock, clock: clock, budget: .init(maximumRequestsPerMinute: 600, reserveFraction: 0.5)
+                mock,
+                clock: clock,
+                budget: .init(maximumRequestsPerMinute: 600, reserveFraction: 0.5)
             )
             for _ in 0..<5 { _ = try await client.activities.list(limit: 1) }
             #expect(clock.sleeps.isEmpty)

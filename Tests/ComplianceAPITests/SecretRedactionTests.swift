@@ -10,8 +10,10 @@ import Testing
         let configuration = ComplianceClient.Configuration(apiKey: key)
         var dumpedConfiguration = ""
         dump(configuration, to: &dumpedConfiguration)
-        for text in [key.description, key.debugDescription, "\(key)", String(reflecting: key), dumped,
-                     "\(configuration)", dumpedConfiguration] {
+        for text in [
+            key.description, key.debugDescription, "\(key)", String(reflecting: key), dumped,
+            "\(configuration)", dumpedConfiguration,
+        ] {
             #expect(!text.contains("SECRET"), "\(text)")
         }
         #expect(key.family == "sk-ant-api01")
@@ -19,7 +21,12 @@ import Testing
         let clock = VirtualClock()
         let (logger, handler) = makeRecordingLogger()
         try await MockComplianceAPI.withRunning(configuration: .init(apiKey: testKey, clock: clock)) { mock in
-            let client = makeClient(mock, clock: clock, retry: RetryPolicy(jitter: 0, maximumRetries: 1), logger: logger)
+            let client = makeClient(
+                mock,
+                clock: clock,
+                retry: RetryPolicy(jitter: 0, maximumRetries: 1),
+                logger: logger
+            )
             mock.enqueueFaults([.unavailable(503), .unauthorized, .unavailable(503), .unavailable(503)])
             var errors: [String] = []
             for _ in 0..<2 {

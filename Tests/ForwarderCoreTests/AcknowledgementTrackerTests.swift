@@ -87,7 +87,9 @@ import Testing
             // The expected prefix, computed independently.
             var expected = 0
             while expected < batches,
-                (0..<sinks).allSatisfy({ sink in (0..<sizes[expected]).allSatisfy { done.contains([sink, expected + 1, $0]) } })
+                (0..<sinks).allSatisfy({ sink in
+                    (0..<sizes[expected]).allSatisfy { done.contains([sink, expected + 1, $0]) }
+                })
             {
                 expected += 1
             }
@@ -96,4 +98,3 @@ import Testing
         #expect(committed == batches)
     }
 }
-

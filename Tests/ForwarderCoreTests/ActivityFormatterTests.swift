@@ -17,7 +17,8 @@ struct ActivityFormatterTests {
 
     @Test("each format appends exactly one line")
     func oneLine() throws {
-        let pretty = "{\n  \"id\": \"a1\",\r\n  \"created_at\": \"2024-05-01T12:34:56Z\",\n  \"type\": \"sso_login_failed\",\n  \"actor\": {\"type\": \"unauthenticated_user_actor\", \"ip_address\": \"192.0.2.1\"},\n  \"note\": \"a\\nb\"\n}"
+        let pretty =
+            "{\n  \"id\": \"a1\",\r\n  \"created_at\": \"2024-05-01T12:34:56Z\",\n  \"type\": \"sso_login_failed\",\n  \"actor\": {\"type\": \"unauthenticated_user_actor\", \"ip_address\": \"192.0.2.1\"},\n  \"note\": \"a\\nb\"\n}"
         let activity = try Fixtures.activity(pretty)
         let context = ActivityEncodingContext(readTime: .now)
         for format in OutputFormat.allCases {
@@ -43,7 +44,12 @@ struct ActivityFormatterTests {
         let activity = try Fixtures.a1()
         let mapping = ActivityTypeMapping(name: "Custom", categories: [.iam], types: [.user, .info], severity: 9)
         var buffer: [UInt8] = []
-        ActivityFormatter(format: .cef).append(activity, mapping: mapping, context: .init(readTime: .now), into: &buffer)
+        ActivityFormatter(format: .cef).append(
+            activity,
+            mapping: mapping,
+            context: .init(readTime: .now),
+            into: &buffer
+        )
         #expect(String(decoding: buffer, as: UTF8.self).contains("|sso_login_succeeded|Custom|9|"))
     }
 }

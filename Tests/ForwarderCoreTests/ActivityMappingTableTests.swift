@@ -28,7 +28,10 @@ struct ActivityMappingTableTests {
             for category in row.categories {
                 let expected = try #require(expectedTypes[category.rawValue], "\(type): unknown category \(category)")
                 for eventType in row.types {
-                    #expect(expected.contains(eventType.rawValue), "\(type): \(category)/\(eventType) not expected by ECS")
+                    #expect(
+                        expected.contains(eventType.rawValue),
+                        "\(type): \(category)/\(eventType) not expected by ECS"
+                    )
                 }
             }
             #expect(Set(row.categories).count == row.categories.count, "\(type): duplicate category")
@@ -67,10 +70,15 @@ struct ActivityMappingTableTests {
         #expect(try row("sso_login_failed").severity >= 5)
         #expect(try row("sso_login_failed").outcome == .failure)
         #expect(try row("sso_login_succeeded").outcome == .success)
-        for type in ["api_key_created", "admin_api_key_created", "rbac_role_permission_added", "claude_user_role_updated"] {
+        for type in [
+            "api_key_created", "admin_api_key_created", "rbac_role_permission_added", "claude_user_role_updated",
+        ] {
             #expect(try row(type).severity >= 6, "\(type)")
         }
-        for type in ["org_data_export_started", "org_ip_restriction_deleted", "org_sso_connection_deleted", "org_compliance_api_settings_updated"] {
+        for type in [
+            "org_data_export_started", "org_ip_restriction_deleted", "org_sso_connection_deleted",
+            "org_compliance_api_settings_updated",
+        ] {
             #expect(try row(type).severity >= 7, "\(type)")
         }
         // Every failure is at least as severe as a routine read.
@@ -112,7 +120,11 @@ struct ActivityMappingTableTests {
             #"{"id":"a1","created_at":"2026-01-01T00:00:00Z","type":"quantum_widget_created","actor":{"type":"user_actor","email_address":"a@b.c"},"widget":{"x":1}}"#
         )
         var ecs: [UInt8] = []
-        ActivityFormatter(format: .ecs, unknownTypes: counter).append(activity, context: .init(readTime: .now), into: &ecs)
+        ActivityFormatter(format: .ecs, unknownTypes: counter).append(
+            activity,
+            context: .init(readTime: .now),
+            into: &ecs
+        )
         let document = try parseJSON(ecs)
         #expect(valueAt("event.action", in: document)?.stringValue == "quantum_widget_created")
         #expect(valueAt("claude.activity.widget.x", in: document) == .number("1"))

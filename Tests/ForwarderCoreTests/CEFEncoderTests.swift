@@ -8,15 +8,29 @@ struct CEFEncoderTests {
     /// formats.md's vendor identity; `cs2` and `cs4` off because vector 1.7.1 carries no actor type.
     static let example = CEFEncoder(
         configuration: .init(
-            vendor: "ExampleCo", product: "AuditForwarder", version: "1.0.0", includesActorType: false, includesActorFields: false
+            vendor: "ExampleCo",
+            product: "AuditForwarder",
+            version: "1.0.0",
+            includesActorType: false,
+            includesActorFields: false
         )
     )
     static let context = ActivityEncodingContext(readTime: RFC3339Timestamp(secondsSinceEpoch: 1_714_567_000))
 
-    func encode(_ activity: Activity, encoder: CEFEncoder = CEFEncoderTests.example, mapping: ActivityTypeMapping? = nil, selfGenerated: Bool = false) -> String {
+    func encode(
+        _ activity: Activity,
+        encoder: CEFEncoder = CEFEncoderTests.example,
+        mapping: ActivityTypeMapping? = nil,
+        selfGenerated: Bool = false
+    ) -> String {
         var bytes: [UInt8] = []
         let context = ActivityEncodingContext(readTime: Self.context.readTime, selfGenerated: selfGenerated)
-        encoder.encode(activity, mapping: mapping ?? ActivityMappingTable.mapping(for: activity.type), context: context, into: &bytes)
+        encoder.encode(
+            activity,
+            mapping: mapping ?? ActivityMappingTable.mapping(for: activity.type),
+            context: context,
+            into: &bytes
+        )
         return String(decoding: bytes, as: UTF8.self)
     }
 
@@ -28,7 +42,10 @@ struct CEFEncoderTests {
                 == "CEF:0|ExampleCo|AuditForwarder|1.0.0|sso_login_succeeded|SSO login succeeded|3|rt=1714566896789 externalId=act_01HZX3 act=sso_login_succeeded outcome=success suser=alice@example.com src=203.0.113.7 requestClientApplication=Mozilla/5.0 (X11; Linux x86_64) cs1Label=organizationId cs1=org_123"
         )
         // With the default options the actor type follows as cs2.
-        let full = encode(try Fixtures.a1(), encoder: CEFEncoder(configuration: .init(vendor: "ExampleCo", product: "AuditForwarder", version: "1.0.0")))
+        let full = encode(
+            try Fixtures.a1(),
+            encoder: CEFEncoder(configuration: .init(vendor: "ExampleCo", product: "AuditForwarder", version: "1.0.0"))
+        )
         #expect(full.hasSuffix("cs1Label=organizationId cs1=org_123 cs2Label=actorType cs2=user"))
     }
 
@@ -40,7 +57,10 @@ struct CEFEncoderTests {
             bytes.append(UInt8(ascii: "|"))
         }
         bytes.append(contentsOf: "5|msg=".utf8)
-        CEFEscaping.appendExtensionValue(try #require(CEFEscaping.preparedExtensionValue("a=b c\\d e|f", maxLength: 1023)), into: &bytes)
+        CEFEscaping.appendExtensionValue(
+            try #require(CEFEscaping.preparedExtensionValue("a=b c\\d e|f", maxLength: 1023)),
+            into: &bytes
+        )
         let line = String(decoding: bytes, as: UTF8.self)
         #expect(line == #"CEF:0|Example\|Co|Audit\\Fwd|1.0.0|x|a \| b \\ c = d|5|msg=a\=b c\\d e|f"#)
         let record = try StrictCEFParser.parse(line)
@@ -51,13 +71,20 @@ struct CEFEncoderTests {
         let encoder = CEFEncoder(configuration: .init(vendor: "Example|Co", product: "Audit\\Fwd", version: "1.0.0"))
         let activity = try Fixtures.activity(#"{"id":"i","created_at":"2024-05-01T12:34:56Z","type":"x","actor":{}}"#)
         let mapping = ActivityTypeMapping(name: "a | b \\ c = d", categories: [.api], types: [.info], severity: 5)
-        #expect(encode(activity, encoder: encoder, mapping: mapping).hasPrefix(#"CEF:0|Example\|Co|Audit\\Fwd|1.0.0|x|a \| b \\ c = d|5|rt="#))
+        #expect(
+            encode(activity, encoder: encoder, mapping: mapping).hasPrefix(
+                #"CEF:0|Example\|Co|Audit\\Fwd|1.0.0|x|a \| b \\ c = d|5|rt="#
+            )
+        )
     }
 
     @Test("vector 1.7.3: line breaks")
     func vectorLineBreaks() throws {
         var bytes: [UInt8] = []
-        CEFEscaping.appendExtensionValue(try #require(CEFEscaping.preparedExtensionValue("line1\nline2\r\nline3", maxLength: 1023)), into: &bytes)
+        CEFEscaping.appendExtensionValue(
+            try #require(CEFEscaping.preparedExtensionValue("line1\nline2\r\nline3", maxLength: 1023)),
+            into: &bytes
+        )
         #expect(String(decoding: bytes, as: UTF8.self) == #"line1\nline2\r\nline3"#)
         let activity = try Fixtures.activity(#"{"id":"i","created_at":"2024-05-01T12:34:56Z","type":"x","actor":{}}"#)
         let mapping = ActivityTypeMapping(name: "two\nlines", categories: [.api], types: [.info], severity: 1)
@@ -112,8 +139,14 @@ struct CEFEncoderTests {
 
     @Test("vector 1.7.8: severities")
     func vectorSeverity() throws {
-        for (severity, label) in [(0, "Low"), (3, "Low"), (4, "Medium"), (6, "Medium"), (7, "High"), (8, "High"), (9, "Very-High"), (10, "Very-High")] {
-            #expect(ActivityTypeMapping(name: "n", categories: [.api], types: [.info], severity: severity).severityLabel == label)
+        for (severity, label) in [
+            (0, "Low"), (3, "Low"), (4, "Medium"), (6, "Medium"), (7, "High"), (8, "High"), (9, "Very-High"),
+            (10, "Very-High"),
+        ] {
+            #expect(
+                ActivityTypeMapping(name: "n", categories: [.api], types: [.info], severity: severity).severityLabel
+                    == label
+            )
         }
         #expect(ActivityTypeMapping(name: "n", categories: [.api], types: [.info], severity: 11).severity == 10)
         #expect(ActivityTypeMapping(name: "n", categories: [.api], types: [.info], severity: -1).severity == 0)
@@ -121,17 +154,23 @@ struct CEFEncoderTests {
             #expect(throws: Never.self) { try StrictCEFParser.parse("CEF:0|a|b|c|d|e|\(valid)|") }
         }
         for invalid in ["11", "-1", "high!", "05"] {
-            #expect(throws: StrictCEFParser.ParseError.self) { try StrictCEFParser.parse("CEF:0|a|b|c|d|e|\(invalid)|") }
+            #expect(throws: StrictCEFParser.ParseError.self) {
+                try StrictCEFParser.parse("CEF:0|a|b|c|d|e|\(invalid)|")
+            }
         }
     }
 
     @Test("long ids move whole to cs6")
     func longIDs() throws {
         let id = "activity_" + String(repeating: "x", count: 60)
-        let activity = try Fixtures.activity(#"{"id":"\#(id)","created_at":"2024-05-01T12:34:56Z","type":"x","actor":{}}"#)
+        let activity = try Fixtures.activity(
+            #"{"id":"\#(id)","created_at":"2024-05-01T12:34:56Z","type":"x","actor":{}}"#
+        )
         let record = try StrictCEFParser.parse(encode(activity))
         #expect(!record.extensions.contains { $0.key == "externalId" })
-        #expect(record.extensions.suffix(2) == [.init(key: "cs6Label", value: "activityId"), .init(key: "cs6", value: id)])
+        #expect(
+            record.extensions.suffix(2) == [.init(key: "cs6Label", value: "activityId"), .init(key: "cs6", value: id)]
+        )
     }
 
     @Test("per-type fields, actor fields, targets and the self-generated marker")
@@ -258,11 +297,13 @@ struct CEFEncoderTests {
                 Issue.record("iteration \(iteration): \(error)\n\(line.debugDescription)")
                 continue
             }
-            #expect(record.header == [
-                "0", Self.expectedHeader(vendor, limit: 63), Self.expectedHeader(product, limit: 63),
-                Self.expectedHeader(version, limit: 31), Self.expectedHeader(type, limit: 1023),
-                Self.expectedHeader(mapping.name, limit: 512), "5",
-            ])
+            #expect(
+                record.header == [
+                    "0", Self.expectedHeader(vendor, limit: 63), Self.expectedHeader(product, limit: 63),
+                    Self.expectedHeader(version, limit: 31), Self.expectedHeader(type, limit: 1023),
+                    Self.expectedHeader(mapping.name, limit: 512), "5",
+                ]
+            )
 
             var expected: [StrictCEFParser.Pair] = [.init(key: "rt", value: "1714566896789")]
             func add(_ key: String, _ value: String?, _ limit: Int?) {
@@ -301,7 +342,9 @@ struct CEFEncoderTests {
                 default: return true
                 }
             }
-            if !remaining.isEmpty { addCustom(4, "actorFields", JSONValue.object(JSONObject(members: remaining)).jsonText, 4000) }
+            if !remaining.isEmpty {
+                addCustom(4, "actorFields", JSONValue.object(JSONObject(members: remaining)).jsonText, 4000)
+            }
             if longID { addCustom(6, "activityId", id, nil) }
             #expect(record.extensions == expected, "iteration \(iteration)")
         }

@@ -7,11 +7,23 @@ import Testing
 struct ECSEncoderTests {
     /// The vendor names of formats.md's vectors.
     static let acme = ECSEncoder(
-        configuration: .init(provider: "acme", module: "acme", dataset: "acme.audit", customNamespace: "acme.audit", agent: nil, observer: nil)
+        configuration: .init(
+            provider: "acme",
+            module: "acme",
+            dataset: "acme.audit",
+            customNamespace: "acme.audit",
+            agent: nil,
+            observer: nil
+        )
     )
     static let readTime = RFC3339Timestamp("2024-05-01T12:35:10.123456Z") ?? RFC3339Timestamp(secondsSinceEpoch: 0)
 
-    func encode(_ activity: Activity, encoder: ECSEncoder = ECSEncoderTests.acme, mapping: ActivityTypeMapping? = nil, selfGenerated: Bool = false) throws -> JSONValue {
+    func encode(
+        _ activity: Activity,
+        encoder: ECSEncoder = ECSEncoderTests.acme,
+        mapping: ActivityTypeMapping? = nil,
+        selfGenerated: Bool = false
+    ) throws -> JSONValue {
         var bytes: [UInt8] = []
         let context = ActivityEncodingContext(readTime: Self.readTime, selfGenerated: selfGenerated)
         if let mapping {
@@ -41,7 +53,12 @@ struct ECSEncoderTests {
             #"{"id":"act_2","created_at":"2024-05-01T12:34:56Z","type":"user_created","organization_id":"org_123","actor":{"type":"user_actor","email_address":"admin@example.com"},"user_email":"bob@example.com","user_id":"usr_42"}"#
         )
         // `user_created` is the spec's hypothetical type: give it the row a reviewer would.
-        let mapping = ActivityTypeMapping(name: "User created", categories: [.iam], types: [.user, .creation], severity: 5)
+        let mapping = ActivityTypeMapping(
+            name: "User created",
+            categories: [.iam],
+            types: [.user, .creation],
+            severity: 5
+        )
         let document = try encode(activity, mapping: mapping)
         #expect(valueAt("event.category", in: document) == .array([.string("iam")]))
         #expect(valueAt("event.type", in: document) == .array([.string("user"), .string("creation")]))
@@ -135,7 +152,8 @@ struct ECSEncoderTests {
             if actor[member.key] == member.value { continue }
             let text = member.value.stringValue
             let standard: [String: String] = [
-                "email_address": "user.email", "user_id": "user.id", "ip_address": "source.address", "user_agent": "user_agent.original",
+                "email_address": "user.email", "user_id": "user.id", "ip_address": "source.address",
+                "user_agent": "user_agent.original",
             ]
             let path = try #require(standard[member.key], "\(activity.type): actor field \(member.key) lost")
             #expect(valueAt(path, in: document)?.stringValue == text, "\(activity.type): \(member.key)")
@@ -148,7 +166,10 @@ struct ECSEncoderTests {
     @Test("actor variants map to the right ECS user fields")
     func actorVariants() throws {
         func document(_ actor: String, extra: Int = 0) throws -> JSONValue {
-            try encode(try Fixtures.activity(type: "api_key_created", actor: actor, extra: extra, id: 1), encoder: ECSEncoder())
+            try encode(
+                try Fixtures.activity(type: "api_key_created", actor: actor, extra: extra, id: 1),
+                encoder: ECSEncoder()
+            )
         }
         let user = try document("user_actor")
         #expect(valueAt("user.id", in: user)?.stringValue == "user_01A")
@@ -164,7 +185,10 @@ struct ECSEncoderTests {
         let unauthenticated = try document("unauthenticated_user_actor")
         #expect(valueAt("user.id", in: unauthenticated) == nil, "a typed email is not an identity")
         #expect(valueAt("user.email", in: unauthenticated)?.stringValue == "guess@example.com")
-        #expect(valueAt("claude.actor.unauthenticated_email_address", in: unauthenticated)?.stringValue == "guess@example.com")
+        #expect(
+            valueAt("claude.actor.unauthenticated_email_address", in: unauthenticated)?.stringValue
+                == "guess@example.com"
+        )
 
         let anthropic = try document("anthropic_actor")
         #expect(valueAt("user", in: anthropic) == nil)

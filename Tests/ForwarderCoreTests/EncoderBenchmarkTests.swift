@@ -46,7 +46,9 @@ struct EncoderBenchmarkTests {
                 buffer.removeAll(keepingCapacity: true)
             }
             let seconds = Self.threadCPUTime() - start
-            print("\(phase): \(Int(Double(count) / seconds)) events/s per CPU second, \(bytes / max(count, 1)) bytes/event")
+            print(
+                "\(phase): \(Int(Double(count) / seconds)) events/s per CPU second, \(bytes / max(count, 1)) bytes/event"
+            )
         }
 
         for format in [OutputFormat.ecs, .cef, .raw] {
@@ -62,7 +64,12 @@ struct EncoderBenchmarkTests {
             let formatter = ActivityFormatter(format: format)
             run("\(format.rawValue)-encode") { index in
                 let activity = decoded[index % decoded.count]
-                formatter.append(activity, mapping: ActivityMappingTable.mapping(for: activity.type), context: context, into: &buffer)
+                formatter.append(
+                    activity,
+                    mapping: ActivityMappingTable.mapping(for: activity.type),
+                    context: context,
+                    into: &buffer
+                )
             }
         }
     }

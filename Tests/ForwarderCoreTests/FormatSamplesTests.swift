@@ -42,7 +42,9 @@ struct FormatSamplesTests {
             actor["email_address"] = .string(Hostile.string(using: &generator))
             actor["user_agent"] = .string(Hostile.string(using: &generator))
             var object = JSONObject()
-            object["id"] = .string("activity_h\(index)" + Self.structuredDataSafe(Hostile.string(using: &generator, maxPieces: 3)))
+            object["id"] = .string(
+                "activity_h\(index)" + Self.structuredDataSafe(Hostile.string(using: &generator, maxPieces: 3))
+            )
             object["created_at"] = .string("2024-05-01T12:34:56.789Z")
             object["type"] = .string("t" + Hostile.string(using: &generator))
             object["organization_id"] = .string(Self.structuredDataSafe(Hostile.string(using: &generator)))
@@ -54,7 +56,15 @@ struct FormatSamplesTests {
         let cefEncoder = CEFEncoder()
         let formatters = [
             SyslogFormatter(configuration: .init(hostname: "fwd.example.com")),
-            SyslogFormatter(configuration: .init(facility: 16, hostname: "fwd.example.com", appName: "acme audit", procID: "42", includesByteOrderMark: true)),
+            SyslogFormatter(
+                configuration: .init(
+                    facility: 16,
+                    hostname: "fwd.example.com",
+                    appName: "acme audit",
+                    procID: "42",
+                    includesByteOrderMark: true
+                )
+            ),
             SyslogFormatter(configuration: .init(hostname: nil, appName: nil, includesStructuredData: false)),
         ]
         var cef: [UInt8] = []

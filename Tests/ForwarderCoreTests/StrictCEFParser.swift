@@ -53,7 +53,9 @@ struct StrictCEFParser {
         guard header[0] == "0" || header[0] == "1" else { throw ParseError(reason: "bad version \(header[0])") }
         let severity = header[6]
         if let number = Int(severity) {
-            guard (0...10).contains(number), String(number) == severity else { throw ParseError(reason: "severity \(severity)") }
+            guard (0...10).contains(number), String(number) == severity else {
+                throw ParseError(reason: "severity \(severity)")
+            }
         } else if !severityNames.contains(severity) {
             throw ParseError(reason: "severity \(severity)")
         }

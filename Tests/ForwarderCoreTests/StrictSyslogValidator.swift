@@ -28,7 +28,9 @@ enum StrictSyslogValidator {
         var index = 0
         func fail(_ reason: String) -> Invalid { Invalid(reason: "\(reason) at byte \(index)") }
         func expect(_ byte: UInt8) throws {
-            guard index < bytes.count, bytes[index] == byte else { throw fail("expected \(Character(Unicode.Scalar(byte)))") }
+            guard index < bytes.count, bytes[index] == byte else {
+                throw fail("expected \(Character(Unicode.Scalar(byte)))")
+            }
             index += 1
         }
         func digits(min: Int, max: Int) throws -> [UInt8] {
@@ -80,7 +82,8 @@ enum StrictSyslogValidator {
             let second = try number(2)
             let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0)
             let days = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
-            guard (1...12).contains(month), day >= 1, day <= days[month - 1], hour <= 23, minute <= 59, second <= 59 else {
+            guard (1...12).contains(month), day >= 1, day <= days[month - 1], hour <= 23, minute <= 59, second <= 59
+            else {
                 throw fail("date/time out of range")
             }
             if index < bytes.count, bytes[index] == UInt8(ascii: ".") {
@@ -113,7 +116,9 @@ enum StrictSyslogValidator {
         var elements: [(id: String, parameters: [(String, String)])] = []
         func sdName() throws -> String {
             let start = index
-            while index < bytes.count, (33...126).contains(bytes[index]), ![61, 32, 93, 34].contains(bytes[index]) { index += 1 }
+            while index < bytes.count, (33...126).contains(bytes[index]), ![61, 32, 93, 34].contains(bytes[index]) {
+                index += 1
+            }
             guard index > start, index - start <= 32 else { throw fail("SD-NAME length") }
             return String(decoding: bytes[start..<index], as: UTF8.self)
         }
@@ -140,14 +145,18 @@ enum StrictSyslogValidator {
                         if byte == UInt8(ascii: "\"") { break }
                         if byte == UInt8(ascii: "]") { throw fail("unescaped ] in PARAM-VALUE") }
                         if byte == UInt8(ascii: "\\") {
-                            guard index < bytes.count, [34, 92, 93].contains(bytes[index]) else { throw fail("stray backslash") }
+                            guard index < bytes.count, [34, 92, 93].contains(bytes[index]) else {
+                                throw fail("stray backslash")
+                            }
                             value.append(bytes[index])
                             index += 1
                         } else {
                             value.append(byte)
                         }
                     }
-                    guard let text = String(validating: value, as: UTF8.self) else { throw fail("PARAM-VALUE not UTF-8") }
+                    guard let text = String(validating: value, as: UTF8.self) else {
+                        throw fail("PARAM-VALUE not UTF-8")
+                    }
                     parameters.append((name, text))
                 }
                 try expect(UInt8(ascii: "]"))
@@ -158,13 +167,21 @@ enum StrictSyslogValidator {
         if index < bytes.count {
             try expect(32)
             message = Array(bytes[index...])
-            if message?.starts(with: [0xEF, 0xBB, 0xBF]) == true, String(validating: message ?? [], as: UTF8.self) == nil {
+            if message?.starts(with: [0xEF, 0xBB, 0xBF]) == true,
+                String(validating: message ?? [], as: UTF8.self) == nil
+            {
                 throw fail("MSG-UTF8 is not UTF-8")
             }
         }
         return Message(
-            priority: priority, timestamp: timestamp, hostname: hostname, appName: appName, procID: procID,
-            messageID: messageID, structuredData: elements, message: message
+            priority: priority,
+            timestamp: timestamp,
+            hostname: hostname,
+            appName: appName,
+            procID: procID,
+            messageID: messageID,
+            structuredData: elements,
+            message: message
         )
     }
 }

@@ -33,7 +33,10 @@ import Testing
                 for payload in ["", "CEF:0|x"] {
                     var direct: [UInt8] = []
                     formatter.append(
-                        activity, mapping: mapping, context: .init(readTime: .now, selfGenerated: selfGenerated), into: &direct
+                        activity,
+                        mapping: mapping,
+                        context: .init(readTime: .now, selfGenerated: selfGenerated),
+                        into: &direct
                     ) { $0.append(contentsOf: payload.utf8) }
 
                     var parameters = [SyslogFormatter.StructuredDataElement.Parameter(name: "id", value: activity.id)]
@@ -43,7 +46,12 @@ import Testing
                     if selfGenerated { parameters.append(.init(name: "selfGenerated", value: "true")) }
                     let elements =
                         configuration.includesStructuredData
-                        ? [SyslogFormatter.StructuredDataElement(id: configuration.structuredDataID, parameters: parameters)] : []
+                        ? [
+                            SyslogFormatter.StructuredDataElement(
+                                id: configuration.structuredDataID,
+                                parameters: parameters
+                            )
+                        ] : []
                     var general: [UInt8] = []
                     formatter.append(
                         severity: SyslogFormatter.severity(forCEFSeverity: mapping.severity),

@@ -13,14 +13,25 @@ struct SyslogFormatterTests {
     @Test("vector 3.5.1: A1 with CEF, local0.info, octet-counted")
     func vectorA1() throws {
         let formatter = SyslogFormatter(
-            configuration: .init(facility: 16, hostname: "fwd.example.com", appName: "acme-audit", includesStructuredData: false)
+            configuration: .init(
+                facility: 16,
+                hostname: "fwd.example.com",
+                appName: "acme-audit",
+                includesStructuredData: false
+            )
         )
         let activity = try Fixtures.a1()
         var message: [UInt8] = []
-        formatter.append(activity, mapping: ActivityMappingTable.mapping(for: activity.type), context: .init(readTime: .now), into: &message) {
+        formatter.append(
+            activity,
+            mapping: ActivityMappingTable.mapping(for: activity.type),
+            context: .init(readTime: .now),
+            into: &message
+        ) {
             $0.append(contentsOf: Self.a1CEF.utf8)
         }
-        let expected = "<134>1 2024-05-01T12:34:56.789Z fwd.example.com acme-audit - sso_login_succeeded - " + Self.a1CEF
+        let expected =
+            "<134>1 2024-05-01T12:34:56.789Z fwd.example.com acme-audit - sso_login_succeeded - " + Self.a1CEF
         #expect(text(message) == expected)
         #expect(message.count == 202)
         #expect(text(SyslogFraming.octetCounted(message)) == "202 " + expected)
@@ -35,11 +46,17 @@ struct SyslogFormatterTests {
             )
             var message: [UInt8] = []
             formatter.append(
-                severity: 6, timestamp: RFC3339Timestamp("2024-05-01T12:34:56.789Z"), messageID: nil, structuredData: [], into: &message
+                severity: 6,
+                timestamp: RFC3339Timestamp("2024-05-01T12:34:56.789Z"),
+                messageID: nil,
+                structuredData: [],
+                into: &message
             ) { $0.append(contentsOf: "hé".utf8) }
             let framed = text(SyslogFraming.octetCounted(message))
             if bom {
-                #expect(framed.hasPrefix("71 <110>1 2024-05-01T12:34:56.789Z fwd.example.com acme-audit - - - \u{FEFF}hé"))
+                #expect(
+                    framed.hasPrefix("71 <110>1 2024-05-01T12:34:56.789Z fwd.example.com acme-audit - - - \u{FEFF}hé")
+                )
             } else {
                 #expect(framed == "68 <110>1 2024-05-01T12:34:56.789Z fwd.example.com acme-audit - - - hé")
             }
@@ -51,7 +68,12 @@ struct SyslogFormatterTests {
     func vectorStructuredData() throws {
         var bytes: [UInt8] = []
         SyslogFormatter.appendStructuredData(
-            [.init(id: "audit@32473", parameters: [.init(name: "org", value: "org_1"), .init(name: "note", value: #"a"b\c]d"#)])],
+            [
+                .init(
+                    id: "audit@32473",
+                    parameters: [.init(name: "org", value: "org_1"), .init(name: "note", value: #"a"b\c]d"#)]
+                )
+            ],
             into: &bytes
         )
         #expect(text(bytes) == #"[audit@32473 org="org_1" note="a\"b\\c\]d"]"#)
@@ -65,7 +87,9 @@ struct SyslogFormatterTests {
         #expect(text(message) == "<134>1 - - - - - -")
         #expect(text(SyslogFraming.octetCounted(message)) == "18 <134>1 - - - - - -")
         #expect(throws: Never.self) { try StrictSyslogValidator.validate(message) }
-        #expect(throws: StrictSyslogValidator.Invalid.self) { try StrictSyslogValidator.validate(Array("<134>1 - - - - -".utf8)) }
+        #expect(throws: StrictSyslogValidator.Invalid.self) {
+            try StrictSyslogValidator.validate(Array("<134>1 - - - - -".utf8))
+        }
     }
 
     @Test("vector 3.5.5: PRI")
@@ -74,8 +98,12 @@ struct SyslogFormatterTests {
         #expect(SyslogFormatter.priority(facility: 10, severity: 5) == 85)
         #expect(SyslogFormatter.priority(facility: 16, severity: 6) == 134)
         #expect(SyslogFormatter.priority(facility: 99, severity: 99) == 191)
-        #expect(throws: StrictSyslogValidator.Invalid.self) { try StrictSyslogValidator.validate(Array("<192>1 - - - - - -".utf8)) }
-        #expect(throws: StrictSyslogValidator.Invalid.self) { try StrictSyslogValidator.validate(Array("<013>1 - - - - - -".utf8)) }
+        #expect(throws: StrictSyslogValidator.Invalid.self) {
+            try StrictSyslogValidator.validate(Array("<192>1 - - - - - -".utf8))
+        }
+        #expect(throws: StrictSyslogValidator.Invalid.self) {
+            try StrictSyslogValidator.validate(Array("<013>1 - - - - - -".utf8))
+        }
         // Severity from the CEF band.
         #expect([0, 3, 4, 6, 7, 8, 9, 10].map(SyslogFormatter.severity(forCEFSeverity:)) == [6, 6, 5, 5, 4, 4, 2, 2])
     }
@@ -85,7 +113,13 @@ struct SyslogFormatterTests {
         let formatter = SyslogFormatter(configuration: .init(hostname: "h"))
         func stamp(_ text: String) -> String {
             var message: [UInt8] = []
-            formatter.append(severity: 6, timestamp: RFC3339Timestamp(text), messageID: nil, structuredData: [], into: &message) { _ in }
+            formatter.append(
+                severity: 6,
+                timestamp: RFC3339Timestamp(text),
+                messageID: nil,
+                structuredData: [],
+                into: &message
+            ) { _ in }
             return String(self.text(message).split(separator: " ")[1])
         }
         #expect(stamp("2024-05-01T12:34:56.789123456Z") == "2024-05-01T12:34:56.789123Z")
@@ -96,31 +130,56 @@ struct SyslogFormatterTests {
 
     @Test("vector 3.5.7: header fields are sanitized")
     func vectorSanitizing() throws {
-        let formatter = SyslogFormatter(configuration: .init(hostname: "höst name", appName: "acme audit", procID: "42"))
+        let formatter = SyslogFormatter(
+            configuration: .init(hostname: "höst name", appName: "acme audit", procID: "42")
+        )
         let longType = String(repeating: "x", count: 33)
         #expect(SyslogFormatter.messageID(for: longType) == nil)
         #expect(SyslogFormatter.messageID(for: "sso_login_failed") == "sso_login_failed")
         #expect(SyslogFormatter.messageID(for: "typ é") == nil)
         var message: [UInt8] = []
-        formatter.append(severity: 6, timestamp: nil, messageID: SyslogFormatter.messageID(for: longType), structuredData: [], into: &message) { _ in }
+        formatter.append(
+            severity: 6,
+            timestamp: nil,
+            messageID: SyslogFormatter.messageID(for: longType),
+            structuredData: [],
+            into: &message
+        ) { _ in }
         #expect(text(message) == "<110>1 - h_st_name acme_audit 42 - -")
         #expect(SyslogFormatter.headerField(String(repeating: "a", count: 60), maxLength: 48).count == 48)
     }
 
     @Test("vector 3.5.8: RFC 3164 header in UTC")
     func vectorLegacy() throws {
-        let formatter = SyslogFormatter(configuration: .init(facility: 16, hostname: "fwd.example.com", appName: nil, headerStyle: .rfc3164))
+        let formatter = SyslogFormatter(
+            configuration: .init(facility: 16, hostname: "fwd.example.com", appName: nil, headerStyle: .rfc3164)
+        )
         let activity = try Fixtures.a1()
         var message: [UInt8] = []
-        formatter.append(activity, mapping: ActivityMappingTable.mapping(for: activity.type), context: .init(readTime: .now), into: &message) {
+        formatter.append(
+            activity,
+            mapping: ActivityMappingTable.mapping(for: activity.type),
+            context: .init(readTime: .now),
+            into: &message
+        ) {
             $0.append(contentsOf: Self.a1CEF.utf8)
         }
         #expect(text(message) == "<134>May  1 12:34:56 fwd " + Self.a1CEF)
 
-        let tagged = SyslogFormatter(configuration: .init(facility: 13, hostname: "10.0.0.5", appName: "claude audit", procID: "77", headerStyle: .rfc3164))
+        let tagged = SyslogFormatter(
+            configuration: .init(
+                facility: 13,
+                hostname: "10.0.0.5",
+                appName: "claude audit",
+                procID: "77",
+                headerStyle: .rfc3164
+            )
+        )
         var taggedMessage: [UInt8] = []
         let december = try #require(RFC3339Timestamp("2024-12-25T01:02:03.999Z"))
-        tagged.append(severity: 5, timestamp: december, messageID: nil, structuredData: [], into: &taggedMessage) { $0.append(contentsOf: "hi".utf8) }
+        tagged.append(severity: 5, timestamp: december, messageID: nil, structuredData: [], into: &taggedMessage) {
+            $0.append(contentsOf: "hi".utf8)
+        }
         #expect(text(taggedMessage) == "<109>Dec 25 01:02:03 10.0.0.5 claude_audit[77]: hi")
     }
 
@@ -131,7 +190,12 @@ struct SyslogFormatterTests {
             #"{"id":"act\"]1","created_at":"2024-05-01T12:34:56.789Z","type":"org_sso_connection_deleted","organization_id":"org_1","actor":{}}"#
         )
         var message: [UInt8] = []
-        formatter.append(activity, mapping: ActivityMappingTable.mapping(for: activity.type), context: .init(readTime: .now, selfGenerated: true), into: &message) {
+        formatter.append(
+            activity,
+            mapping: ActivityMappingTable.mapping(for: activity.type),
+            context: .init(readTime: .now, selfGenerated: true),
+            into: &message
+        ) {
             CEFEncoder().encode(activity, context: .init(readTime: .now), into: &$0)
         }
         let parsed = try StrictSyslogValidator.validate(message)
@@ -182,18 +246,31 @@ struct SyslogFormatterTests {
             for _ in 0..<Int.random(in: 0...3, using: &generator) {
                 var parameters: [SyslogFormatter.StructuredDataElement.Parameter] = []
                 for _ in 0..<Int.random(in: 0...3, using: &generator) {
-                    parameters.append(.init(name: Hostile.string(using: &generator, maxPieces: 6), value: Hostile.string(using: &generator)))
+                    parameters.append(
+                        .init(
+                            name: Hostile.string(using: &generator, maxPieces: 6),
+                            value: Hostile.string(using: &generator)
+                        )
+                    )
                 }
                 elements.append(.init(id: Hostile.string(using: &generator, maxPieces: 6), parameters: parameters))
             }
             let body = Array(Hostile.string(using: &generator).utf8)
             var message: [UInt8] = []
-            formatter.append(severity: severity, timestamp: timestamp, messageID: maybe(), structuredData: elements, into: &message) {
+            formatter.append(
+                severity: severity,
+                timestamp: timestamp,
+                messageID: maybe(),
+                structuredData: elements,
+                into: &message
+            ) {
                 $0.append(contentsOf: body)
             }
             do {
                 let parsed = try StrictSyslogValidator.validate(message)
-                #expect(parsed.priority == SyslogFormatter.priority(facility: configuration.facility, severity: severity))
+                #expect(
+                    parsed.priority == SyslogFormatter.priority(facility: configuration.facility, severity: severity)
+                )
                 // Every written parameter value unescapes back to the original.
                 let written = parsed.structuredData.flatMap(\.parameters).map(\.1)
                 let originals = elements.flatMap(\.parameters).map(\.value)
@@ -201,7 +278,9 @@ struct SyslogFormatterTests {
                 let expectedMessage = (configuration.includesByteOrderMark ? [0xEF, 0xBB, 0xBF] : []) + body
                 #expect((parsed.message ?? []) == expectedMessage, "iteration \(iteration)")
             } catch {
-                Issue.record("iteration \(iteration): \(error)\n\(String(decoding: message, as: UTF8.self).debugDescription)")
+                Issue.record(
+                    "iteration \(iteration): \(error)\n\(String(decoding: message, as: UTF8.self).debugDescription)"
+                )
             }
             let framed = SyslogFraming.octetCounted(message)
             #expect(framed.starts(with: Array("\(message.count) ".utf8)))

@@ -2,13 +2,13 @@ import ComplianceAPI
 import Foundation
 import Testing
 
+@testable import ForwarderCore
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-
-@testable import ForwarderCore
 
 /// Test resources committed under `Tests/ForwarderCoreTests/Resources` (copied as a folder).
 enum TestResources {
@@ -212,17 +212,26 @@ enum Fixtures {
 
     /// One actor object per documented variant, plus an unknown future one.
     static let actors: [String: String] = [
-        "user_actor": #"{"type":"user_actor","email_address":"zoë@example.com","user_id":"user_01A","ip_address":"203.0.113.7","user_agent":"Mozilla/5.0"}"#,
-        "api_actor": #"{"type":"api_actor","api_key_id":"apikey_01B","ip_address":"2001:db8::7","user_agent":"curl/8.0"}"#,
-        "admin_api_key_actor": #"{"type":"admin_api_key_actor","admin_api_key_id":"adminkey_01C","ip_address":"198.51.100.4","user_agent":"python-httpx"}"#,
-        "unauthenticated_user_actor": #"{"type":"unauthenticated_user_actor","ip_address":"192.0.2.1","user_agent":"Mozilla/5.0","unauthenticated_email_address":"guess@example.com"}"#,
+        "user_actor":
+            #"{"type":"user_actor","email_address":"zoë@example.com","user_id":"user_01A","ip_address":"203.0.113.7","user_agent":"Mozilla/5.0"}"#,
+        "api_actor":
+            #"{"type":"api_actor","api_key_id":"apikey_01B","ip_address":"2001:db8::7","user_agent":"curl/8.0"}"#,
+        "admin_api_key_actor":
+            #"{"type":"admin_api_key_actor","admin_api_key_id":"adminkey_01C","ip_address":"198.51.100.4","user_agent":"python-httpx"}"#,
+        "unauthenticated_user_actor":
+            #"{"type":"unauthenticated_user_actor","ip_address":"192.0.2.1","user_agent":"Mozilla/5.0","unauthenticated_email_address":"guess@example.com"}"#,
         "anthropic_actor": #"{"type":"anthropic_actor","email_address":null}"#,
         "system_actor": #"{"type":"system_actor","service":"billing"}"#,
-        "service_account_actor": #"{"type":"service_account_actor","service_account_id":"svcacct_01D","ip_address":"10.0.0.8","user_agent":"sdk/1.0"}"#,
-        "scim_directory_sync_actor": #"{"type":"scim_directory_sync_actor","directory_id":"directory_01E","workos_event_id":"event_01F","idp_connection_type":"OktaSCIMV2"}"#,
-        "federated_identity_actor": #"{"type":"federated_identity_actor","issuer":"https://token.actions.githubusercontent.com","subject":"repo:acme/app:ref:refs/heads/main","audience":["https://api.anthropic.com"],"ip_address":null,"user_agent":null}"#,
-        "federated_actor": #"{"type":"federated_actor","provider":{"type":"aws","account_id":"123456789012","signed_principal":"arn:aws:sts::123456789012:assumed-role/app/x"},"subject":"AROAEXAMPLE","ip_address":"not-an-ip","user_agent":"aws-sdk"}"#,
-        "attested_device_actor": #"{"type":"attested_device_actor","external_client_id":"client_01G","kid_hash":"abc123","ip_address":"::ffff:192.0.2.33","user_agent":"Claude iOS"}"#,
+        "service_account_actor":
+            #"{"type":"service_account_actor","service_account_id":"svcacct_01D","ip_address":"10.0.0.8","user_agent":"sdk/1.0"}"#,
+        "scim_directory_sync_actor":
+            #"{"type":"scim_directory_sync_actor","directory_id":"directory_01E","workos_event_id":"event_01F","idp_connection_type":"OktaSCIMV2"}"#,
+        "federated_identity_actor":
+            #"{"type":"federated_identity_actor","issuer":"https://token.actions.githubusercontent.com","subject":"repo:acme/app:ref:refs/heads/main","audience":["https://api.anthropic.com"],"ip_address":null,"user_agent":null}"#,
+        "federated_actor":
+            #"{"type":"federated_actor","provider":{"type":"aws","account_id":"123456789012","signed_principal":"arn:aws:sts::123456789012:assumed-role/app/x"},"subject":"AROAEXAMPLE","ip_address":"not-an-ip","user_agent":"aws-sdk"}"#,
+        "attested_device_actor":
+            #"{"type":"attested_device_actor","external_client_id":"client_01G","kid_hash":"abc123","ip_address":"::ffff:192.0.2.33","user_agent":"Claude iOS"}"#,
         "future_actor": #"{"type":"future_actor","new_field":{"nested":[1,2.50,true]},"ip_address":"fe80::1%eth0"}"#,
     ]
 
@@ -255,7 +264,10 @@ func parseJSON(_ bytes: [UInt8], sourceLocation: SourceLocation = #_sourceLocati
     do {
         return try JSONParser.parse(bytes)
     } catch {
-        Issue.record("invalid JSON: \(error) in \(String(decoding: bytes, as: UTF8.self))", sourceLocation: sourceLocation)
+        Issue.record(
+            "invalid JSON: \(error) in \(String(decoding: bytes, as: UTF8.self))",
+            sourceLocation: sourceLocation
+        )
         throw error
     }
 }

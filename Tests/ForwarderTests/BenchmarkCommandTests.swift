@@ -5,7 +5,9 @@ import Testing
 @Suite struct BenchmarkCommandTests {
     @Test func transformBenchmarkRunsOnATinyInputAndReportsCPUAndPeakRSS() async throws {
         try #require(ForwarderProcess.isBuilt, "build the executable first: swift build --build-tests")
-        let (status, output) = try await ForwarderProcess.run(["benchmark", "transform", "--page-size", "20", "--pages", "2"])
+        let (status, output) = try await ForwarderProcess.run([
+            "benchmark", "transform", "--page-size", "20", "--pages", "2",
+        ])
         #expect(status == 0)
         for format in ["ecs", "cef"] {
             #expect(output.contains("transform \(format): 40 events"))

@@ -10,7 +10,12 @@ import Testing
 @Suite struct CheckCommandTests {
     static let rightKey = "sk-ant-api01-the-right-key"
 
-    static func writeConfig(_ directory: TemporaryDirectory, baseURL: String, key: String, sinks: String) throws -> String {
+    static func writeConfig(
+        _ directory: TemporaryDirectory,
+        baseURL: String,
+        key: String,
+        sinks: String
+    ) throws -> String {
         let yaml = """
             source:
               base_url: \(baseURL)
@@ -30,33 +35,41 @@ import Testing
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let paths = Mutex<[String]>([])
-        try await TestHTTPServer.withRunning({ request in
-            paths.withLock { $0.append("\(request.method) \(request.path) \(request.headers["authorization"].first ?? "-")") }
+        let receiverReplies: TestHTTPServer.Handler = { request in
+            paths.withLock {
+                $0.append("\(request.method) \(request.path) \(request.headers["authorization"].first ?? "-")")
+            }
             return request.path == "/services/collector/health"
                 ? .json(200, #"{"text":"HEC is healthy","code":17}"#)
                 : .json(200, #"{"cluster_name":"test","version":{"number":"8.15.0"}}"#)
-        }) { receiver in
+        }
+        try await TestHTTPServer.withRunning(receiverReplies) { receiver in
             try await MockComplianceAPI.withRunning(configuration: .init(apiKey: Self.rightKey)) { mock in
                 _ = mock.insert(type: "claude_chat_viewed", createdAt: .now.adding(.seconds(-60)))
-                let config = try Self.writeConfig(directory, baseURL: mock.baseURL, key: Self.rightKey, sinks: """
-                      - name: archive
-                        type: file
-                        directory: \(directory.path)/archive
-                      - name: siem
-                        type: syslog
-                        transport: tcp
-                        address: 127.0.0.1:\(receiver.port)
-                      - name: splunk
-                        type: http
-                        mode: splunk_hec
-                        url: \(receiver.baseURL)/services/collector/event
-                        token: 11111111-2222-3333-4444-555555555555
-                      - name: elastic
-                        type: http
-                        mode: elasticsearch
-                        url: \(receiver.baseURL)
-                        api_key: ZWxhc3RpYy1jaGVjay1rZXk=
-                    """)
+                let config = try Self.writeConfig(
+                    directory,
+                    baseURL: mock.baseURL,
+                    key: Self.rightKey,
+                    sinks: """
+                          - name: archive
+                            type: file
+                            directory: \(directory.path)/archive
+                          - name: siem
+                            type: syslog
+                            transport: tcp
+                            address: 127.0.0.1:\(receiver.port)
+                          - name: splunk
+                            type: http
+                            mode: splunk_hec
+                            url: \(receiver.baseURL)/services/collector/event
+                            token: 11111111-2222-3333-4444-555555555555
+                          - name: elastic
+                            type: http
+                            mode: elasticsearch
+                            url: \(receiver.baseURL)
+                            api_key: ZWxhc3RpYy1jaGVjay1rZXk=
+                        """
+                )
                 let (status, output) = try await ForwarderProcess.run(["check", "--config", config])
                 #expect(status == 0, "\(output)")
                 #expect(output.contains("OK    api key"), "\(output)")
@@ -72,7 +85,10 @@ import Testing
         }
         let requests = paths.withLock { $0 }
         #expect(requests.contains("GET /services/collector/health Splunk 11111111-2222-3333-4444-555555555555"))
-        #expect(requests.contains("GET / ApiKey ZWxhc3RpYy1jaGVjay1rZXk="), "Elasticsearch is asked with the credentials")
+        #expect(
+            requests.contains("GET / ApiKey ZWxhc3RpYy1jaGVjay1rZXk="),
+            "Elasticsearch is asked with the credentials"
+        )
     }
 
     @Test func aWrongKeyAndAnUnreachableSinkAreReportedWithExitCode69() async throws {
@@ -80,12 +96,17 @@ import Testing
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         try await MockComplianceAPI.withRunning(configuration: .init(apiKey: Self.rightKey)) { mock in
-            let config = try Self.writeConfig(directory, baseURL: mock.baseURL, key: "sk-ant-api01-WRONGKEYSECRET", sinks: """
-                  - name: siem
-                    type: syslog
-                    transport: tcp
-                    address: 127.0.0.1:1
-                """)
+            let config = try Self.writeConfig(
+                directory,
+                baseURL: mock.baseURL,
+                key: "sk-ant-api01-WRONGKEYSECRET",
+                sinks: """
+                      - name: siem
+                        type: syslog
+                        transport: tcp
+                        address: 127.0.0.1:1
+                    """
+            )
             let (status, output) = try await ForwarderProcess.run(["check", "--config", config])
             #expect(status == 69, "\(output)")
             #expect(output.contains("FAIL  api key"), "\(output)")
@@ -104,15 +125,21 @@ import Testing
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let files = try TestPKI.write(to: directory.path)
-        try await TestHTTPServer.withRunning(tls: try HTTPTLSTests.serverContext(), { _ in .reply(status: 204) }) { receiver in
+        let accept: TestHTTPServer.Handler = { _ in .reply(status: 204) }
+        try await TestHTTPServer.withRunning(tls: try HTTPTLSTests.serverContext(), accept) { receiver in
             try await MockComplianceAPI.withRunning(configuration: .init(apiKey: Self.rightKey)) { mock in
-                let config = try Self.writeConfig(directory, baseURL: mock.baseURL, key: Self.rightKey, sinks: """
-                      - name: hook
-                        type: http
-                        mode: webhook
-                        url: \(receiver.baseURL)/hook
-                        tls: { ca_file: \(files["other-ca.pem"] ?? ""), server_name: fwd-test.example }
-                    """)
+                let config = try Self.writeConfig(
+                    directory,
+                    baseURL: mock.baseURL,
+                    key: Self.rightKey,
+                    sinks: """
+                          - name: hook
+                            type: http
+                            mode: webhook
+                            url: \(receiver.baseURL)/hook
+                            tls: { ca_file: \(files["other-ca.pem"] ?? ""), server_name: fwd-test.example }
+                        """
+                )
                 // A failed handshake is retried until the timeout, so keep it short.
                 let (status, output) = try await ForwarderProcess.run(["check", "--config", config, "--timeout", "2"])
                 #expect(status == 78, "\(output)")

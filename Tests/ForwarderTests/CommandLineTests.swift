@@ -38,15 +38,15 @@ import Testing
         defer { directory.remove() }
         let path = directory.path + "/broken.yaml"
         try """
-            source:
-              base_url: https://api.anthropic.com
-              api_key: \(Self.secretKey)
-              page_size: 9000
-              pol_interval: 30s
-            checkpoint:
-              path: ./state/checkpoint.json
-            sinks: []
-            """.write(toFile: path, atomically: true, encoding: .utf8)
+        source:
+          base_url: https://api.anthropic.com
+          api_key: \(Self.secretKey)
+          page_size: 9000
+          pol_interval: 30s
+        checkpoint:
+          path: ./state/checkpoint.json
+        sinks: []
+        """.write(toFile: path, atomically: true, encoding: .utf8)
         let (status, output) = try await ForwarderProcess.run(["validate", "--config", path])
         #expect(status == 78)
         #expect(output.contains("source.page_size"))
@@ -61,7 +61,8 @@ import Testing
         try await MockComplianceAPI.withRunning(configuration: .init(apiKey: "sk-ant-api01-the-right-key")) { mock in
             let config = try writeConfig(directory, baseURL: mock.baseURL)
             let (status, output) = try await ForwarderProcess.run(
-                ["run", "--config", config], environment: ["TEST_COMPLIANCE_KEY": Self.secretKey]
+                ["run", "--config", config],
+                environment: ["TEST_COMPLIANCE_KEY": Self.secretKey]
             )
             #expect(status == 69)
             #expect(output.contains("404"))
@@ -79,7 +80,10 @@ import Testing
         try "{\"format\":\"compliance-forwarder/checkpoint\",\"version\":1,\"crc32\":\"00000000\",\"bytes\":2}\n{}\n"
             .write(toFile: directory.path + "/state/checkpoint.json", atomically: true, encoding: .utf8)
         let environment = ["TEST_COMPLIANCE_KEY": Self.secretKey]
-        let shown = try await ForwarderProcess.run(["checkpoint", "show", "--config", config], environment: environment)
+        let shown = try await ForwarderProcess.run(
+            ["checkpoint", "show", "--config", config],
+            environment: environment
+        )
         #expect(shown.status == 65)
         #expect(shown.output.contains("checksum mismatch"))
         #expect(shown.output.contains("checkpoint reset"))
@@ -87,10 +91,14 @@ import Testing
         #expect(run.status == 65, "run refuses to start from a checkpoint it cannot trust")
 
         let reset = try await ForwarderProcess.run(
-            ["checkpoint", "reset", "--config", config, "--since", "2026-01-02T03:04:05Z"], environment: environment
+            ["checkpoint", "reset", "--config", config, "--since", "2026-01-02T03:04:05Z"],
+            environment: environment
         )
         #expect(reset.status == 0)
-        let after = try await ForwarderProcess.run(["checkpoint", "show", "--config", config], environment: environment)
+        let after = try await ForwarderProcess.run(
+            ["checkpoint", "show", "--config", config],
+            environment: environment
+        )
         #expect(after.status == 0)
         #expect(after.output.contains("2026-01-02T03:04:05.000Z"))
     }

@@ -95,8 +95,10 @@ import Testing
             let unique = Set(delivered)
             let lost = expected.subtracting(unique)
             let duplicates = delivered.count - unique.count
-            print("crash safety: \(Self.kills) SIGKILLs (the checkpoint advanced in \(advanced) of the killed runs), "
-                + "\(expected.count) activities, delivered \(unique.count), lost \(lost.count), duplicates \(duplicates)")
+            print(
+                "crash safety: \(Self.kills) SIGKILLs (the checkpoint advanced in \(advanced) of the killed runs), "
+                    + "\(expected.count) activities, delivered \(unique.count), lost \(lost.count), duplicates \(duplicates)"
+            )
             #expect(advanced >= Self.kills / 2, "most kills must land while work is in progress")
             #expect(complete, "not every activity reached the archive")
             #expect(lost.isEmpty, "lost: \(lost.prefix(5))")
@@ -119,7 +121,9 @@ func archivedIDs(_ directory: String) throws -> [String] {
         guard let data = FileManager.default.contents(atPath: directory + "/" + name) else { continue }
         let text = GzipDecoder.decompress(Array(data))
         for line in text.split(separator: UInt8(ascii: "\n")) {
-            if let object = try? JSONParser.parse(Array(line)).objectValue, let id = object.string("id") ?? object["event"]?.objectValue?.string("id") {
+            if let object = try? JSONParser.parse(Array(line)).objectValue,
+                let id = object.string("id") ?? object["event"]?.objectValue?.string("id")
+            {
                 ids.append(id)
             }
         }

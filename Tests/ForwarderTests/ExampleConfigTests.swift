@@ -14,7 +14,8 @@ struct ExampleConfigTests {
 
     /// The YAML files under `examples/` that are forwarder configurations (a top-level `source:`).
     static func configurations() throws -> [URL] {
-        let files = FileManager.default.enumerator(at: examples, includingPropertiesForKeys: nil)?
+        let files =
+            FileManager.default.enumerator(at: examples, includingPropertiesForKeys: nil)?
             .compactMap { $0 as? URL } ?? []
         return try files.filter { url in
             guard url.pathExtension == "yaml" else { return false }
@@ -42,7 +43,8 @@ struct ExampleConfigTests {
             let contents = file.contains("compliance-access-key") ? "sk-ant-api01-example\n" : "placeholder\n"
             let path = directory.path + "/" + file
             try FileManager.default.createDirectory(
-                atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true
+                atPath: (path as NSString).deletingLastPathComponent,
+                withIntermediateDirectories: true
             )
             try contents.write(toFile: path, atomically: true, encoding: .utf8)
         }
@@ -54,7 +56,8 @@ struct ExampleConfigTests {
         try text.write(toFile: config, atomically: true, encoding: .utf8)
 
         let (status, output) = try await ForwarderProcess.run(
-            ["validate", "--strict", "--config", config], environment: environment
+            ["validate", "--strict", "--config", config],
+            environment: environment
         )
         #expect(status == 0, "\(example.lastPathComponent): \(output)")
         #expect(output.contains("configuration OK"))

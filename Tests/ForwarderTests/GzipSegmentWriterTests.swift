@@ -13,7 +13,13 @@ import Testing
     }
 
     func configuration(_ directory: String) -> GzipSegmentWriter.Configuration {
-        .init(directory: directory, prefix: "activities", fileExtension: "ndjson", maximumBytes: 1_000_000, maximumAge: .seconds(60))
+        .init(
+            directory: directory,
+            prefix: "activities",
+            fileExtension: "ndjson",
+            maximumBytes: 1_000_000,
+            maximumAge: .seconds(60)
+        )
     }
 
     @Test func eachAppendIsOneMemberAndRotationRenamesAtomically() throws {
@@ -31,13 +37,18 @@ import Testing
         time.advance(.seconds(61))
         try writer.rotateIfDue()
         #expect(try directory.files() == ["activities-20260921T141320Z-000001.ndjson.gz"])
-        let mode = try FileManager.default.attributesOfItem(atPath: directory.path + "/" + (try directory.files())[0])[.posixPermissions] as? Int
+        let mode =
+            try FileManager.default.attributesOfItem(atPath: directory.path + "/" + (try directory.files())[0])[
+                .posixPermissions
+            ] as? Int
         #expect(mode == 0o640)
         try writer.append(Array("line3\n".utf8))
         try writer.close()
-        #expect(try directory.files() == [
-            "activities-20260921T141320Z-000001.ndjson.gz", "activities-20260921T141421Z-000002.ndjson.gz",
-        ])
+        #expect(
+            try directory.files() == [
+                "activities-20260921T141320Z-000001.ndjson.gz", "activities-20260921T141421Z-000002.ndjson.gz",
+            ]
+        )
         let gzipTest = Process()
         gzipTest.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         gzipTest.arguments = ["gzip", "-t"] + (try directory.files()).map { directory.path + "/" + $0 }
@@ -76,7 +87,9 @@ import Testing
     @Test func anEmptyOrGarbageSegmentIsRemovedAndSequencesContinue() throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
-        try Data([0x1F, 0x8B]).write(to: URL(fileURLWithPath: directory.path + "/activities-20260101T000000Z-000007.ndjson.gz.tmp"))
+        try Data([0x1F, 0x8B]).write(
+            to: URL(fileURLWithPath: directory.path + "/activities-20260101T000000Z-000007.ndjson.gz.tmp")
+        )
         let time = ManualTime()
         let writer = try GzipSegmentWriter(configuration: configuration(directory.path), now: { time.now })
         #expect(try directory.files().isEmpty)

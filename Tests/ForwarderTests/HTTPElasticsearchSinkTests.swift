@@ -26,7 +26,11 @@ final class ElasticsearchReceiver: Sendable {
     /// Which documents the mapping refuses (400); ``isPoison(_:)`` for ``HTTPTestEvents`` ids.
     let isPoisonID: @Sendable (String) -> Bool
 
-    init(faults: Bool, maximumBody: Int? = nil, poison: @escaping @Sendable (String) -> Bool = ElasticsearchReceiver.isPoison) {
+    init(
+        faults: Bool,
+        maximumBody: Int? = nil,
+        poison: @escaping @Sendable (String) -> Bool = ElasticsearchReceiver.isPoison
+    ) {
         self.faults = faults
         self.maximumBody = maximumBody
         self.isPoisonID = poison

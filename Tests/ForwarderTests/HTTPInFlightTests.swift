@@ -32,8 +32,11 @@ import Testing
                 try HTTPSink(
                     name: "hook",
                     configuration: .init(
-                        mode: .webhook, url: server.baseURL + "/hook", retry: HTTPSinkHarness.fastRetry,
-                        maximumInFlight: maximumInFlight),
+                        mode: .webhook,
+                        url: server.baseURL + "/hook",
+                        retry: HTTPSinkHarness.fastRetry,
+                        maximumInFlight: maximumInFlight
+                    ),
                     batch: .init(maximumEvents: 50),
                     encoder: EventEncoder(format: .ecs)
                 ),

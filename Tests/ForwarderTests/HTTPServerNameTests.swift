@@ -21,17 +21,28 @@ import Testing
 
     /// Delivers 5 events with `server_name`; returns how many were acknowledged and the health
     /// reason, giving up after 3 s (a refused handshake is retried forever).
-    static func deliver(certificate: String, key: String, serverName: String) async throws -> (acknowledged: Int, reason: String?) {
+    static func deliver(
+        certificate: String,
+        key: String,
+        serverName: String
+    ) async throws -> (acknowledged: Int, reason: String?) {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let ca = try TestIdentityPKI.write(to: directory.path) + "/identity-ca.pem"
         let accept: TestHTTPServer.Handler = { _ in .reply(status: 204) }
-        return try await TestHTTPServer.withRunning(tls: try serverContext(certificate: certificate, key: key), accept) { server in
+        return try await TestHTTPServer.withRunning(tls: try serverContext(certificate: certificate, key: key), accept)
+        { server in
             let sink = try HTTPTLSTests.sink(
-                url: server.baseURL + "/hook", tls: .init(caFile: ca, serverName: serverName), timeout: .milliseconds(500))
+                url: server.baseURL + "/hook",
+                tls: .init(caFile: ca, serverName: serverName),
+                timeout: .milliseconds(500)
+            )
             do {
                 let run = try await HTTPSinkHarness.run(
-                    sink, batches: HTTPTestEvents.batches(1..<6, batchSize: 5), timeout: .seconds(3))
+                    sink,
+                    batches: HTTPTestEvents.batches(1..<6, batchSize: 5),
+                    timeout: .seconds(3)
+                )
                 return (run.acknowledger.count, run.metrics.health.reason)
             } catch is HTTPSinkHarness.TimedOut {
                 return (0, "timed out")
@@ -41,13 +52,19 @@ import Testing
 
     @Test func certificateForTheServerNameIsAccepted() async throws {
         let result = try await Self.deliver(
-            certificate: TestIdentityPKI.siemCertificate, key: TestIdentityPKI.siemKey, serverName: TestIdentityPKI.siemName)
+            certificate: TestIdentityPKI.siemCertificate,
+            key: TestIdentityPKI.siemKey,
+            serverName: TestIdentityPKI.siemName
+        )
         #expect(result.acknowledged == 5)
     }
 
     @Test func certificateForAnotherNameIsRefused() async throws {
         let result = try await Self.deliver(
-            certificate: TestIdentityPKI.siemCertificate, key: TestIdentityPKI.siemKey, serverName: "other.example.test")
+            certificate: TestIdentityPKI.siemCertificate,
+            key: TestIdentityPKI.siemKey,
+            serverName: "other.example.test"
+        )
         #expect(result.acknowledged == 0)
     }
 
@@ -56,7 +73,10 @@ import Testing
     /// AsyncHTTPClient does not offer; if this starts failing, update docs/http-sinks.md.)
     @Test func ipSANOfTheConnectedAddressIsAcceptedForAnyServerName() async throws {
         let result = try await Self.deliver(
-            certificate: TestIdentityPKI.ipOnlyCertificate, key: TestIdentityPKI.ipOnlyKey, serverName: TestIdentityPKI.siemName)
+            certificate: TestIdentityPKI.ipOnlyCertificate,
+            key: TestIdentityPKI.ipOnlyKey,
+            serverName: TestIdentityPKI.siemName
+        )
         #expect(result.acknowledged == 5)
     }
 }

@@ -39,7 +39,10 @@ final class SplunkReceiver: Sendable {
     let isPoisonID: @Sendable (String) -> Bool
 
     init(
-        faults: Bool, poison: Bool? = nil, acknowledgements: Bool = false, echoCredentials: Bool = false,
+        faults: Bool,
+        poison: Bool? = nil,
+        acknowledgements: Bool = false,
+        echoCredentials: Bool = false,
         poisonRule: @escaping @Sendable (String) -> Bool = SplunkReceiver.isPoison
     ) {
         self.faults = faults

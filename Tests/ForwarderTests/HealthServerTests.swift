@@ -11,9 +11,17 @@ import Testing
 /// The observability server in-process: routes, readiness reasons, and a shutdown that does not
 /// wait for keep-alive clients.
 @Suite struct HealthServerTests {
-    static func readiness(baseURL: String, directory: TemporaryDirectory, sinks: [(name: String, health: SinkHealth)]) -> (Readiness, ComplianceClient) {
+    static func readiness(
+        baseURL: String,
+        directory: TemporaryDirectory,
+        sinks: [(name: String, health: SinkHealth)]
+    ) -> (Readiness, ComplianceClient) {
         let client = ComplianceClient(
-            configuration: .init(baseURL: baseURL, apiKey: APIKey("sk-ant-api01-readiness"), requestTimeout: .seconds(1))
+            configuration: .init(
+                baseURL: baseURL,
+                apiKey: APIKey("sk-ant-api01-readiness"),
+                requestTimeout: .seconds(1)
+            )
         )
         let path = directory.path + "/state/checkpoint.json"
         let checkpointer = Checkpointer(
@@ -33,7 +41,11 @@ import Testing
         defer { directory.remove() }
         let health = SinkHealth(sink: "siem")
         try await MockComplianceAPI.withRunning { mock in
-            let (readiness, client) = Self.readiness(baseURL: mock.baseURL, directory: directory, sinks: [("siem", health)])
+            let (readiness, client) = Self.readiness(
+                baseURL: mock.baseURL,
+                directory: directory,
+                sinks: [("siem", health)]
+            )
             #expect(readiness.problems() == ["source: no request has succeeded yet"])
             _ = try await client.fetchPageOnce(ActivityQuery(limit: 1))
             #expect(readiness.problems().isEmpty)
@@ -44,7 +56,10 @@ import Testing
         }
         let (unreachable, client) = Self.readiness(baseURL: "http://127.0.0.1:1", directory: directory, sinks: [])
         await #expect(throws: ComplianceAPIError.self) { try await client.fetchPageOnce(ActivityQuery(limit: 1)) }
-        #expect(unreachable.problems().first?.hasPrefix("source: last request failed: Compliance API error (transport)") == true)
+        #expect(
+            unreachable.problems().first?.hasPrefix("source: last request failed: Compliance API error (transport)")
+                == true
+        )
     }
 
     @Test func gracefulShutdownClosesKeepAliveConnections() async throws {

@@ -69,9 +69,10 @@ import Testing
         defer { directory.remove() }
         let base = RFC3339Timestamp.now.adding(.seconds(-3600))
         try await MockComplianceAPI.withRunning(configuration: .init(recordAccess: false)) { mock in
-            let ids = Self.insert(mock, count: 24, after: base) + [
-                mock.insert(type: "a_type_nobody_mapped_yet", createdAt: base.adding(.seconds(100)))
-            ]
+            let ids =
+                Self.insert(mock, count: 24, after: base) + [
+                    mock.insert(type: "a_type_nobody_mapped_yet", createdAt: base.adding(.seconds(100)))
+                ]
             let config = try Self.writeConfig(directory, baseURL: mock.baseURL)
             let log = URL(fileURLWithPath: directory.path + "/forwarder.log")
             try await Self.withRunning(config, log: log) { child, client in
@@ -149,9 +150,10 @@ import Testing
         defer { directory.remove() }
         let down = Atomic<Bool>(false)
         let base = RFC3339Timestamp.now.adding(.seconds(-3600))
-        try await TestHTTPServer.withRunning({ _ in
+        let handler: TestHTTPServer.Handler = { _ in
             down.load(ordering: .relaxed) ? .reply(status: 503) : .reply(status: 200)
-        }) { receiver in
+        }
+        try await TestHTTPServer.withRunning(handler) { receiver in
             try await MockComplianceAPI.withRunning(configuration: .init(recordAccess: false)) { mock in
                 _ = Self.insert(mock, count: 5, after: base)
                 let sinks = """
@@ -194,7 +196,9 @@ import Testing
         let keyFile = directory.path + "/compliance.key"
         try "sk-ant-api01-first-key\n".write(toFile: keyFile, atomically: true, encoding: .utf8)
         let base = RFC3339Timestamp.now.adding(.seconds(-3600))
-        try await MockComplianceAPI.withRunning(configuration: .init(apiKey: "sk-ant-api01-first-key", recordAccess: false)) { mock in
+        try await MockComplianceAPI.withRunning(
+            configuration: .init(apiKey: "sk-ant-api01-first-key", recordAccess: false)
+        ) { mock in
             let first = Self.insert(mock, count: 10, after: base)
             let sinks = """
                   - name: archive
@@ -203,22 +207,35 @@ import Testing
                     directory: \(directory.path)/archive
                     rotate: { max_bytes: 64MiB, max_age: 1h }
                 """
-            let config = try Self.writeConfig(directory, baseURL: mock.baseURL, sinks: sinks, source: "api_key_file: \(keyFile)")
+            let config = try Self.writeConfig(
+                directory,
+                baseURL: mock.baseURL,
+                sinks: sinks,
+                source: "api_key_file: \(keyFile)"
+            )
             let log = URL(fileURLWithPath: directory.path + "/forwarder.log")
             try await Self.withRunning(config, log: log) { child, client in
-                #expect(try await eventually { Set((try? archivedIDs(directory.path + "/archive")) ?? []) == Set(first) })
+                #expect(
+                    try await eventually { Set((try? archivedIDs(directory.path + "/archive")) ?? []) == Set(first) }
+                )
                 #expect(try directory.files(in: "archive").allSatisfy { $0.hasSuffix(".tmp") }, "one open segment")
 
                 mock.acceptOnly(apiKeys: ["sk-ant-api01-first-key", "sk-ant-api01-second-key"])
                 try "sk-ant-api01-second-key\n".write(toFile: keyFile, atomically: true, encoding: .utf8)
                 child.signal(SIGHUP)
-                #expect(try await eventually {
-                    ((try? String(contentsOf: log, encoding: .utf8)) ?? "").contains("Compliance API key reloaded")
-                })
+                #expect(
+                    try await eventually {
+                        ((try? String(contentsOf: log, encoding: .utf8)) ?? "").contains("Compliance API key reloaded")
+                    }
+                )
                 // From here the old key gets 404, which would stop the run with exit 69.
                 mock.acceptOnly(apiKeys: ["sk-ant-api01-second-key"])
                 let second = Self.insert(mock, count: 10, after: base.adding(.seconds(60)))
-                #expect(try await eventually { Set((try? archivedIDs(directory.path + "/archive")) ?? []) == Set(first + second) })
+                #expect(
+                    try await eventually {
+                        Set((try? archivedIDs(directory.path + "/archive")) ?? []) == Set(first + second)
+                    }
+                )
                 let files = try directory.files(in: "archive")
                 #expect(files.contains { !$0.hasSuffix(".tmp") }, "the segment open at SIGHUP was finalised: \(files)")
                 #expect(child.process.isRunning, "SIGHUP does not stop the process")
@@ -226,7 +243,9 @@ import Testing
                 child.signal(SIGTERM)
                 #expect(try await child.waitForExit() == 0)
             }
-            let output = (try? String(contentsOf: URL(fileURLWithPath: directory.path + "/forwarder.log"), encoding: .utf8)) ?? ""
+            let output =
+                (try? String(contentsOf: URL(fileURLWithPath: directory.path + "/forwarder.log"), encoding: .utf8))
+                ?? ""
             #expect(!output.contains("second-key") && !output.contains("first-key"), "keys never logged")
         }
     }
@@ -236,7 +255,8 @@ import Testing
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let base = RFC3339Timestamp.now.adding(.seconds(-3600))
-        try await TestHTTPServer.withRunning({ _ in .reply(status: 200) }) { holder in
+        let accept: TestHTTPServer.Handler = { _ in .reply(status: 200) }
+        try await TestHTTPServer.withRunning(accept) { holder in
             try await MockComplianceAPI.withRunning(configuration: .init(recordAccess: false)) { mock in
                 let ids = Self.insert(mock, count: 5, after: base)
                 let path = try Self.writeConfig(directory, baseURL: mock.baseURL)
@@ -250,7 +270,10 @@ import Testing
                 #expect(run.output.contains("server.enabled: false"))
 
                 let backfill = try await ForwarderProcess.run(
-                    ["backfill", "--config", path, "--since", base.wireText, "--until", base.adding(.seconds(60)).wireText]
+                    [
+                        "backfill", "--config", path, "--since", base.wireText, "--until",
+                        base.adding(.seconds(60)).wireText,
+                    ]
                 )
                 #expect(backfill.status == 0, "\(backfill.output)")
                 #expect(backfill.output.contains("continuing without the observability server"))

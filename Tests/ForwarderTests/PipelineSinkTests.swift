@@ -18,8 +18,13 @@ import Testing
     }
 
     static func mockConfiguration(backlog: Int) -> MockComplianceAPI.Configuration {
-        .init(backlog: backlog, backlogSpan: .seconds(6 * 3600), backlogEnd: RFC3339Timestamp.now.adding(.seconds(-3600)),
-              recordAccess: false, rateLimitPerMinute: 6000)
+        .init(
+            backlog: backlog,
+            backlogSpan: .seconds(6 * 3600),
+            backlogEnd: RFC3339Timestamp.now.adding(.seconds(-3600)),
+            recordAccess: false,
+            rateLimitPerMinute: 6000
+        )
     }
 
     /// Runs the forwarder configured with `sinks` (YAML list items) from the start of the
@@ -66,7 +71,10 @@ import Testing
             let reached = try await eventually(timeout: timeout, every: .milliseconds(50)) {
                 pipeline.checkpointer.committed.cursor == last
             }
-            #expect(reached, "checkpoint at \(pipeline.checkpointer.committed.cursor ?? "nil"), expected \(last ?? "nil")")
+            #expect(
+                reached,
+                "checkpoint at \(pipeline.checkpointer.committed.cursor ?? "nil"), expected \(last ?? "nil")"
+            )
             await group.triggerGracefulShutdown()
             try await tasks.waitForAll()
         }
@@ -153,7 +161,10 @@ import Testing
             try await TestHTTPServer.withRunning(receiver.handle) { server in
                 let started = ContinuousClock.now
                 _ = try await Self.runForwarder(
-                    mock, sinks: Self.elasticsearchSink(url: server.baseURL), directory: directory.path + "/first")
+                    mock,
+                    sinks: Self.elasticsearchSink(url: server.baseURL),
+                    directory: directory.path + "/first"
+                )
                 let firstRun = ContinuousClock.now - started
                 let state = receiver.state.withLock { $0 }
                 let deadLetters = try Self.deadLetters(in: directory.path + "/first/dead-letter")
@@ -161,7 +172,10 @@ import Testing
                 #expect(state.stored.values.allSatisfy { $0 == 1 }, "a document stored twice")
                 #expect(Set(state.stored.keys) == expected.subtracting(poison))
                 #expect(Set(deadLetters.keys) == poison)
-                #expect(Set(state.stored.keys).union(deadLetters.keys) == expected, "every id delivered or dead-lettered")
+                #expect(
+                    Set(state.stored.keys).union(deadLetters.keys) == expected,
+                    "every id delivered or dead-lettered"
+                )
                 #expect(!poison.isEmpty)
                 for (id, entry) in deadLetters {
                     #expect(entry.status == 400, "\(id)")
@@ -171,15 +185,24 @@ import Testing
 
                 let conflictsBefore = state.conflicts
                 _ = try await Self.runForwarder(
-                    mock, sinks: Self.elasticsearchSink(url: server.baseURL), directory: directory.path + "/replay")
+                    mock,
+                    sinks: Self.elasticsearchSink(url: server.baseURL),
+                    directory: directory.path + "/replay"
+                )
                 let replay = receiver.state.withLock { $0 }
-                #expect(replay.stored.count == state.stored.count && replay.stored.values.allSatisfy { $0 == 1 },
-                        "the replay stored no duplicate")
-                #expect(replay.conflicts - conflictsBefore >= expected.count - poison.count,
-                        "every replayed document answered 409")
+                #expect(
+                    replay.stored.count == state.stored.count && replay.stored.values.allSatisfy { $0 == 1 },
+                    "the replay stored no duplicate"
+                )
+                #expect(
+                    replay.conflicts - conflictsBefore >= expected.count - poison.count,
+                    "every replayed document answered 409"
+                )
                 #expect(Set(try Self.deadLetters(in: directory.path + "/replay/dead-letter").keys) == poison)
-                print("pipeline → _bulk with faults: \(expected.count) activities, \(poison.count) dead-lettered, "
-                    + "\(state.requests) requests, \(state.conflicts) 409s in \(firstRun); replay \(replay.requests - state.requests) requests")
+                print(
+                    "pipeline → _bulk with faults: \(expected.count) activities, \(poison.count) dead-lettered, "
+                        + "\(state.requests) requests, \(state.conflicts) 409s in \(firstRun); replay \(replay.requests - state.requests) requests"
+                )
             }
         }
     }
@@ -221,8 +244,10 @@ import Testing
                 #expect(entry.reason.contains("Invalid data format"), "\(id): \(entry.reason)")
             }
             let duplicates = state.received.values.reduce(0) { $0 + $1 - 1 }
-            print("pipeline → HEC: \(expected.count) activities, \(poison.count) dead-lettered, \(duplicates) duplicates "
-                + "(slow replies re-sent), \(state.requests) requests")
+            print(
+                "pipeline → HEC: \(expected.count) activities, \(poison.count) dead-lettered, \(duplicates) duplicates "
+                    + "(slow replies re-sent), \(state.requests) requests"
+            )
         }
     }
 }

@@ -22,8 +22,10 @@ import Testing
     ) async throws -> ForwarderPipeline {
         let client = ComplianceClient(
             configuration: .init(
-                baseURL: mock.baseURL, apiKey: APIKey("sk-ant-api01-test-key"),
-                retry: RetryPolicy(jitter: 0, maximumRetries: nil), budget: budget
+                baseURL: mock.baseURL,
+                apiKey: APIKey("sk-ant-api01-test-key"),
+                retry: RetryPolicy(jitter: 0, maximumRetries: nil),
+                budget: budget
             ),
             clock: clock
         )
@@ -58,12 +60,17 @@ import Testing
                 let now = clock.now
                 let early = mock.insert(type: "claude_chat_viewed", createdAt: now.adding(.seconds(-10)))
                 let late = mock.insert(
-                    type: "sso_login_failed", createdAt: now.adding(.seconds(-5)), visibleAt: now.adding(.seconds(40))
+                    type: "sso_login_failed",
+                    createdAt: now.adding(.seconds(-5)),
+                    visibleAt: now.adding(.seconds(40))
                 )
                 let newer = mock.insert(type: "api_key_created", createdAt: now.adding(.seconds(-1)))
                 let sink = RecordingSink()
                 let pipeline = try await runPipeline(
-                    mock, sinks: [sink], clock: clock, directory: directory,
+                    mock,
+                    sinks: [sink],
+                    clock: clock,
+                    directory: directory,
                     configuration: .init(pollInterval: .seconds(5), lookback: .seconds(600))
                 ) { sink.uniqueCount >= 3 }
                 #expect(sink.ids == [early, newer, late])
@@ -84,15 +91,23 @@ import Testing
         ]
         try await MockComplianceAPI.withRunning(
             configuration: .init(
-                backlog: 20_000, backlogEnd: clock.now.adding(.seconds(-3600)), recordAccess: false,
-                rateLimitPerMinute: 600, faultRate: 0.3, randomFaults: faults, clock: clock
+                backlog: 20_000,
+                backlogEnd: clock.now.adding(.seconds(-3600)),
+                recordAccess: false,
+                rateLimitPerMinute: 600,
+                faultRate: 0.3,
+                randomFaults: faults,
+                clock: clock
             )
         ) { mock in
             mock.enqueueFaults(Array(repeating: .rateLimited(retryAfter: 5), count: 20))
             let expected = mock.allIDs()
             let sink = RecordingSink()
             let pipeline = try await runPipeline(
-                mock, sinks: [sink], clock: clock, directory: directory,
+                mock,
+                sinks: [sink],
+                clock: clock,
+                directory: directory,
                 configuration: .init(pageSize: 700, pollInterval: .seconds(10)),
                 budget: .init(maximumRequestsPerMinute: 30, reserveFraction: 0)
             ) { sink.uniqueCount >= 20_000 }
@@ -110,20 +125,32 @@ import Testing
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         try await MockComplianceAPI.withRunning(
-            configuration: .init(backlog: 100_000, backlogEnd: clock.now.adding(.seconds(-3600)), recordAccess: false, clock: clock)
+            configuration: .init(
+                backlog: 100_000,
+                backlogEnd: clock.now.adding(.seconds(-3600)),
+                recordAccess: false,
+                clock: clock
+            )
         ) { mock in
             let fast = RecordingSink(name: "fast")
             let stalled = RecordingSink(name: "stalled", stalled: true)
-            let configuration = ForwarderPipeline.Configuration(pageSize: 1000, channelEvents: 3000, channelBytes: 32 << 20)
+            let configuration = ForwarderPipeline.Configuration(
+                pageSize: 1000,
+                channelEvents: 3000,
+                channelBytes: 32 << 20
+            )
             let client = ComplianceClient(
                 configuration: .init(baseURL: mock.baseURL, apiKey: APIKey("k"), budget: .init(reserveFraction: 0)),
                 clock: clock
             )
             let pipeline = ForwarderPipeline(
-                configuration: configuration, client: client, sinks: [fast, stalled],
+                configuration: configuration,
+                client: client,
+                sinks: [fast, stalled],
                 checkpointStore: CheckpointStore(path: directory.path + "/checkpoint.json"),
                 initialState: CheckpointState(start: clock.now.adding(.seconds(-86_400 * 2))),
-                deadLetters: DeadLetterWriter(directory: directory.path + "/dl"), clock: clock,
+                deadLetters: DeadLetterWriter(directory: directory.path + "/dl"),
+                clock: clock,
                 logger: Logger(label: "test")
             )
             try await withThrowingTaskGroup(of: Void.self) { tasks in
@@ -143,8 +170,10 @@ import Testing
                 #expect(mock.requestCount <= 6, "the source stopped fetching: \(mock.requestCount) requests")
                 #expect(fast.ids.count <= 5000)
                 #expect(pipeline.checkpointer.committed.cursor == nil, "nothing is committed while a sink lags")
-                print("backpressure: \(mock.requestCount) requests, stalled channel \(depth.events) events / "
-                    + "\(depth.bytes) bytes, peak RSS \(peakRSSMegabytes()) MiB")
+                print(
+                    "backpressure: \(mock.requestCount) requests, stalled channel \(depth.events) events / "
+                        + "\(depth.bytes) bytes, peak RSS \(peakRSSMegabytes()) MiB"
+                )
                 tasks.cancelAll()
             }
         }

@@ -37,7 +37,9 @@ import Testing
                     return cycles.contains { $0.string("last_id") == second.last && $0.string("count") == "3" }
                 }
                 #expect(sawSecond, "no poll cycle line for the next 3 activities")
-                let next = try #require(cycles.first { $0.string("last_id") == second.last && $0.string("count") == "3" })
+                let next = try #require(
+                    cycles.first { $0.string("last_id") == second.last && $0.string("count") == "3" }
+                )
                 #expect(next.string("start_cursor") == first.last)
                 #expect(next.string("request_id") != initial.string("request_id"))
                 child.signal(SIGTERM)

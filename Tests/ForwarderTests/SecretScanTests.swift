@@ -29,46 +29,52 @@ import Testing
         let base = RFC3339Timestamp.now.adding(.seconds(-3600))
         let hec: TestHTTPServer.Handler = { _ in .json(200, #"{"text":"Success","code":0}"#) }
         try await TestHTTPServer.withRunning(tls: try HTTPTLSTests.serverContext(), hec) { receiver in
-            try await MockComplianceAPI.withRunning(configuration: .init(apiKey: Self.apiKey, recordAccess: false)) { mock in
-                let ids = (0..<5).map { mock.insert(type: "sso_login_failed", createdAt: base.adding(.seconds(Int64($0)))) }
+            try await MockComplianceAPI.withRunning(configuration: .init(apiKey: Self.apiKey, recordAccess: false)) {
+                mock in
+                let ids = (0..<5).map {
+                    mock.insert(type: "sso_login_failed", createdAt: base.adding(.seconds(Int64($0))))
+                }
                 let config = directory.path + "/forwarder.yaml"
                 try """
-                    source:
-                      base_url: \(mock.baseURL)
-                      api_key: ${SCAN_API_KEY}
-                      start: 2020-01-01T00:00:00Z
-                      poll_interval: 300ms
-                    checkpoint:
-                      path: \(directory.path)/state/checkpoint.json
-                      flush_interval: 100ms
-                    sinks:
-                      - name: archive
-                        type: file
-                        format: raw
-                        directory: \(directory.path)/archive
-                      - name: splunk
-                        type: http
-                        mode: splunk_hec
-                        url: \(receiver.baseURL)/services/collector/event
-                        token: \(Self.hecToken)
-                        tls:
-                          ca_file: \(files["ca.pem"] ?? "")
-                          cert_file: \(files["client.pem"] ?? "")
-                          key_file: \(files["client.key"] ?? "")
-                          server_name: fwd-test.example
-                    server:
-                      listen: 127.0.0.1:0
-                    log:
-                      level: debug
-                      format: json
-                    """.write(toFile: config, atomically: true, encoding: .utf8)
+                source:
+                  base_url: \(mock.baseURL)
+                  api_key: ${SCAN_API_KEY}
+                  start: 2020-01-01T00:00:00Z
+                  poll_interval: 300ms
+                checkpoint:
+                  path: \(directory.path)/state/checkpoint.json
+                  flush_interval: 100ms
+                sinks:
+                  - name: archive
+                    type: file
+                    format: raw
+                    directory: \(directory.path)/archive
+                  - name: splunk
+                    type: http
+                    mode: splunk_hec
+                    url: \(receiver.baseURL)/services/collector/event
+                    token: \(Self.hecToken)
+                    tls:
+                      ca_file: \(files["ca.pem"] ?? "")
+                      cert_file: \(files["client.pem"] ?? "")
+                      key_file: \(files["client.key"] ?? "")
+                      server_name: fwd-test.example
+                server:
+                  listen: 127.0.0.1:0
+                log:
+                  level: debug
+                  format: json
+                """.write(toFile: config, atomically: true, encoding: .utf8)
                 let environment = ["SCAN_API_KEY": Self.apiKey]
                 var transcript = ""
 
                 for arguments in [
                     ["validate", "--config", config],
                     ["check", "--config", config],
-                    ["backfill", "--config", config, "--since", base.wireText, "--until", base.adding(.seconds(60)).wireText],
+                    [
+                        "backfill", "--config", config, "--since", base.wireText, "--until",
+                        base.adding(.seconds(60)).wireText,
+                    ],
                     ["checkpoint", "show", "--config", config],
                     ["demo", "--seconds", "1", "--quiet", "--output", directory.path + "/demo"],
                 ] {
@@ -76,19 +82,28 @@ import Testing
                     #expect(status == 0, "\(arguments[0]): \(output)")
                     transcript += output
                 }
-                for command in ["run", "backfill", "demo", "validate", "check", "health", "checkpoint", "mappings", "mock-api"] {
+                for command in [
+                    "run", "backfill", "demo", "validate", "check", "health", "checkpoint", "mappings", "mock-api",
+                ] {
                     transcript += try await ForwarderProcess.run([command, "--help"], environment: environment).output
                 }
 
                 let log = URL(fileURLWithPath: directory.path + "/run.log")
-                let child = try ForwarderProcess.start(["run", "--config", config], output: log, environment: environment)
+                let child = try ForwarderProcess.start(
+                    ["run", "--config", config],
+                    output: log,
+                    environment: environment
+                )
                 defer { if child.process.isRunning { child.signal(SIGKILL) } }
                 let port = try #require(try await loggedServerPort(in: log))
                 let client = ObservabilityClient(port: port)
                 var metrics = ""
                 let delivered = try await eventuallyAsync {
                     metrics = await client.body("/metrics") ?? ""
-                    return PrometheusSamples(metrics).value("compliance_forwarder_events_delivered_total", ["sink": "splunk"])
+                    return PrometheusSamples(metrics).value(
+                        "compliance_forwarder_events_delivered_total",
+                        ["sink": "splunk"]
+                    )
                         == Double(ids.count)
                 }
                 #expect(delivered, "\(metrics)")

@@ -23,16 +23,18 @@ import Testing
     }
 
     static func activity(note: String) throws -> Activity {
-        try Activity(json: """
-            {"id":"activity_test_1","type":"claude_chat_viewed","created_at":"2024-05-01T12:34:56.789Z",\
-            "organization_id":"org_1","actor":{"type":"user_actor","email_address":"a@example.com"},"note":"\(note)"}
-            """)
+        try Activity(
+            json: """
+                {"id":"activity_test_1","type":"claude_chat_viewed","created_at":"2024-05-01T12:34:56.789Z",\
+                "organization_id":"org_1","actor":{"type":"user_actor","email_address":"a@example.com"},"note":"\(note)"}
+                """
+        )
     }
 
     /// Splits `LEN SP MSG`, checking LEN is the byte count of the rest.
     static func octetFrame(_ frame: [UInt8]) -> (length: Int, message: [UInt8])? {
         guard let space = frame.firstIndex(of: UInt8(ascii: " ")),
-              let length = Int(String(decoding: frame[..<space], as: UTF8.self))
+            let length = Int(String(decoding: frame[..<space], as: UTF8.self))
         else { return nil }
         return (length, Array(frame[(space + 1)...]))
     }
@@ -44,7 +46,11 @@ import Testing
         #expect(parsed.length == parsed.message.count)
         let text = String(decoding: parsed.message, as: UTF8.self)
         #expect(parsed.length > text.count, "multi-byte characters must count as bytes")
-        #expect(text.hasPrefix("<110>1 2024-05-01T12:34:56.789Z fwd.example.com compliance-forwarder - claude_chat_viewed [claude@32473 id=\"activity_test_1\" org=\"org_1\"] {"))
+        #expect(
+            text.hasPrefix(
+                "<110>1 2024-05-01T12:34:56.789Z fwd.example.com compliance-forwarder - claude_chat_viewed [claude@32473 id=\"activity_test_1\" org=\"org_1\"] {"
+            )
+        )
     }
 
     @Test func frameMatchesTheSpecVector() {

@@ -1,6 +1,6 @@
 import ComplianceAPI
-import Foundation
 import ForwarderCore
+import Foundation
 import Testing
 
 @testable import Forwarder
@@ -8,7 +8,10 @@ import Testing
 /// The syslog sink against real rsyslog and syslog-ng TLS receivers
 /// (`scripts/syslog-receivers.sh`). Skipped when the receivers are not installed and `CI` is
 /// unset; under CI a missing receiver fails.
-@Suite(.serialized, .enabled(if: SyslogReceiver.installed || SyslogReceiver.isCI, Comment(rawValue: SyslogReceiver.skipMessage)))
+@Suite(
+    .serialized,
+    .enabled(if: SyslogReceiver.installed || SyslogReceiver.isCI, Comment(rawValue: SyslogReceiver.skipMessage))
+)
 struct SyslogInteropTests {
     /// Activities per delivery test, half CEF and half ECS (`CF_SYSLOG_TEST_EVENTS` overrides).
     static let eventCount = Int(ProcessInfo.processInfo.environment["CF_SYSLOG_TEST_EVENTS"] ?? "") ?? 100_000
@@ -23,7 +26,10 @@ struct SyslogInteropTests {
             certificates = directory.path + "/certs"
             try SyslogReceiver.makeCertificates(in: certificates)
             receiver = try SyslogReceiver.start(
-                kind, in: directory.path + "/receiver", certificates: certificates, mutualTLS: mutualTLS,
+                kind,
+                in: directory.path + "/receiver",
+                certificates: certificates,
+                mutualTLS: mutualTLS,
                 serverCertificate: serverCertificate
             )
         }
@@ -36,14 +42,22 @@ struct SyslogInteropTests {
         func sink(_ format: OutputFormat, clientCertificate: Bool) -> SyslogSink {
             SyslogSink(
                 name: "syslog-\(format.rawValue)",
-                configuration: .testReceiver(port: receiver.port, certificates: certificates, clientCertificate: clientCertificate),
+                configuration: .testReceiver(
+                    port: receiver.port,
+                    certificates: certificates,
+                    clientCertificate: clientCertificate
+                ),
                 encoder: EventEncoder(formatter: ActivityFormatter(format: format))
             )
         }
     }
 
     /// Runs `sink` over `batches` to the end of its input (a clean close).
-    static func deliver(_ batches: [Batch], with sink: SyslogSink, deadLetters: String) async throws -> SyslogSinkHarness {
+    static func deliver(
+        _ batches: [Batch],
+        with sink: SyslogSink,
+        deadLetters: String
+    ) async throws -> SyslogSinkHarness {
         let harness = SyslogSinkHarness(deadLetterDirectory: deadLetters)
         async let done: Void = sink.run(input: harness.channel.makeStream(), context: harness.context)
         for batch in batches { try await harness.channel.send(.batch(batch)) }
@@ -64,18 +78,25 @@ struct SyslogInteropTests {
 
         let started = ContinuousClock.now
         let cefRun = try await Self.deliver(
-            SyslogSinkHarness.batches(cef), with: setup.sink(.cef, clientCertificate: mutualTLS),
-            deadLetters: setup.directory.path + "/dlq")
+            SyslogSinkHarness.batches(cef),
+            with: setup.sink(.cef, clientCertificate: mutualTLS),
+            deadLetters: setup.directory.path + "/dlq"
+        )
         let ecsRun = try await Self.deliver(
-            SyslogSinkHarness.batches(ecs), with: setup.sink(.ecs, clientCertificate: mutualTLS),
-            deadLetters: setup.directory.path + "/dlq")
+            SyslogSinkHarness.batches(ecs),
+            with: setup.sink(.ecs, clientCertificate: mutualTLS),
+            deadLetters: setup.directory.path + "/dlq"
+        )
         #expect(cefRun.acknowledger.acknowledged == cef.count)
         #expect(ecsRun.acknowledger.acknowledged == ecs.count)
 
         let messages = try await setup.receiver.waitForIDs(Set(activities.map(\.id)))
         let elapsed = ContinuousClock.now - started
         print("\(kind) mTLS=\(mutualTLS): \(activities.count) activities delivered and received in \(elapsed)")
-        let byID = Dictionary(messages.map { (SyslogReceiver.ids(in: [$0]).first ?? "", $0) }, uniquingKeysWith: { first, _ in first })
+        let byID = Dictionary(
+            messages.map { (SyslogReceiver.ids(in: [$0]).first ?? "", $0) },
+            uniquingKeysWith: { first, _ in first }
+        )
         let missing = activities.filter { byID[$0.id] == nil }
         #expect(missing.isEmpty, "\(missing.count) activities missing, first: \(missing.first?.id ?? "")")
         #expect(messages.count == activities.count, "no duplicates on a healthy connection")
@@ -91,7 +112,9 @@ struct SyslogInteropTests {
             guard let message = byID[activity.id] else { continue }
             try Self.checkHeader(message, activity)
             let object = try #require(
-                try JSONSerialization.jsonObject(with: Data(message.msg.utf8)) as? [String: Any], "ECS JSON for \(activity.id)")
+                try JSONSerialization.jsonObject(with: Data(message.msg.utf8)) as? [String: Any],
+                "ECS JSON for \(activity.id)"
+            )
             let event = try #require(object["event"] as? [String: Any])
             #expect(event["id"] as? String == activity.id)
             #expect(event["action"] as? String == activity.type)
@@ -144,7 +167,9 @@ struct SyslogInteropTests {
         let received = SyslogReceiver.ids(in: messages)
         let missing = Set(activities.map(\.id)).subtracting(received)
         let duplicates = received.count - Set(received).count
-        print("\(kind) restart: \(missing.count) lost, \(duplicates) duplicates, \(sink.statistics.resent) re-sent, \(sink.statistics.connections) connections")
+        print(
+            "\(kind) restart: \(missing.count) lost, \(duplicates) duplicates, \(sink.statistics.resent) re-sent, \(sink.statistics.connections) connections"
+        )
         #expect(missing.isEmpty, "lost \(missing.count) activities across the restart")
         #expect(sink.statistics.connections >= 2)
         #expect(harness.acknowledger.acknowledged == activities.count)

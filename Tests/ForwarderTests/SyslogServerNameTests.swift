@@ -1,6 +1,6 @@
 import ComplianceAPI
-import Foundation
 import ForwarderCore
+import Foundation
 import NIOSSL
 import Testing
 
@@ -9,7 +9,10 @@ import Testing
 /// The receiver's certificate must name `tls.server_name` (else the configured host): an IP SAN
 /// equal to the connected address does not stand in for a DNS name (NIOSSL's own check would
 /// accept it).
-@Suite(.serialized, .enabled(if: SyslogReceiver.installed || SyslogReceiver.isCI, Comment(rawValue: SyslogReceiver.skipMessage)))
+@Suite(
+    .serialized,
+    .enabled(if: SyslogReceiver.installed || SyslogReceiver.isCI, Comment(rawValue: SyslogReceiver.skipMessage))
+)
 struct SyslogServerNameTests {
     /// A receiver of `kind` presenting `serverCertificate` (a ``TestIdentityPKI`` certificate).
     struct Setup {
@@ -23,15 +26,22 @@ struct SyslogServerNameTests {
             try SyslogReceiver.makeCertificates(in: certificates)
             try TestIdentityPKI.write(to: certificates)
             receiver = try SyslogReceiver.start(
-                kind, in: directory.path + "/receiver", certificates: certificates, mutualTLS: false,
+                kind,
+                in: directory.path + "/receiver",
+                certificates: certificates,
+                mutualTLS: false,
                 serverCertificate: serverCertificate
             )
         }
 
         func configuration(serverName: String) -> SyslogSink.Configuration {
             .testReceiver(
-                port: receiver.port, certificates: certificates, clientCertificate: false,
-                caFile: certificates + "/identity-ca.pem", serverName: serverName)
+                port: receiver.port,
+                certificates: certificates,
+                clientCertificate: false,
+                caFile: certificates + "/identity-ca.pem",
+                serverName: serverName
+            )
         }
 
         func tearDown() {
@@ -54,7 +64,10 @@ struct SyslogServerNameTests {
             #expect(error.code == .tlsHandshakeFailed, "\(error)")
             #expect(error.isRetryable)
             #expect(error.description.contains("not valid for siem.example.test"), "\(error)")
-            #expect(error.description.contains("IP:127.0.0.1"), "the error names what the certificate carries: \(error)")
+            #expect(
+                error.description.contains("IP:127.0.0.1"),
+                "the error names what the certificate carries: \(error)"
+            )
         }
 
         // The sink itself: holds the events, reports why, the receiver gets nothing.
@@ -65,9 +78,11 @@ struct SyslogServerNameTests {
             group.addTask { try await sink.run(input: harness.channel.makeStream(), context: harness.context) }
             do {
                 if let batch { try await harness.channel.send(.batch(batch)) }
-                #expect(try await eventually(timeout: .seconds(10)) {
-                    harness.metrics.health.reason?.contains("not valid for siem.example.test") == true
-                })
+                #expect(
+                    try await eventually(timeout: .seconds(10)) {
+                        harness.metrics.health.reason?.contains("not valid for siem.example.test") == true
+                    }
+                )
             } catch {
                 Issue.record("\(error)")
             }
@@ -84,12 +99,21 @@ struct SyslogServerNameTests {
         defer { setup.tearDown() }
         let activities = SyslogSinkHarness.activities(count: 200, seedOffset: 3_000_000)
         let sink = SyslogSink(
-            name: "siem", configuration: setup.configuration(serverName: TestIdentityPKI.siemName),
-            encoder: EventEncoder(format: .cef))
+            name: "siem",
+            configuration: setup.configuration(serverName: TestIdentityPKI.siemName),
+            encoder: EventEncoder(format: .cef)
+        )
         let run = try await SyslogInteropTests.deliver(
-            SyslogSinkHarness.batches(activities, size: 50), with: sink, deadLetters: setup.directory.path + "/dlq")
+            SyslogSinkHarness.batches(activities, size: 50),
+            with: sink,
+            deadLetters: setup.directory.path + "/dlq"
+        )
         #expect(run.acknowledger.acknowledged == activities.count)
-        let received = Set(SyslogReceiver.ids(in: try await setup.receiver.waitForIDs(Set(activities.map(\.id)), timeout: .seconds(30))))
+        let received = Set(
+            SyslogReceiver.ids(
+                in: try await setup.receiver.waitForIDs(Set(activities.map(\.id)), timeout: .seconds(30))
+            )
+        )
         #expect(received == Set(activities.map(\.id)))
     }
 
@@ -119,7 +143,9 @@ struct SyslogServerNameTests {
         } else {
             Issue.record("[::1] is an IPv6 identity")
         }
-        let match = { (presented: String, expected: String) in SyslogServerIdentity.matches(presented: presented, expected: expected) }
+        let match = { (presented: String, expected: String) in
+            SyslogServerIdentity.matches(presented: presented, expected: expected)
+        }
         #expect(match("siem.example.test", "siem.example.test"))
         #expect(match("SIEM.example.test.", "siem.example.test"))
         #expect(match("*.example.test", "siem.example.test"))

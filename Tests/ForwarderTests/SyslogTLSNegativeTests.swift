@@ -1,18 +1,26 @@
 import ComplianceAPI
-import Foundation
 import ForwarderCore
+import Foundation
 import Testing
 
 @testable import Forwarder
 
 /// The sink refuses receivers it cannot verify, says why, and holds its events meanwhile.
-@Suite(.serialized, .enabled(if: SyslogReceiver.installed || SyslogReceiver.isCI, Comment(rawValue: SyslogReceiver.skipMessage)))
+@Suite(
+    .serialized,
+    .enabled(if: SyslogReceiver.installed || SyslogReceiver.isCI, Comment(rawValue: SyslogReceiver.skipMessage))
+)
 struct SyslogTLSNegativeTests {
     static func connect(_ configuration: SyslogSink.Configuration) async throws -> SyslogConnection {
         let context = try SyslogTLS.makeContext(configuration.syslog.tls)
         return try await SyslogConnection.connect(
-            host: "127.0.0.1", port: configuration.syslog.address.port, tls: context,
-            serverName: configuration.serverName, identity: configuration.serverIdentity, datagram: false, settle: configuration.settleTime
+            host: "127.0.0.1",
+            port: configuration.syslog.address.port,
+            tls: context,
+            serverName: configuration.serverName,
+            identity: configuration.serverIdentity,
+            datagram: false,
+            settle: configuration.settleTime
         )
     }
 
@@ -39,9 +47,16 @@ struct SyslogTLSNegativeTests {
         let setup = try SyslogInteropTests.Setup(kind, mutualTLS: false)
         defer { setup.tearDown() }
         let configuration = SyslogSink.Configuration.testReceiver(
-            port: setup.receiver.port, certificates: setup.certificates, clientCertificate: false,
-            caFile: setup.certificates + "/wrong-ca.pem")
-        try await Self.expectFailure(configuration, codes: [.tlsHandshakeFailed], mentioning: ["certificate", "verify"])
+            port: setup.receiver.port,
+            certificates: setup.certificates,
+            clientCertificate: false,
+            caFile: setup.certificates + "/wrong-ca.pem"
+        )
+        try await Self.expectFailure(
+            configuration,
+            codes: [.tlsHandshakeFailed],
+            mentioning: ["certificate", "verify"]
+        )
     }
 
     @Test(arguments: SyslogReceiver.Kind.allCases)
@@ -53,8 +68,15 @@ struct SyslogTLSNegativeTests {
         let setup = try SyslogInteropTests.Setup(kind, mutualTLS: false, serverCertificate: "wrong-server")
         defer { setup.tearDown() }
         let configuration = SyslogSink.Configuration.testReceiver(
-            port: setup.receiver.port, certificates: setup.certificates, clientCertificate: false)
-        try await Self.expectFailure(configuration, codes: [.tlsHandshakeFailed], mentioning: ["hostname", "name", "certificate"])
+            port: setup.receiver.port,
+            certificates: setup.certificates,
+            clientCertificate: false
+        )
+        try await Self.expectFailure(
+            configuration,
+            codes: [.tlsHandshakeFailed],
+            mentioning: ["hostname", "name", "certificate"]
+        )
     }
 
     @Test(arguments: SyslogReceiver.Kind.allCases)
@@ -63,9 +85,15 @@ struct SyslogTLSNegativeTests {
         let setup = try SyslogInteropTests.Setup(kind, mutualTLS: true)
         defer { setup.tearDown() }
         let configuration = SyslogSink.Configuration.testReceiver(
-            port: setup.receiver.port, certificates: setup.certificates, clientCertificate: false)
+            port: setup.receiver.port,
+            certificates: setup.certificates,
+            clientCertificate: false
+        )
         try await Self.expectFailure(
-            configuration, codes: [.rejectedByReceiver, .tlsHandshakeFailed], mentioning: ["certificate"])
+            configuration,
+            codes: [.rejectedByReceiver, .tlsHandshakeFailed],
+            mentioning: ["certificate"]
+        )
 
         // The sink itself: nothing acknowledged, unhealthy with the reason, still retrying.
         let sink = setup.sink(.cef, clientCertificate: false)
@@ -75,8 +103,16 @@ struct SyslogTLSNegativeTests {
             group.addTask { try await sink.run(input: harness.channel.makeStream(), context: harness.context) }
             do {
                 if let batch { try await harness.channel.send(.batch(batch)) }
-                #expect(try await eventually(timeout: .seconds(10)) { harness.metrics.health.reason?.contains("certificate") == true })
-                #expect(try await eventually(timeout: .seconds(10)) { sink.statistics.connections == 0 && harness.acknowledger.acknowledged == 0 })
+                #expect(
+                    try await eventually(timeout: .seconds(10)) {
+                        harness.metrics.health.reason?.contains("certificate") == true
+                    }
+                )
+                #expect(
+                    try await eventually(timeout: .seconds(10)) {
+                        sink.statistics.connections == 0 && harness.acknowledger.acknowledged == 0
+                    }
+                )
             } catch {
                 Issue.record("\(error)")
             }

@@ -1,13 +1,16 @@
 import ComplianceAPI
-import Foundation
 import ForwarderCore
+import Foundation
 import Testing
 
 @testable import Forwarder
 
 /// The plain transports against a real rsyslog (`imtcp` without TLS, `imudp`): every activity
 /// arrives, parsed as one message each.
-@Suite(.serialized, .enabled(if: SyslogReceiver.installed || SyslogReceiver.isCI, Comment(rawValue: SyslogReceiver.skipMessage)))
+@Suite(
+    .serialized,
+    .enabled(if: SyslogReceiver.installed || SyslogReceiver.isCI, Comment(rawValue: SyslogReceiver.skipMessage))
+)
 struct SyslogTransportTests {
     static let eventCount = 5_000
 
@@ -20,7 +23,10 @@ struct SyslogTransportTests {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let receiver = try SyslogReceiver.start(
-            .rsyslog, in: directory.path + "/receiver", certificates: directory.path + "/certs", mutualTLS: false,
+            .rsyslog,
+            in: directory.path + "/receiver",
+            certificates: directory.path + "/certs",
+            mutualTLS: false,
             transport: transport.name
         )
         defer { receiver.stop() }
@@ -30,23 +36,38 @@ struct SyslogTransportTests {
                 transport: transport,
                 framing: framing,
                 hostname: "fwd.example.com",
-                reconnect: ForwarderConfiguration.Backoff(initialBackoff: .milliseconds(100), maximumBackoff: .seconds(1))
+                reconnect: ForwarderConfiguration.Backoff(
+                    initialBackoff: .milliseconds(100),
+                    maximumBackoff: .seconds(1)
+                )
             )
         )
-        let sink = SyslogSink(name: "plain", configuration: configuration, encoder: EventEncoder(formatter: ActivityFormatter(format: format)))
+        let sink = SyslogSink(
+            name: "plain",
+            configuration: configuration,
+            encoder: EventEncoder(formatter: ActivityFormatter(format: format))
+        )
         let activities = SyslogSinkHarness.activities(count: eventCount, seedOffset: seedOffset)
         let run = try await SyslogInteropTests.deliver(
-            SyslogSinkHarness.batches(activities, size: 250), with: sink, deadLetters: directory.path + "/dlq")
+            SyslogSinkHarness.batches(activities, size: 250),
+            with: sink,
+            deadLetters: directory.path + "/dlq"
+        )
         #expect(run.acknowledger.acknowledged == activities.count)
         let messages = try await receiver.waitForIDs(Set(activities.map(\.id)), timeout: .seconds(30))
         return (activities, SyslogReceiver.ids(in: messages), messages)
     }
 
-    static func expectComplete(_ result: (sent: [Activity], received: [String], messages: [SyslogReceiver.Message])) throws {
+    static func expectComplete(
+        _ result: (sent: [Activity], received: [String], messages: [SyslogReceiver.Message])
+    ) throws {
         let missing = Set(result.sent.map(\.id)).subtracting(result.received)
         #expect(missing.isEmpty, "\(missing.count) of \(result.sent.count) missing")
         #expect(result.received.count == result.sent.count, "one message per activity, no duplicates or splits")
-        let byID = Dictionary(result.messages.map { (SyslogReceiver.ids(in: [$0]).first ?? "", $0) }, uniquingKeysWith: { a, _ in a })
+        let byID = Dictionary(
+            result.messages.map { (SyslogReceiver.ids(in: [$0]).first ?? "", $0) },
+            uniquingKeysWith: { a, _ in a }
+        )
         for activity in result.sent.prefix(500) {
             guard let message = byID[activity.id] else { continue }
             try SyslogInteropTests.checkHeader(message, activity)
@@ -57,11 +78,17 @@ struct SyslogTransportTests {
         guard SyslogReceiver.available() else { return }
         let result = try await Self.run(transport: .tcp, framing: .octetCounting, format: .ecs, seedOffset: 4_000_000)
         try Self.expectComplete(result)
-        let byID = Dictionary(result.messages.map { (SyslogReceiver.ids(in: [$0]).first ?? "", $0) }, uniquingKeysWith: { a, _ in a })
+        let byID = Dictionary(
+            result.messages.map { (SyslogReceiver.ids(in: [$0]).first ?? "", $0) },
+            uniquingKeysWith: { a, _ in a }
+        )
         for activity in result.sent.prefix(200) {
             let message = try #require(byID[activity.id])
             let object = try #require(try JSONSerialization.jsonObject(with: Data(message.msg.utf8)) as? [String: Any])
-            #expect((object["event"] as? [String: Any])?["id"] as? String == activity.id, "ECS intact over octet counting")
+            #expect(
+                (object["event"] as? [String: Any])?["id"] as? String == activity.id,
+                "ECS intact over octet counting"
+            )
         }
     }
 

@@ -169,7 +169,10 @@ public final class ComplianceClient: Sendable {
         let response: HTTPClientResponse
         let body: ByteBuffer
         do {
-            response = try await httpClient.execute(request, timeout: .nanoseconds(configuration.requestTimeout.nanoseconds))
+            response = try await httpClient.execute(
+                request,
+                timeout: .nanoseconds(configuration.requestTimeout.nanoseconds)
+            )
             body = try await response.body.collect(upTo: configuration.maximumResponseBytes)
         } catch is CancellationError {
             throw CancellationError()
@@ -188,7 +191,12 @@ public final class ComplianceClient: Sendable {
         }
         let bytes = Array(buffer: body)
         guard response.status == .ok else {
-            throw Self.apiError(status: Int(response.status.code), headers: response.headers, body: bytes, now: clock.now)
+            throw Self.apiError(
+                status: Int(response.status.code),
+                headers: response.headers,
+                body: bytes,
+                now: clock.now
+            )
         }
         var page = try CursorPage<Activity>.decode(bytes)
         page.requestID = requestID
@@ -229,7 +237,10 @@ public final class ComplianceClient: Sendable {
     private func count(status: Int) {
         let counter = requestCounter.withLock { counters in
             if let counter = counters[status] { return counter }
-            let counter = Counter(label: "compliance_forwarder_api_requests_total", dimensions: [("status", String(status))])
+            let counter = Counter(
+                label: "compliance_forwarder_api_requests_total",
+                dimensions: [("status", String(status))]
+            )
             counters[status] = counter
             return counter
         }
@@ -244,7 +255,8 @@ public final class ComplianceClient: Sendable {
         return RateLimitSnapshot(limit: limit, remaining: remaining, reset: reset)
     }
 
-    static func apiError(status: Int, headers: HTTPHeaders, body: [UInt8], now: RFC3339Timestamp) -> ComplianceAPIError {
+    static func apiError(status: Int, headers: HTTPHeaders, body: [UInt8], now: RFC3339Timestamp) -> ComplianceAPIError
+    {
         var errorType: String?
         var message: String?
         if let value = try? JSONParser.parse(body), let object = value.objectValue {

@@ -32,7 +32,8 @@ public struct JSONParser {
 
     /// Parses one complete JSON document.
     public static func parse(_ bytes: [UInt8]) throws(SyntaxError) -> JSONValue {
-        try bytes.withUnsafeBufferPointer { buffer in Result { () throws(SyntaxError) in try parseDocument(buffer) } }.get()
+        try bytes.withUnsafeBufferPointer { buffer in Result { () throws(SyntaxError) in try parseDocument(buffer) } }
+            .get()
     }
 
     /// Parses one complete JSON document from a buffer that outlives the call.
@@ -87,9 +88,15 @@ public struct JSONParser {
         case UInt8(ascii: "{"): return .object(try parseObject())
         case UInt8(ascii: "["): return try parseArray()
         case UInt8(ascii: "\""): return .string(try parseString())
-        case UInt8(ascii: "t"): try literal("true"); return .bool(true)
-        case UInt8(ascii: "f"): try literal("false"); return .bool(false)
-        case UInt8(ascii: "n"): try literal("null"); return .null
+        case UInt8(ascii: "t"):
+            try literal("true")
+            return .bool(true)
+        case UInt8(ascii: "f"):
+            try literal("false")
+            return .bool(false)
+        case UInt8(ascii: "n"):
+            try literal("null")
+            return .null
         case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): return .number(try parseNumber())
         default: throw error("unexpected character")
         }
@@ -215,7 +222,9 @@ public struct JSONParser {
     private mutating func parseUnicodeEscape() throws(SyntaxError) -> Unicode.Scalar {
         let high = try hex4()
         if (0xD800..<0xDC00).contains(high) {
-            if position + 1 < bytes.count, bytes[position] == UInt8(ascii: "\\"), bytes[position + 1] == UInt8(ascii: "u") {
+            if position + 1 < bytes.count, bytes[position] == UInt8(ascii: "\\"),
+                bytes[position + 1] == UInt8(ascii: "u")
+            {
                 let save = position
                 position += 2
                 let low = try hex4()

@@ -109,8 +109,11 @@ public struct JSONWriter: Sendable {
             case 0x09: escape = "\\t"
             case 0x08: escape = "\\b"
             case 0x0C: escape = "\\f"
-            case 0x00..<0x20: escape = nil; length = 0
-            case 0xE2 where index + 2 < utf8.count && utf8[index + 1] == 0x80
+            case 0x00..<0x20:
+                escape = nil
+                length = 0
+            case 0xE2
+            where index + 2 < utf8.count && utf8[index + 1] == 0x80
                 && (utf8[index + 2] == 0xA8 || utf8[index + 2] == 0xA9):
                 escape = utf8[index + 2] == 0xA8 ? "\\u2028" : "\\u2029"
                 length = 3

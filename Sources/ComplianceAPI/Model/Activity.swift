@@ -63,7 +63,9 @@ public struct Activity: Sendable, Hashable, Identifiable {
         self.type = type
         self.organizationID = string(common.organizationID)
         self.organizationUUID = string(common.organizationUUID)
-        self.actor = Actor(fields: common.actor < 0 ? JSONObject() : members[common.actor].value.objectValue ?? JSONObject())
+        self.actor = Actor(
+            fields: common.actor < 0 ? JSONObject() : members[common.actor].value.objectValue ?? JSONObject()
+        )
         self.extra = JSONObject(members: extra)
         self.object = object
         self.rawJSON = rawJSON

@@ -45,7 +45,10 @@ extension CursorPage where Element == Activity {
                 Result { () throws(JSONParser.SyntaxError) in try decodeEnvelope(buffer) }
             }.get()
         } catch {
-            throw ComplianceAPIError(code: .malformedResponse, message: "the response body is not a valid page: \(error)")
+            throw ComplianceAPIError(
+                code: .malformedResponse,
+                message: "the response body is not a valid page: \(error)"
+            )
         }
     }
 
@@ -71,7 +74,9 @@ extension CursorPage where Element == Activity {
                             let value = try parser.parseValue()
                             let raw = parser.text(start..<parser.position)
                             guard let object = value.objectValue else {
-                                page.invalidRecords.append(InvalidRecord(rawJSON: raw, reason: "record is not a JSON object"))
+                                page.invalidRecords.append(
+                                    InvalidRecord(rawJSON: raw, reason: "record is not a JSON object")
+                                )
                                 continue
                             }
                             do {

@@ -12,7 +12,14 @@ final class GzipMemberEncoder {
     init(level: Int32) throws(FileError) {
         // windowBits 15 + 16 asks zlib for the gzip wrapper.
         let status = deflateInit2_(
-            &stream, level, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY, ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size)
+            &stream,
+            level,
+            Z_DEFLATED,
+            15 + 16,
+            8,
+            Z_DEFAULT_STRATEGY,
+            ZLIB_VERSION,
+            Int32(MemoryLayout<z_stream>.size)
         )
         guard status == Z_OK else {
             initialized = false
@@ -86,7 +93,8 @@ public enum GzipDecoder {
 
     /// Inflates the one member starting at `offset`; `nil` unless it is complete and its CRC-32
     /// and ISIZE verify (zlib checks the trailer before it reports the end).
-    static func inflateMember(_ data: [UInt8], from offset: Int, keepOutput: Bool) -> (output: [UInt8], consumed: Int)? {
+    static func inflateMember(_ data: [UInt8], from offset: Int, keepOutput: Bool) -> (output: [UInt8], consumed: Int)?
+    {
         guard data.count - offset >= 18, data[offset] == 0x1F, data[offset + 1] == 0x8B, data[offset + 2] == 8 else {
             return nil
         }

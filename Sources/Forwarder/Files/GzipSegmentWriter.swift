@@ -79,7 +79,9 @@ final class GzipSegmentWriter {
     /// Closes the active segment when it is too big or too old.
     func rotateIfDue() throws(FileError) {
         guard let active else { return }
-        if active.bytes >= configuration.maximumBytes || now().duration(since: active.openedAt) >= configuration.maximumAge {
+        if active.bytes >= configuration.maximumBytes
+            || now().duration(since: active.openedAt) >= configuration.maximumAge
+        {
             try finalizeActive()
         }
     }
@@ -102,7 +104,11 @@ final class GzipSegmentWriter {
         let opened = now()
         let path = configuration.directory + "/" + Self.finalName(configuration, opened, nextSequence) + ".tmp"
         nextSequence += 1
-        let fd = try PosixFile.open(path, flags: O_WRONLY | O_CREAT | O_EXCL | O_APPEND, mode: mode_t(configuration.fileMode))
+        let fd = try PosixFile.open(
+            path,
+            flags: O_WRONLY | O_CREAT | O_EXCL | O_APPEND,
+            mode: mode_t(configuration.fileMode)
+        )
         try PosixFile.setMode(fd, mode_t(configuration.fileMode), path: path)
         try PosixFile.syncDirectory(configuration.directory)
         active = (fd, path, opened, 0)
@@ -163,14 +169,16 @@ final class GzipSegmentWriter {
             let digits = String(value)
             return String(repeating: "0", count: max(0, width - digits.count)) + digits
         }
-        let stamp = pad(c.year, 4) + pad(c.month, 2) + pad(c.day, 2) + "T" + pad(c.hour, 2) + pad(c.minute, 2)
+        let stamp =
+            pad(c.year, 4) + pad(c.month, 2) + pad(c.day, 2) + "T" + pad(c.hour, 2) + pad(c.minute, 2)
             + pad(c.second, 2) + "Z"
         return "\(configuration.prefix)-\(stamp)-\(pad(Int64(sequence), 6)).\(configuration.fileExtension).gz"
     }
 
     static func isOurs(_ name: String, _ configuration: Configuration) -> Bool {
         name.hasPrefix(configuration.prefix + "-")
-            && (name.hasSuffix(".\(configuration.fileExtension).gz") || name.hasSuffix(".\(configuration.fileExtension).gz.tmp"))
+            && (name.hasSuffix(".\(configuration.fileExtension).gz")
+                || name.hasSuffix(".\(configuration.fileExtension).gz.tmp"))
             && sequence(of: name) != nil
     }
 

@@ -17,12 +17,17 @@ struct HealthRoutes: Sendable {
     let readiness: Readiness
 
     func reply(method: HTTPMethod, uri: String) -> Reply {
-        let path = uri.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init) ?? uri
+        let path =
+            uri.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init) ?? uri
         guard ["/metrics", "/healthz", "/readyz"].contains(path) else { return .text(.notFound, "not found\n") }
         guard method == .GET || method == .HEAD else { return .text(.methodNotAllowed, "method not allowed\n") }
         switch path {
         case "/metrics":
-            return Reply(status: .ok, contentType: "text/plain; version=0.0.4; charset=utf-8", body: registry.emitToBuffer())
+            return Reply(
+                status: .ok,
+                contentType: "text/plain; version=0.0.4; charset=utf-8",
+                body: registry.emitToBuffer()
+            )
         case "/healthz":
             return .text(.ok, "ok\n")
         default:

@@ -24,7 +24,12 @@ public final class HealthServer: Service {
     private let logger: Logger
     private let connections = Mutex<(closing: Bool, open: [ObjectIdentifier: any Channel])>((false, [:]))
 
-    private init(serverChannel: NIOAsyncChannel<Connection, Never>, address: NetworkAddress, routes: HealthRoutes, logger: Logger) {
+    private init(
+        serverChannel: NIOAsyncChannel<Connection, Never>,
+        address: NetworkAddress,
+        routes: HealthRoutes,
+        logger: Logger
+    ) {
         self.serverChannel = serverChannel
         self.address = address
         self.routes = routes
@@ -53,7 +58,8 @@ public final class HealthServer: Service {
                 }
         } catch {
             throw HealthServerError(
-                message: "server.listen \(listen): cannot listen (\(error)); choose another address or set server.enabled: false"
+                message:
+                    "server.listen \(listen): cannot listen (\(error)); choose another address or set server.enabled: false"
             )
         }
         let port = channel.channel.localAddress?.port ?? listen.port

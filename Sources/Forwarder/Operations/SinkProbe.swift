@@ -30,7 +30,9 @@ public enum SinkProbe {
     public static func probe(_ sink: ForwarderConfiguration.Sink, timeout: Duration = .seconds(10)) async -> Result {
         switch sink.destination {
         case .file(let file):
-            if let problem = WritableDirectory.problem(file.directory) { return Result(outcome: .localIO, detail: problem) }
+            if let problem = WritableDirectory.problem(file.directory) {
+                return Result(outcome: .localIO, detail: problem)
+            }
             return Result(outcome: .passed, detail: "directory \(file.directory) is writable")
         case .syslog(let syslog):
             return await probeSyslog(syslog, timeout: timeout)
@@ -42,7 +44,10 @@ public enum SinkProbe {
     static func probeSyslog(_ syslog: ForwarderConfiguration.SyslogSink, timeout: Duration) async -> Result {
         let target = "\(syslog.address)"
         if syslog.transport == .udp {
-            return Result(outcome: .warning, detail: "\(target) over UDP: cannot be checked without sending (lab use only)")
+            return Result(
+                outcome: .warning,
+                detail: "\(target) over UDP: cannot be checked without sending (lab use only)"
+            )
         }
         let configuration = SyslogSink.Configuration(syslog: syslog)
         do {
@@ -124,7 +129,10 @@ public enum SinkProbe {
             switch status {
             case 200: return Result(outcome: .passed, detail: "\(target): HEC health endpoint reports healthy")
             case 400:
-                return Result(outcome: .misconfigured, detail: "\(target): HEC answered 400 (is HTTP Event Collector enabled?)")
+                return Result(
+                    outcome: .misconfigured,
+                    detail: "\(target): HEC answered 400 (is HTTP Event Collector enabled?)"
+                )
             case 503:
                 return Result(
                     outcome: .unreachable,

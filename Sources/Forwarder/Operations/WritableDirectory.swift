@@ -14,7 +14,9 @@ public enum WritableDirectory {
         while true {
             var info = stat()
             if stat(candidate, &info) == 0 {
-                guard (info.st_mode & mode_t(S_IFMT)) == mode_t(S_IFDIR) else { return "\(candidate) is not a directory" }
+                guard (info.st_mode & mode_t(S_IFMT)) == mode_t(S_IFDIR) else {
+                    return "\(candidate) is not a directory"
+                }
                 if access(candidate, W_OK | X_OK) != 0 {
                     return "directory \(candidate) is not writable: \(String(cString: strerror(errno)))"
                 }

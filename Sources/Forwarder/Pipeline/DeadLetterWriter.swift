@@ -82,7 +82,11 @@ public final class DeadLetterWriter: Sendable {
             try box.lock.withLock { (segment: inout GzipSegmentWriter?) throws(FileError) in
                 if segment == nil {
                     segment = try GzipSegmentWriter(
-                        configuration: .init(directory: directory, prefix: Self.safeName(name), fileExtension: "ndjson"),
+                        configuration: .init(
+                            directory: directory,
+                            prefix: Self.safeName(name),
+                            fileExtension: "ndjson"
+                        ),
                         now: now
                     )
                 }
@@ -111,12 +115,14 @@ public final class DeadLetterWriter: Sendable {
 
     /// File names are built from sink names; keep them to a safe alphabet.
     static func safeName(_ name: String) -> String {
-        String(name.unicodeScalars.map { scalar -> Character in
-            switch scalar {
-            case "a"..."z", "A"..."Z", "0"..."9", "_": Character(scalar)
-            default: "_"
+        String(
+            name.unicodeScalars.map { scalar -> Character in
+                switch scalar {
+                case "a"..."z", "A"..."Z", "0"..."9", "_": Character(scalar)
+                default: "_"
+                }
             }
-        })
+        )
     }
 }
 

@@ -145,7 +145,9 @@ public final class ForwarderPipeline: Service {
             logger: logger,
             onProgress: progress
         )
-        let depthGauges = sinks.map { Gauge(label: "compliance_forwarder_channel_depth_events", dimensions: [("sink", $0.name)]) }
+        let depthGauges = sinks.map {
+            Gauge(label: "compliance_forwarder_channel_depth_events", dimensions: [("sink", $0.name)])
+        }
         defer { deadLetters.close() }
         do {
             try await withThrowingTaskGroup(of: Void.self) { background in

@@ -70,7 +70,11 @@ public enum ForwarderRuntime {
             sinks: zip(sinks, pipeline.sinkMetrics).map { ($0.name, $1.health) }
         )
         return Parts(
-            pipeline: pipeline, client: client, checkpointStore: store, readiness: readiness, fileRotation: rotation
+            pipeline: pipeline,
+            client: client,
+            checkpointStore: store,
+            readiness: readiness,
+            fileRotation: rotation
         )
     }
 

@@ -1,4 +1,5 @@
 import Metrics
+import Synchronization
 
 /// The per-sink series: delivered, retried, dead-lettered, and whether the sink is healthy.
 public struct SinkMetrics: Sendable {
@@ -38,5 +39,3 @@ public final class SinkHealth: Sendable {
         gauge.record(0)
     }
 }
-
-import Synchronization

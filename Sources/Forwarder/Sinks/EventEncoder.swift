@@ -12,7 +12,10 @@ public struct EventEncoder: Sendable {
     /// The encoder for a configured format; unknown activity types are counted in `unknownTypes`.
     public init(format: ForwarderConfiguration.Sink.Format, unknownTypes: UnknownActivityTypes? = nil) {
         self.init(
-            formatter: ActivityFormatter(format: OutputFormat(rawValue: format.name) ?? .ecs, unknownTypes: unknownTypes)
+            formatter: ActivityFormatter(
+                format: OutputFormat(rawValue: format.name) ?? .ecs,
+                unknownTypes: unknownTypes
+            )
         )
     }
 

@@ -97,7 +97,9 @@ final class Poller: Sendable {
         if case .backfill(let since, _) = configuration.mode, run.cursor == nil { run.start = since }
         logger.info(
             "source starting",
-            metadata: ["cursor": "\(run.cursor ?? "-")", "start": "\(run.start)", "remembered_ids": "\(run.seen.count)"]
+            metadata: [
+                "cursor": "\(run.cursor ?? "-")", "start": "\(run.start)", "remembered_ids": "\(run.seen.count)",
+            ]
         )
         while !Task.isShuttingDownGracefully {
             try await cursorPass(&run)
@@ -113,7 +115,9 @@ final class Poller: Sendable {
             try await overlapPass(&run)
             try await sendToAll(.tick)
             do {
-                try await cancelWhenGracefulShutdown { try await self.clock.sleep(for: self.configuration.pollInterval) }
+                try await cancelWhenGracefulShutdown {
+                    try await self.clock.sleep(for: self.configuration.pollInterval)
+                }
             } catch is CancellationError {
                 if Task.isShuttingDownGracefully { break }
                 throw CancellationError()
@@ -150,7 +154,8 @@ final class Poller: Sendable {
             count += page.data.count
             var resume: ResumePoint?
             if let lastID = page.lastID {
-                let createdAt = page.data.last(where: { $0.id == lastID })?.createdAt
+                let createdAt =
+                    page.data.last(where: { $0.id == lastID })?.createdAt
                     ?? page.data.map(\.createdAt).max() ?? run.cursorCreatedAt ?? run.start
                 resume = ResumePoint(id: lastID, createdAt: createdAt)
             }
@@ -202,7 +207,12 @@ final class Poller: Sendable {
 
     /// Turns a page into a batch: drops ids already emitted, tags (or drops) our own records,
     /// quarantines invalid records, registers the batch, and sends it to every sink.
-    private func emit(_ page: CursorPage<Activity>, resume: ResumePoint?, late: Bool, _ run: inout RunState) async throws {
+    private func emit(
+        _ page: CursorPage<Activity>,
+        resume: ResumePoint?,
+        late: Bool,
+        _ run: inout RunState
+    ) async throws {
         let horizon = clock.now.adding(.zero - configuration.lookback - .seconds(120))
         var events: [Event] = []
         var ids: [(String, RFC3339Timestamp)] = []
@@ -227,9 +237,11 @@ final class Poller: Sendable {
         }
         if !page.invalidRecords.isEmpty {
             // Durable before the cursor can move past them.
-            try deadLetters.write(page.invalidRecords.map {
-                DeadLetterWriter.Entry(stage: "source", name: "source", reason: $0.reason, record: $0.rawJSON)
-            })
+            try deadLetters.write(
+                page.invalidRecords.map {
+                    DeadLetterWriter.Entry(stage: "source", name: "source", reason: $0.reason, record: $0.rawJSON)
+                }
+            )
             metrics.invalidRecords.increment(by: page.invalidRecords.count)
             logger.warning("quarantined invalid records", metadata: ["count": "\(page.invalidRecords.count)"])
         }
@@ -241,7 +253,9 @@ final class Poller: Sendable {
         run.fetched += page.data.count
         if resume == nil, ids.isEmpty, events.isEmpty { return }
         run.sequence += 1
-        try checkpointer.register(BatchRecord(sequence: run.sequence, eventCount: events.count, resume: resume, ids: ids))
+        try checkpointer.register(
+            BatchRecord(sequence: run.sequence, eventCount: events.count, resume: resume, ids: ids)
+        )
         if !events.isEmpty {
             try await sendToAll(.batch(Batch(sequence: run.sequence, events: events)))
         }

@@ -39,11 +39,13 @@ public struct AcknowledgementTracker: Sendable {
         }
         if firstSequence == nil { firstSequence = record.sequence }
         let words = (record.eventCount + 63) / 64
-        pending.append(Pending(
-            record: record,
-            acknowledged: Array(repeating: Array(repeating: 0, count: words), count: sinkCount),
-            remaining: Array(repeating: record.eventCount, count: sinkCount)
-        ))
+        pending.append(
+            Pending(
+                record: record,
+                acknowledged: Array(repeating: Array(repeating: 0, count: words), count: sinkCount),
+                remaining: Array(repeating: record.eventCount, count: sinkCount)
+            )
+        )
     }
 
     /// Records that `sink` durably handed on event `index` of batch `sequence`. Repeated or

@@ -78,19 +78,25 @@ public enum CheckpointCodec {
             throw CheckpointCorruption(reason: "the header line is not a JSON object")
         }
         guard header.string("format") == format else {
-            throw CheckpointCorruption(reason: "not a compliance-forwarder checkpoint (format \(header.string("format") ?? "missing"))")
+            throw CheckpointCorruption(
+                reason: "not a compliance-forwarder checkpoint (format \(header.string("format") ?? "missing"))"
+            )
         }
         guard let version = header["version"]?.int64Value else {
             throw CheckpointCorruption(reason: "the header has no version")
         }
         guard version == Int64(Self.version) else {
-            throw CheckpointCorruption(reason: "version \(version) is not supported by this release (expected \(Self.version))")
+            throw CheckpointCorruption(
+                reason: "version \(version) is not supported by this release (expected \(Self.version))"
+            )
         }
         guard let expectedCRC = header.string("crc32"), let expectedBytes = header["bytes"]?.int64Value else {
             throw CheckpointCorruption(reason: "the header has no checksum")
         }
         guard expectedBytes == Int64(payload.count) else {
-            throw CheckpointCorruption(reason: "the payload is \(payload.count) bytes, the header says \(expectedBytes) (torn write?)")
+            throw CheckpointCorruption(
+                reason: "the payload is \(payload.count) bytes, the header says \(expectedBytes) (torn write?)"
+            )
         }
         guard hex(CRC32.checksum(payload)) == expectedCRC else {
             throw CheckpointCorruption(reason: "checksum mismatch (the file was modified or damaged)")

@@ -19,9 +19,12 @@ public enum ByteFormatting {
             buffer.append(UInt8(ascii: "0") + UInt8(value))
             return
         }
-        var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
-            UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) =
-            (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+        var digits:
+            (
+                UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
+                UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8
+            ) =
+                (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
         var count = 0
         var rest = value
         withUnsafeMutableBytes(of: &digits) { raw in
@@ -70,7 +73,11 @@ public enum ByteFormatting {
     }
 
     /// Appends `2024-05-01T12:34:56.789Z` (UTC, uppercase `T`/`Z`, fraction truncated, never rounded).
-    public static func appendRFC3339(_ timestamp: RFC3339Timestamp, fraction: FractionDigits, into buffer: inout [UInt8]) {
+    public static func appendRFC3339(
+        _ timestamp: RFC3339Timestamp,
+        fraction: FractionDigits,
+        into buffer: inout [UInt8]
+    ) {
         let c = timestamp.utcComponents
         appendPadded(c.year, width: 4, into: &buffer)
         buffer.append(UInt8(ascii: "-"))

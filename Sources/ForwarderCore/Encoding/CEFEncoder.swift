@@ -188,13 +188,17 @@ public struct CEFEncoder: Sendable {
         var first = true
 
         mutating func append(_ key: String, _ value: String?, maxLength: Int?) {
-            guard let value, let prepared = CEFEscaping.preparedExtensionValue(value, maxLength: maxLength) else { return }
+            guard let value, let prepared = CEFEscaping.preparedExtensionValue(value, maxLength: maxLength) else {
+                return
+            }
             appendPrepared(key, prepared)
         }
 
         /// `csNLabel=label csN=value`, both or neither.
         mutating func appendCustom(_ number: Int, label: String, value: String?, maxLength: Int? = Limit.customString) {
-            guard let value, let prepared = CEFEscaping.preparedExtensionValue(value, maxLength: maxLength) else { return }
+            guard let value, let prepared = CEFEscaping.preparedExtensionValue(value, maxLength: maxLength) else {
+                return
+            }
             appendPrepared(Self.customLabelKeys[number], label[...])
             appendPrepared(Self.customKeys[number], prepared)
         }

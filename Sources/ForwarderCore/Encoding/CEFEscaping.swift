@@ -105,7 +105,9 @@ public enum CEFEscaping {
     /// `text` without leading and trailing Unicode white space (`White_Space` property).
     public static func trimmed(_ text: Substring) -> Substring {
         // Fast path: a printable ASCII first and last byte means there is nothing to trim.
-        if let first = text.utf8.first, let last = text.utf8.last, (0x21...0x7E).contains(first), (0x21...0x7E).contains(last) {
+        if let first = text.utf8.first, let last = text.utf8.last, (0x21...0x7E).contains(first),
+            (0x21...0x7E).contains(last)
+        {
             return text
         }
         let scalars = text.unicodeScalars

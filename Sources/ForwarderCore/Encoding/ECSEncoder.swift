@@ -40,7 +40,11 @@ public struct ECSEncoder: Sendable {
             ///   - type: `agent.type` (default `compliance-forwarder`).
             ///   - name: `agent.name`, usually the host name; omitted when `nil`.
             ///   - version: `agent.version` (default: this library's version).
-            public init(type: String = "compliance-forwarder", name: String? = nil, version: String = ComplianceClient.version) {
+            public init(
+                type: String = "compliance-forwarder",
+                name: String? = nil,
+                version: String = ComplianceClient.version
+            ) {
                 self.type = type
                 self.name = name
                 self.version = version

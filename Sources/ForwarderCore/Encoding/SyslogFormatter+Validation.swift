@@ -22,11 +22,15 @@ extension SyslogFormatter.Configuration {
             !id.isEmpty && id.utf8.count <= 32
             && id.unicodeScalars.allSatisfy { (33...126).contains($0.value) && !"= ]\"".unicodeScalars.contains($0) }
         if !nameIsValid {
-            problems.append("structured data id \"\(id)\" must be 1–32 printable US-ASCII characters without = ] \" or spaces")
+            problems.append(
+                "structured data id \"\(id)\" must be 1–32 printable US-ASCII characters without = ] \" or spaces"
+            )
         }
         // Names without "@" are reserved for IANA (timeQuality, origin, meta).
         let parts = id.split(separator: "@", omittingEmptySubsequences: false)
-        if parts.count != 2 || parts[0].isEmpty || parts[1].isEmpty || !parts[1].allSatisfy({ $0.isASCII && $0.isNumber }) {
+        if parts.count != 2 || parts[0].isEmpty || parts[1].isEmpty
+            || !parts[1].allSatisfy({ $0.isASCII && $0.isNumber })
+        {
             problems.append("structured data id \"\(id)\" must be name@<private enterprise number>")
         }
         return problems

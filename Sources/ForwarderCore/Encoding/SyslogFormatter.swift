@@ -201,8 +201,12 @@ public struct SyslogFormatter: Sendable {
         let severity = Self.severity(forCEFSeverity: mapping.severity)
         guard configuration.headerStyle == .rfc5424 else {
             append(
-                severity: severity, timestamp: activity.createdAt, messageID: nil, structuredData: [],
-                into: &buffer, message: message
+                severity: severity,
+                timestamp: activity.createdAt,
+                messageID: nil,
+                structuredData: [],
+                into: &buffer,
+                message: message
             )
             return
         }

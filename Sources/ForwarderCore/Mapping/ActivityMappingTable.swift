@@ -31,7 +31,8 @@ public enum ActivityMappingTable {
     /// fallback row.
     ///
     /// Call this once per activity (not once per sink), so the count is the number of activities.
-    public static func mapping(for type: String, countingUnknownIn counter: UnknownActivityTypes) -> ActivityTypeMapping {
+    public static func mapping(for type: String, countingUnknownIn counter: UnknownActivityTypes) -> ActivityTypeMapping
+    {
         if let row = rows[type] { return row }
         counter.record(type)
         return .fallback(for: type)

@@ -14,7 +14,11 @@ struct ForwarderProcess {
     let output: URL
 
     /// Starts `compliance-forwarder arguments…`, with stdout and stderr appended to `output`.
-    static func start(_ arguments: [String], output: URL, environment: [String: String] = [:]) throws -> ForwarderProcess {
+    static func start(
+        _ arguments: [String],
+        output: URL,
+        environment: [String: String] = [:]
+    ) throws -> ForwarderProcess {
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments
@@ -34,7 +38,10 @@ struct ForwarderProcess {
     ///
     /// Waits without blocking a thread of the cooperative pool: an in-process mock the child talks
     /// to needs those threads to answer.
-    static func run(_ arguments: [String], environment: [String: String] = [:]) async throws -> (status: Int32, output: String) {
+    static func run(
+        _ arguments: [String],
+        environment: [String: String] = [:]
+    ) async throws -> (status: Int32, output: String) {
         let output = FileManager.default.temporaryDirectory.appendingPathComponent("cf-out-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: output) }
         let child = try start(arguments, output: output, environment: environment)

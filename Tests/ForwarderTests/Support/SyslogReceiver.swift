@@ -50,12 +50,15 @@ struct SyslogReceiver {
     static func available() -> Bool {
         if installed { return true }
         if isCI {
-            Issue.record("syslog receivers are not installed but CI is set: run `scripts/syslog-receivers.sh install` first")
+            Issue.record(
+                "syslog receivers are not installed but CI is set: run `scripts/syslog-receivers.sh install` first"
+            )
         }
         return false
     }
 
-    static let skipMessage = "rsyslog/syslog-ng not installed (run `sudo scripts/syslog-receivers.sh install`); skipped because CI is unset"
+    static let skipMessage =
+        "rsyslog/syslog-ng not installed (run `sudo scripts/syslog-receivers.sh install`); skipped because CI is unset"
 
     /// Makes the test PKI in `directory` (CA, server for localhost, client, wrong CA/client).
     static func makeCertificates(in directory: String) throws {
@@ -65,15 +68,24 @@ struct SyslogReceiver {
 
     /// Starts a receiver on a free port, returning once it listens.
     static func start(
-        _ kind: Kind, in directory: String, certificates: String, mutualTLS: Bool, serverCertificate: String = "server",
+        _ kind: Kind,
+        in directory: String,
+        certificates: String,
+        mutualTLS: Bool,
+        serverCertificate: String = "server",
         transport: String = "tls"
     ) throws -> SyslogReceiver {
         var lastError = ""
         for _ in 0..<5 {
             let port = Int.random(in: 20_000..<60_000)
             let receiver = SyslogReceiver(
-                kind: kind, directory: directory, certificates: certificates, port: port, mutualTLS: mutualTLS,
-                serverCertificate: serverCertificate, transport: transport
+                kind: kind,
+                directory: directory,
+                certificates: certificates,
+                port: port,
+                mutualTLS: mutualTLS,
+                serverCertificate: serverCertificate,
+                transport: transport
             )
             do {
                 try receiver.start()
@@ -108,8 +120,14 @@ struct SyslogReceiver {
             }
             func field(_ key: String) -> String { object[key] as? String ?? "" }
             messages.append(
-                Message(msgid: field("msgid"), sd: field("sd"), msg: field("msg"), hostname: field("hostname"),
-                        appName: field("app_name"), pri: field("pri"))
+                Message(
+                    msgid: field("msgid"),
+                    sd: field("sd"),
+                    msg: field("msg"),
+                    hostname: field("hostname"),
+                    appName: field("app_name"),
+                    pri: field("pri")
+                )
             )
         }
         return messages

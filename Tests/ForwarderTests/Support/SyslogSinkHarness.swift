@@ -80,7 +80,10 @@ extension SyslogSink.Configuration {
                     keyFile: clientCertificate ? certificates + "/client-key.pem" : nil,
                     serverName: serverName
                 ),
-                reconnect: ForwarderConfiguration.Backoff(initialBackoff: .milliseconds(100), maximumBackoff: .seconds(1))
+                reconnect: ForwarderConfiguration.Backoff(
+                    initialBackoff: .milliseconds(100),
+                    maximumBackoff: .seconds(1)
+                )
             )
         )
     }

@@ -72,7 +72,11 @@ final class SyslogConnection: Sendable {
                             }
                             try channel.pipeline.syncOperations.addHandler(
                                 SyslogConnectionObserver(
-                                    state: state, ready: ready, waitsForTLS: tls != nil, identity: tls == nil ? nil : identity)
+                                    state: state,
+                                    ready: ready,
+                                    waitsForTLS: tls != nil,
+                                    identity: tls == nil ? nil : identity
+                                )
                             )
                         }
                     }
@@ -102,9 +106,13 @@ final class SyslogConnection: Sendable {
             if !connection.isUsable {
                 await connection.close()
                 let reason = state.failure ?? "connection closed"
-                throw SyslogSinkError(.rejectedByReceiver, "\(where_) closed the session after the handshake: \(reason)"
-                    + (state.failure?.contains("CERTIFICATE_REQUIRED") == true || state.failure?.contains("certificate") == true
-                        ? " (the receiver requires a client certificate: set tls.cert_file and tls.key_file)" : ""))
+                throw SyslogSinkError(
+                    .rejectedByReceiver,
+                    "\(where_) closed the session after the handshake: \(reason)"
+                        + (state.failure?.contains("CERTIFICATE_REQUIRED") == true
+                            || state.failure?.contains("certificate") == true
+                            ? " (the receiver requires a client certificate: set tls.cert_file and tls.key_file)" : "")
+                )
             }
         }
         return connection
@@ -158,7 +166,12 @@ final class SyslogConnectionObserver: ChannelInboundHandler {
     private let identity: SyslogServerIdentity?
     private var pending = true
 
-    init(state: SyslogConnectionState, ready: EventLoopPromise<Void>, waitsForTLS: Bool, identity: SyslogServerIdentity? = nil) {
+    init(
+        state: SyslogConnectionState,
+        ready: EventLoopPromise<Void>,
+        waitsForTLS: Bool,
+        identity: SyslogServerIdentity? = nil
+    ) {
         self.state = state
         self.ready = ready
         self.waitsForTLS = waitsForTLS

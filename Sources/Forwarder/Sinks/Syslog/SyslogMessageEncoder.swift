@@ -72,8 +72,10 @@ struct SyslogMessageEncoder: Sendable {
             return Encoded(frame: frame(message), truncatedFrom: nil)
         }
         let originalLength = message.count - messageStart
-        return Encoded(frame: frame(truncated(event, mapping: mapping, context: context, originalLength: originalLength)),
-                       truncatedFrom: originalLength)
+        return Encoded(
+            frame: frame(truncated(event, mapping: mapping, context: context, originalLength: originalLength)),
+            truncatedFrom: originalLength
+        )
     }
 
     /// Rebuilds the message with the truncation mark, cutting MSG to fit.

@@ -67,7 +67,8 @@ enum SyslogServerIdentity: Sendable, Hashable, CustomStringConvertible {
         }
         if matched { return nil }
         let carried = dnsNames.map { "DNS:\($0)" } + addresses.map { "IP:\(Self.ipText($0))" }
-        let shown = carried.isEmpty
+        let shown =
+            carried.isEmpty
             ? "no subjectAltName, CN \(certificate.subjectName.first { $0.type == .commonName }?.value ?? "none")"
             : carried.joined(separator: ", ")
         return "the receiver's certificate is not valid for \(self) (it names \(shown)); "

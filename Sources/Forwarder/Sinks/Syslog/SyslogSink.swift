@@ -105,7 +105,8 @@ public struct SyslogSink: Sink {
                     DeadLetterWriter.Entry(
                         stage: "sink",
                         name: name,
-                        reason: "syslog message truncated: MSG of \(original) bytes over max_message_bytes \(encoder.maximumMessageBytes)",
+                        reason:
+                            "syslog message truncated: MSG of \(original) bytes over max_message_bytes \(encoder.maximumMessageBytes)",
                         record: event.activity.rawJSON
                     )
                 )
@@ -120,7 +121,10 @@ public struct SyslogSink: Sink {
             } catch {
                 // The truncated message (with its id) reached the receiver; the full record can be
                 // fetched again from the API, so this is not a reason to stop the sink.
-                context.logger.error("cannot write truncated records to the dead-letter file", metadata: ["error": "\(error)"])
+                context.logger.error(
+                    "cannot write truncated records to the dead-letter file",
+                    metadata: ["error": "\(error)"]
+                )
             }
         }
         context.acknowledge(batch)
@@ -129,7 +133,8 @@ public struct SyslogSink: Sink {
 
     /// Writes `frames` until they are flushed to a usable connection, reconnecting (and re-sending
     /// the window) as often as it takes.
-    private func deliver(_ frames: [[UInt8]], link: inout Link, tls: NIOSSLContext?, context: SinkContext) async throws {
+    private func deliver(_ frames: [[UInt8]], link: inout Link, tls: NIOSSLContext?, context: SinkContext) async throws
+    {
         let backoff = configuration.syslog.reconnect
         var delay = backoff.initialBackoff
         while true {

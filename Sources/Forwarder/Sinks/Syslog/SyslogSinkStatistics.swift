@@ -18,8 +18,14 @@ public final class SyslogSinkStatistics: Sendable {
 
     init(sink: String) {
         resentCounter = Counter(label: "compliance_forwarder_syslog_resent_events_total", dimensions: [("sink", sink)])
-        truncatedCounter = Counter(label: "compliance_forwarder_syslog_truncated_events_total", dimensions: [("sink", sink)])
-        connectionsCounter = Counter(label: "compliance_forwarder_syslog_connections_total", dimensions: [("sink", sink)])
+        truncatedCounter = Counter(
+            label: "compliance_forwarder_syslog_truncated_events_total",
+            dimensions: [("sink", sink)]
+        )
+        connectionsCounter = Counter(
+            label: "compliance_forwarder_syslog_connections_total",
+            dimensions: [("sink", sink)]
+        )
     }
 
     /// Connections established (the first one, then one per reconnect).

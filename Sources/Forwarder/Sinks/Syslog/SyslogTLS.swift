@@ -1,4 +1,5 @@
 import ForwarderCore
+import NIOCore
 import NIOSSL
 
 /// Builds the client TLS context from the sink's `tls` settings.
@@ -27,7 +28,10 @@ enum SyslogTLS {
                 configuration.certificateChain = try NIOSSLCertificate.fromPEMFile(certFile).map { .certificate($0) }
                 configuration.privateKey = .privateKey(try NIOSSLPrivateKey(file: keyFile, format: .pem))
             } catch {
-                throw SyslogSinkError(.invalidTLSConfiguration, "cannot load client certificate \(certFile) / key \(keyFile): \(error)")
+                throw SyslogSinkError(
+                    .invalidTLSConfiguration,
+                    "cannot load client certificate \(certFile) / key \(keyFile): \(error)"
+                )
             }
         default:
             throw SyslogSinkError(.invalidTLSConfiguration, "tls.cert_file and tls.key_file must be set together")
@@ -39,9 +43,10 @@ enum SyslogTLS {
             }
             return try NIOSSLContext(configuration: configuration)
         } catch {
-            throw SyslogSinkError(.invalidTLSConfiguration, "cannot build the TLS context (ca_file \(tls.caFile ?? "system")): \(error)")
+            throw SyslogSinkError(
+                .invalidTLSConfiguration,
+                "cannot build the TLS context (ca_file \(tls.caFile ?? "system")): \(error)"
+            )
         }
     }
 }
-
-import NIOCore

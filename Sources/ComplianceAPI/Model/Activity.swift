@@ -5,23 +5,43 @@
 /// variants and new fields reach the SIEM untouched.
 public struct Activity: Sendable, Hashable, Identifiable {
     /// `activity_…`: unique, opaque, and the key every receiver deduplicates on.
-    public let id: String
+    public var id: String { storage.id }
     /// When the activity happened (parsed from any RFC 3339 precision and offset).
-    public let createdAt: RFC3339Timestamp
+    public var createdAt: RFC3339Timestamp { storage.createdAt }
     /// The activity type, for example `sso_login_succeeded`; new values ship without notice.
-    public let type: String
+    public var type: String { storage.type }
     /// `org_…`, or `nil` for activities not tied to an organisation (sign-in, Compliance API calls).
-    public let organizationID: String?
+    public var organizationID: String? { storage.organizationID }
     /// The same organisation as a UUID, or `nil`.
-    public let organizationUUID: String?
+    public var organizationUUID: String? { storage.organizationUUID }
     /// Who did it.
-    public let actor: Actor
+    public var actor: Actor { storage.actor }
     /// Every top-level field except the six above, verbatim and in wire order.
-    public let extra: JSONObject
+    public var extra: JSONObject { storage.extra }
     /// The whole record as decoded.
-    public let object: JSONObject
+    public var object: JSONObject { storage.object }
     /// The record's original JSON text, byte for byte.
-    public let rawJSON: String
+    public var rawJSON: String { storage.rawJSON }
+
+    /// One immutable box: an activity is copied several times on its way to the sinks (page, event,
+    /// batch, each sink), and copying nine fields, most of them reference-counted, showed in profiles.
+    private let storage: ActivityStorage
+
+    /// Equal when every decoded field and the original text are equal.
+    public static func == (lhs: Activity, rhs: Activity) -> Bool {
+        if lhs.storage === rhs.storage { return true }
+        return lhs.id == rhs.id && lhs.createdAt == rhs.createdAt && lhs.type == rhs.type
+            && lhs.organizationID == rhs.organizationID && lhs.organizationUUID == rhs.organizationUUID
+            && lhs.actor == rhs.actor && lhs.extra == rhs.extra && lhs.object == rhs.object
+            && lhs.rawJSON == rhs.rawJSON
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(id)
+        hasher.combine(createdAt)
+        hasher.combine(type)
+        hasher.combine(rawJSON)
+    }
 
     /// The fields every activity carries.
     public static let commonFields: Set<String> = [
@@ -58,17 +78,19 @@ public struct Activity: Sendable, Hashable, Identifiable {
         guard let type = string(common.type), !type.isEmpty else {
             throw InvalidRecord(rawJSON: rawJSON, reason: "record \(id) has no string \"type\"")
         }
-        self.id = id
-        self.createdAt = createdAt
-        self.type = type
-        self.organizationID = string(common.organizationID)
-        self.organizationUUID = string(common.organizationUUID)
-        self.actor = Actor(
-            fields: common.actor < 0 ? JSONObject() : members[common.actor].value.objectValue ?? JSONObject()
+        self.storage = ActivityStorage(
+            id: id,
+            createdAt: createdAt,
+            type: type,
+            organizationID: string(common.organizationID),
+            organizationUUID: string(common.organizationUUID),
+            actor: Actor(
+                fields: common.actor < 0 ? JSONObject() : members[common.actor].value.objectValue ?? JSONObject()
+            ),
+            extra: JSONObject(members: extra),
+            object: object,
+            rawJSON: rawJSON
         )
-        self.extra = JSONObject(members: extra)
-        self.object = object
-        self.rawJSON = rawJSON
     }
 
     /// Decodes a record from its JSON text.

@@ -1,0 +1,34 @@
+/// The fields of one ``Activity``, allocated once per decoded record and shared by every copy.
+final class ActivityStorage: Sendable {
+    let id: String
+    let createdAt: RFC3339Timestamp
+    let type: String
+    let organizationID: String?
+    let organizationUUID: String?
+    let actor: Actor
+    let extra: JSONObject
+    let object: JSONObject
+    let rawJSON: String
+
+    init(
+        id: String,
+        createdAt: RFC3339Timestamp,
+        type: String,
+        organizationID: String?,
+        organizationUUID: String?,
+        actor: Actor,
+        extra: JSONObject,
+        object: JSONObject,
+        rawJSON: String
+    ) {
+        self.id = id
+        self.createdAt = createdAt
+        self.type = type
+        self.organizationID = organizationID
+        self.organizationUUID = organizationUUID
+        self.actor = actor
+        self.extra = extra
+        self.object = object
+        self.rawJSON = rawJSON
+    }
+}

@@ -17,17 +17,16 @@ public struct Event: Sendable {
 
 /// One page's worth of events, as the source emitted it.
 public struct Batch: Sendable {
-    public var sequence: UInt64
-    public var events: [Event]
+    public let sequence: UInt64
+    public let events: [Event]
+    /// Bytes of original JSON: what bounds the channels' memory. Computed once; the channel weighs
+    /// a batch on every send and receive.
+    public let byteSize: Int
 
     public init(sequence: UInt64, events: [Event]) {
         self.sequence = sequence
         self.events = events
-    }
-
-    /// Bytes of original JSON: what bounds the channels' memory.
-    public var byteSize: Int {
-        events.reduce(0) { $0 + $1.activity.rawJSON.utf8.count }
+        self.byteSize = events.reduce(0) { $0 + $1.activity.rawJSON.utf8.count }
     }
 }
 

@@ -8,8 +8,8 @@ import NIOSSL
 /// (RFC 6587) or UDP (RFC 5426, lab only).
 ///
 /// Delivery: a batch is acknowledged once all its bytes are written and flushed to the socket
-/// (for TLS: the encrypted records handed to the kernel). Writes are awaited one chunk at a time,
-/// so a slow receiver slows the sink and, through its bounded channel, the source. A connection
+/// (for TLS: the encrypted records handed to the kernel). The next batch waits for that flush, so
+/// a slow receiver slows the sink and, through its bounded channel, the source. A connection
 /// error never drops a batch: the sink holds it, reports itself unhealthy, reconnects with
 /// backoff and writes it again.
 ///

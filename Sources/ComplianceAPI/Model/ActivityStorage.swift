@@ -7,7 +7,6 @@ final class ActivityStorage: Sendable {
     let organizationUUID: String?
     let actor: Actor
     let extra: JSONObject
-    let object: JSONObject
     let rawJSON: String
 
     init(
@@ -18,7 +17,6 @@ final class ActivityStorage: Sendable {
         organizationUUID: String?,
         actor: Actor,
         extra: JSONObject,
-        object: JSONObject,
         rawJSON: String
     ) {
         self.id = id
@@ -28,7 +26,6 @@ final class ActivityStorage: Sendable {
         self.organizationUUID = organizationUUID
         self.actor = actor
         self.extra = extra
-        self.object = object
         self.rawJSON = rawJSON
     }
 }

@@ -113,8 +113,11 @@ struct SyslogReceiver {
     /// Every complete line of `received.log`, parsed.
     func messages() throws -> [Message] {
         guard let data = FileManager.default.contents(atPath: directory + "/received.log") else { return [] }
+        // The receiver may be in the middle of writing a line: only complete lines are messages.
+        let end = data.lastIndex(of: UInt8(ascii: "\n")).map { data.index(after: $0) } ?? data.startIndex
+        let complete = data[..<end]
         var messages: [Message] = []
-        for line in data.split(separator: UInt8(ascii: "\n")) {
+        for line in complete.split(separator: UInt8(ascii: "\n")) {
             guard let object = try JSONSerialization.jsonObject(with: Data(line)) as? [String: Any] else {
                 throw HarnessError("not a JSON object in \(directory)/received.log")
             }

@@ -26,7 +26,7 @@ public struct Activity: Sendable, Hashable, Identifiable {
     public var rawJSON: String { storage.rawJSON }
 
     /// One immutable box: an activity is copied several times on its way to the sinks (page, event,
-    /// batch, each sink), and copying nine fields, most of them reference-counted, showed in profiles.
+    /// batch, each sink), and copying eight fields, most of them reference-counted, showed in profiles.
     private let storage: ActivityStorage
 
     /// Equal when every decoded field and the original text are equal.

@@ -48,7 +48,7 @@ import Testing
             directory: directory
         )
         let sinks = try configuration.sinks.map {
-            try ForwarderRuntime.makeSink($0, unknownTypes: UnknownActivityTypes(), logger: Logger(label: "test"))
+            try ForwarderRuntime.makeSink($0, logger: Logger(label: "test"))
         }
         let http = sinks.compactMap { $0 as? HTTPSink }
         #expect(http.map(\.configuration.mode) == [.splunkHEC, .elasticsearch, .webhook])

@@ -32,11 +32,10 @@ public enum ForwarderRuntime {
         let client = ComplianceClient(configuration: source.clientConfiguration(), clock: clock, logger: logger)
         let store = CheckpointStore(path: checkpointPath ?? configuration.checkpoint.path)
         let initial = try store.load() ?? CheckpointState(start: source.start.resolved(now: clock.now))
-        let unknownTypes = UnknownActivityTypes()
         let rotation = FileRotationRequest()
         var sinks: [any Sink] = []
         for sink in configuration.sinks {
-            sinks.append(try makeSink(sink, unknownTypes: unknownTypes, rotation: rotation, logger: logger))
+            sinks.append(try makeSink(sink, rotation: rotation, logger: logger))
         }
         sinks += extraSinks
         let pipeline = ForwarderPipeline(
@@ -80,11 +79,11 @@ public enum ForwarderRuntime {
 
     static func makeSink(
         _ sink: ForwarderConfiguration.Sink,
-        unknownTypes: UnknownActivityTypes,
         rotation: FileRotationRequest? = nil,
         logger: Logger
     ) throws -> any Sink {
-        let encoder = EventEncoder(format: sink.format, unknownTypes: unknownTypes)
+        // Unknown types are counted once, by the poller; the sinks only encode.
+        let encoder = EventEncoder(format: sink.format)
         switch sink.destination {
         case .file(let file):
             return FileSink(

@@ -288,7 +288,10 @@ log {{ source(s_internal); destination(d_internal); }};
 # ------------------------------------------------------------------ API side
 
 class MockAPI:
-    """`compliance-forwarder mock-api` in its own process, rate limit raised out of the way."""
+    """`compliance-forwarder mock-api` in its own process, rate limit raised out of the way.
+
+    --prerender: the mock keeps every record's JSON, so serving a page is a copy. The real API runs
+    on other machines; here the mock shares the two cores with what is measured."""
 
     def __init__(self, binary, events, hours, rate_limit=10_000_000):
         self.port = free_port()
@@ -297,7 +300,7 @@ class MockAPI:
         self.proc = subprocess.Popen(
             [binary, "mock-api", "--port", str(self.port), "--backlog", str(events), "--backlog-hours", str(hours),
              "--live-rate", "0", "--late-fraction", "0", "--rate-limit", str(rate_limit), "--no-access-records",
-             "--seed", "1"],
+             "--seed", "1", "--prerender"],
             stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         wait_listening(self.port, 300, self.proc)
         self.startup_seconds = time.monotonic() - started

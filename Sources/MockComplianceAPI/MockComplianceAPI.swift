@@ -54,6 +54,10 @@ public final class MockComplianceAPI: Service, Sendable {
         /// The share of requests answered with a random fault from ``randomFaults``.
         public var faultRate: Double
         public var randomFaults: [MockFault]
+        /// Keeps every record's JSON (about 0.7 KB each) once rendered, so serving a page is a copy
+        /// rather than a render. For benchmarks, where the mock shares the machine's CPU with the
+        /// forwarder it feeds; the real API runs elsewhere.
+        public var prerendersRecords: Bool
         /// Where the mock reads the time; tests share a ``VirtualClock`` with the client.
         public var clock: any APIClock
 
@@ -74,6 +78,7 @@ public final class MockComplianceAPI: Service, Sendable {
             rateLimitPerMinute: Int = 600,
             faultRate: Double = 0,
             randomFaults: [MockFault] = [],
+            prerendersRecords: Bool = false,
             clock: any APIClock = SystemAPIClock()
         ) {
             self.host = host
@@ -92,6 +97,7 @@ public final class MockComplianceAPI: Service, Sendable {
             self.rateLimitPerMinute = rateLimitPerMinute
             self.faultRate = faultRate
             self.randomFaults = randomFaults
+            self.prerendersRecords = prerendersRecords
             self.clock = clock
         }
     }

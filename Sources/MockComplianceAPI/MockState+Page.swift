@@ -63,7 +63,11 @@ extension MockState {
         writer.writeRaw("{\"data\":[")
         for (offset, index) in selected.enumerated() {
             if offset > 0 { writer.writeRaw(",") }
-            render(store.records[index], into: &writer.bytes)
+            if index < rendered.count {
+                rendered.write(index, into: &writer.bytes)
+            } else {
+                render(store.records[index], into: &writer.bytes)
+            }
         }
         writer.writeRaw("],\"has_more\":")
         writer.writeRaw(hasMore ? "true" : "false")

@@ -22,6 +22,8 @@ struct MockState: Sendable {
     var requestTimes: [RFC3339Timestamp] = []
     var liveStopped = false
     var recordsServed = 0
+    /// Filled only when ``MockComplianceAPI/Configuration/prerendersRecords`` is set.
+    var rendered = RenderedRecords()
 
     /// What to do with one request.
     enum Reply: Sendable {
@@ -39,6 +41,20 @@ struct MockState: Sendable {
         liveRandom = SplitMix64(seed: configuration.seed ^ 0x11FE)
         nextLiveAt = now.nanosecondsSinceEpoch
         seedBacklog(now: now)
+        renderNewRecords()
+    }
+
+    /// Renders the records added since the last call, when the configuration keeps them rendered.
+    mutating func renderNewRecords() {
+        guard configuration.prerendersRecords, rendered.count < store.count else { return }
+        // Moved out (not copied) while `render` reads the rest of the state.
+        var cache = rendered
+        rendered = RenderedRecords()
+        while cache.count < store.count {
+            let record = store.records[cache.count]
+            cache.append { render(record, into: &$0) }
+        }
+        rendered = cache
     }
 
     private mutating func seedBacklog(now: RFC3339Timestamp) {
@@ -106,6 +122,7 @@ struct MockState: Sendable {
     mutating func reply(path: String, query: String, apiKey: String?, now: RFC3339Timestamp) -> Reply {
         requestSerial += 1
         requestTimes.append(now)
+        renderNewRecords()
         let requestID = "req_mock_\(configuration.seed)_\(requestSerial)"
         let reply = decide(path: path, query: query, apiKey: apiKey, now: now, requestID: requestID)
         if case .response(let status, _, _, _) = reply {

@@ -31,6 +31,8 @@ struct MockAPICommand: AsyncParsableCommand {
     @Option(help: "Share of requests answered with a random fault (0…1).") var faultRate: Double = 0
     @Option(help: "Comma-separated faults to draw from.") var faults = "429,503,reset"
     @Flag(help: "Do not add a compliance_api_accessed record per request.") var noAccessRecords = false
+    @Flag(help: "Keep every record's JSON once rendered (about 0.7 KB each): serving costs a copy (benchmarks).")
+    var prerender = false
 
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be between 0 and 65535") }
@@ -58,7 +60,8 @@ struct MockAPICommand: AsyncParsableCommand {
                 recordAccess: !noAccessRecords,
                 rateLimitPerMinute: rateLimit,
                 faultRate: faultRate,
-                randomFaults: faults.split(separator: ",").compactMap { MockFault(name: String($0)) }
+                randomFaults: faults.split(separator: ",").compactMap { MockFault(name: String($0)) },
+                prerendersRecords: prerender
             ),
             logger: logger
         )

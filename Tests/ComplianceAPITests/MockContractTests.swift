@@ -93,6 +93,35 @@ import Testing
         }
     }
 
+    @Test func prerenderedRecordsServeTheSameBytesAsRenderingOnDemand() async throws {
+        // Same seed, backlog end and clock: only the rendering strategy differs. Access records are
+        // added between requests, so the prerendered mock must also render what arrives later.
+        let end = try #require(RFC3339Timestamp("2026-11-01T00:00:00Z"))
+        func pages(prerendered: Bool) async throws -> [String] {
+            let clock = VirtualClock(start: end)
+            let configuration = MockComplianceAPI.Configuration(
+                seed: 7,
+                backlog: 300,
+                backlogEnd: end,
+                prerendersRecords: prerendered,
+                clock: clock
+            )
+            return try await MockComplianceAPI.withRunning(configuration: configuration) { mock in
+                var bodies: [String] = []
+                for query in ["limit=120&order=asc", "limit=5000&order=desc", "limit=50"] {
+                    clock.advance(by: .seconds(1))
+                    bodies.append(try await get(mock, query).1)
+                }
+                return bodies
+            }
+        }
+        let onDemand = try await pages(prerendered: false)
+        let prerendered = try await pages(prerendered: true)
+        #expect(onDemand.count == 3)
+        #expect(onDemand[1].contains("compliance_api_accessed"))
+        #expect(prerendered == onDemand)
+    }
+
     @Test func generatesEveryTypeAndEveryActorVariant() async throws {
         try await MockComplianceAPI.withRunning(configuration: .init(backlog: 20_000, recordAccess: false)) { mock in
             let client = makeClient(mock)

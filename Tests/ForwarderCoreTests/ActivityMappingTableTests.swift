@@ -17,6 +17,19 @@ struct ActivityMappingTableTests {
         #expect(Set(ActivityMappingTable.knownTypes) == Set(official), "the table has rows for undocumented types")
     }
 
+    @Test("the byte-hashed index finds exactly the rows of the table")
+    func indexMatchesTheRows() {
+        for (type, row) in ActivityMappingTable.rows {
+            #expect(ActivityMappingTable.explicitMapping(for: type) == row, "\(type)")
+            // Near misses: a prefix, an extension, another case, a non-ASCII look-alike.
+            for miss in [String(type.dropLast()), type + "_", type.uppercased(), type + "\u{301}"]
+            where ActivityMappingTable.rows[miss] == nil {
+                #expect(!ActivityMappingTable.isKnown(miss), "\(miss)")
+            }
+        }
+        #expect(!ActivityMappingTable.isKnown(""))
+    }
+
     @Test("every row uses only category/type pairs ECS 9.4 expects")
     func rowsAreValidECS() throws {
         let (values, expectedTypes) = try ECSSchema.allowedValues()

@@ -1,5 +1,6 @@
 import ComplianceAPI
 import ForwarderCore
+import NIOCore
 import Testing
 
 @testable import Forwarder
@@ -103,18 +104,54 @@ import Testing
         #expect(SyslogMessageEncoder.utf8Boundary(in: bytes, atOrBefore: 1, notBefore: 0) == 1)
     }
 
-    @Test func resendWindowKeepsRecentFramesAndHonoursItsLimits() {
+    /// `messages` framed with octet counting, one chunk per message when `chunkBytes` is tiny.
+    static func frames(_ messages: [String], chunkBytes: Int = 1) -> SyslogFrames {
+        var frames = SyslogFrames(framing: .octetCounting, chunkBytes: chunkBytes)
+        for message in messages { frames.append(Array(message.utf8)) }
+        return frames
+    }
+
+    @Test func framesArePackedIntoChunksWithoutSplittingAMessage() {
+        let packed = Self.frames(["aaaa", "bb", "cccccc", "d"], chunkBytes: 14)
+        #expect(packed.chunks.map { String(buffer: $0) } == ["4 aaaa2 bb", "6 cccccc1 d"])
+        #expect(packed.messageCounts == [2, 2])
+        #expect(packed.count == 4)
+        // A frame larger than the chunk size gets a chunk of its own.
+        let large = Self.frames(["x", String(repeating: "y", count: 40), "z"], chunkBytes: 14)
+        #expect(large.chunks.map(\.readableBytes) == [3, 43, 3])
+
+        var lines = SyslogFrames(framing: .newline, chunkBytes: 1024)
+        lines.append(Array("a\r\nb".utf8))
+        lines.append(Array("c".utf8))
+        #expect(lines.chunks.map { String(buffer: $0) } == ["a  b\nc\n"])
+        var datagrams = SyslogFrames(framing: .datagram, chunkBytes: 1024)
+        datagrams.append(Array("one".utf8))
+        datagrams.append(Array("two".utf8))
+        #expect(datagrams.chunks.map { String(buffer: $0) } == ["one", "two"])
+    }
+
+    @Test func resendWindowKeepsRecentChunksAndHonoursItsLimits() {
         let start = ContinuousClock.now
+        func resent(_ window: inout SyslogResendWindow, at time: ContinuousClock.Instant) -> [String] {
+            window.chunksForResend(at: time).map { String(buffer: $0) }
+        }
         var window = SyslogResendWindow(retention: .seconds(10), maximumEvents: 3, maximumBytes: 1000)
-        window.append([[1], [2]], at: start)
-        window.append([[3]], at: start + .seconds(5))
+        window.append(Self.frames(["1", "2"]), at: start)
+        window.append(Self.frames(["3"]), at: start + .seconds(5))
         window.prune(now: start + .seconds(11))
-        #expect(window.framesForResend(at: start + .seconds(11)) == [[3]])
-        window.append([[4], [5], [6]], at: start + .seconds(12))
+        #expect(resent(&window, at: start + .seconds(11)) == ["1 3"])
+        window.append(Self.frames(["4", "5", "6"]), at: start + .seconds(12))
         #expect(window.count == 3)
         #expect(window.evicted == 1)
-        var bytes = SyslogResendWindow(retention: .seconds(10), maximumEvents: 100, maximumBytes: 4)
-        bytes.append([[1, 1], [2, 2], [3, 3]], at: start)
-        #expect(bytes.framesForResend(at: start) == [[2, 2], [3, 3]])
+        var bytes = SyslogResendWindow(retention: .seconds(10), maximumEvents: 100, maximumBytes: 8)
+        bytes.append(Self.frames(["11", "22", "33"]), at: start)
+        #expect(resent(&bytes, at: start) == ["2 22", "2 33"])
+        #expect(bytes.byteCount == 8)
+        // Limits apply per chunk: a chunk of two messages leaves whole.
+        var packed = SyslogResendWindow(retention: .seconds(10), maximumEvents: 3, maximumBytes: 1000)
+        packed.append(Self.frames(["a", "b"], chunkBytes: 6), at: start)
+        packed.append(Self.frames(["c", "d"], chunkBytes: 6), at: start)
+        #expect(resent(&packed, at: start) == ["1 c1 d"])
+        #expect(packed.evicted == 2)
     }
 }

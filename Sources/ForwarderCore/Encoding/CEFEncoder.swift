@@ -187,20 +187,27 @@ public struct CEFEncoder: Sendable {
         var buffer: [UInt8]
         var first = true
 
-        mutating func append(_ key: String, _ value: String?, maxLength: Int?) {
-            guard let value, let prepared = CEFEscaping.preparedExtensionValue(value, maxLength: maxLength) else {
-                return
+        mutating func append(_ key: StaticString, _ value: String?, maxLength: Int?) {
+            guard let value else { return }
+            Self.withPreparedValue(value, maxLength: maxLength) { bytes in
+                appendKey(key)
+                CEFEscaping.appendExtensionValue(bytes: bytes, into: &buffer)
             }
-            appendPrepared(key, prepared)
         }
 
         /// `csNLabel=label csN=value`, both or neither.
-        mutating func appendCustom(_ number: Int, label: String, value: String?, maxLength: Int? = Limit.customString) {
-            guard let value, let prepared = CEFEscaping.preparedExtensionValue(value, maxLength: maxLength) else {
-                return
+        mutating func appendCustom(
+            _ number: Int,
+            label: StaticString,
+            value: String?,
+            maxLength: Int? = Limit.customString
+        ) {
+            guard let value else { return }
+            Self.withPreparedValue(value, maxLength: maxLength) { bytes in
+                appendLabel(number, label)
+                appendKey(Self.customKey(number).value)
+                CEFEscaping.appendExtensionValue(bytes: bytes, into: &buffer)
             }
-            appendPrepared(Self.customLabelKeys[number], label[...])
-            appendPrepared(Self.customKeys[number], prepared)
         }
 
         /// `csNLabel=label csN=<compact JSON of the object of members passing include>`.
@@ -209,15 +216,14 @@ public struct CEFEncoder: Sendable {
         /// or `=`; compact JSON has no raw line breaks) or is over the limit is it taken out again.
         mutating func appendCustomJSON(
             _ number: Int,
-            label: String,
+            label: StaticString,
             members: [JSONObject.Member],
             where include: (JSONObject.Member) -> Bool
         ) {
             let labelStart = buffer.count
-            appendPrepared(Self.customLabelKeys[number], label[...])
-            buffer.append(UInt8(ascii: " "))
-            buffer.append(contentsOf: Self.customKeys[number].utf8)
-            buffer.append(UInt8(ascii: "="))
+            let wasFirst = first
+            appendLabel(number, label)
+            appendKey(Self.customKey(number).value)
             let valueStart = buffer.count
             var json = JSONWriter(capacity: 0)
             swap(&json.bytes, &buffer)
@@ -236,6 +242,7 @@ public struct CEFEncoder: Sendable {
             if buffer.count - valueStart > Limit.customString {
                 let text = String(decoding: buffer[valueStart...], as: UTF8.self)
                 buffer.removeSubrange(labelStart...)
+                self.first = wasFirst
                 appendCustom(number, label: label, value: text)
                 return
             }
@@ -251,15 +258,54 @@ public struct CEFEncoder: Sendable {
             }
         }
 
-        private mutating func appendPrepared(_ key: String, _ value: Substring) {
+        private mutating func appendKey(_ key: StaticString) {
             if !first { buffer.append(UInt8(ascii: " ")) }
             first = false
-            buffer.append(contentsOf: key.utf8)
+            buffer.appendStatic(key)
             buffer.append(UInt8(ascii: "="))
-            CEFEscaping.appendExtensionValue(value, into: &buffer)
         }
 
-        private static let customKeys = (0...6).map { "cs\($0)" }
-        private static let customLabelKeys = (0...6).map { "cs\($0)Label" }
+        private mutating func appendLabel(_ number: Int, _ label: StaticString) {
+            appendKey(Self.customKey(number).label)
+            CEFEscaping.appendExtensionValue(
+                bytes: UnsafeBufferPointer(start: label.utf8Start, count: label.utf8CodeUnitCount),
+                into: &buffer
+            )
+        }
+
+        /// Calls `body` with the bytes the value is written as (before escaping): trimmed and
+        /// truncated as ``CEFEscaping/preparedExtensionValue(_:maxLength:)`` says, or not at all when
+        /// nothing is left.
+        ///
+        /// Almost every value is short and starts and ends with a printable ASCII byte, so there is
+        /// nothing to trim or truncate and its bytes are used as they are (the general path's
+        /// Substring and Unicode scalar views showed in profiles).
+        private static func withPreparedValue(
+            _ value: String,
+            maxLength: Int?,
+            _ body: (UnsafeBufferPointer<UInt8>) -> Void
+        ) {
+            var value = value
+            let done = value.withUTF8 { bytes in
+                guard let first = bytes.first, let last = bytes.last, (0x21...0x7E).contains(first),
+                    (0x21...0x7E).contains(last), bytes.count <= maxLength ?? Int.max
+                else { return false }
+                body(bytes)
+                return true
+            }
+            guard !done, let prepared = CEFEscaping.preparedExtensionValue(value, maxLength: maxLength) else { return }
+            CEFEscaping.withUTF8(prepared, body)
+        }
+
+        private static func customKey(_ number: Int) -> (label: StaticString, value: StaticString) {
+            switch number {
+            case 1: ("cs1Label", "cs1")
+            case 2: ("cs2Label", "cs2")
+            case 3: ("cs3Label", "cs3")
+            case 4: ("cs4Label", "cs4")
+            case 5: ("cs5Label", "cs5")
+            default: ("cs6Label", "cs6")
+            }
+        }
     }
 }

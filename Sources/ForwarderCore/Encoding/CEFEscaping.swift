@@ -35,6 +35,17 @@ public enum CEFEscaping {
     /// Copies runs of bytes that need no escape in one go; escapes are all ASCII, so a multi-byte
     /// UTF-8 sequence is never touched.
     private static func appendEscaped(_ bytes: UnsafeBufferPointer<UInt8>, header: Bool, into buffer: inout [UInt8]) {
+        // Most values need no escape: one branch-free pass (which the compiler vectorizes) decides,
+        // and they are copied whole.
+        let other: UInt8 = header ? 0x7C : 0x3D
+        var flags: UInt8 = 0
+        for byte in bytes {
+            flags |= (byte == 0x5C ? 1 : 0) | (byte == other ? 1 : 0) | (byte == 0x0A ? 1 : 0) | (byte == 0x0D ? 1 : 0)
+        }
+        if flags == 0 {
+            buffer.append(contentsOf: bytes)
+            return
+        }
         var runStart = 0
         for index in 0..<bytes.count {
             let byte = bytes[index]

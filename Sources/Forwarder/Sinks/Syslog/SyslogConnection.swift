@@ -12,17 +12,12 @@ import Synchronization
 /// closing are recorded so the next write fails fast and the sink reconnects.
 final class SyslogConnection: Sendable {
     let channel: any Channel
-    let isDatagram: Bool
     private let state: SyslogConnectionState
 
-    private init(channel: any Channel, isDatagram: Bool, state: SyslogConnectionState) {
+    private init(channel: any Channel, state: SyslogConnectionState) {
         self.channel = channel
-        self.isDatagram = isDatagram
         self.state = state
     }
-
-    /// Buffers for ``write(_:)`` come from the channel's own allocator.
-    var allocator: ByteBufferAllocator { channel.allocator }
 
     /// Whether the connection can still be written to, as far as this side knows (plain TCP
     /// cannot tell whether the receiver processed what it accepted; see ``SyslogSink``).
@@ -100,7 +95,7 @@ final class SyslogConnection: Sendable {
                 "TLS handshake with \(where_) (server name \(identity?.description ?? serverName ?? "none")) failed: \(reason)"
             )
         }
-        let connection = SyslogConnection(channel: channel, isDatagram: datagram, state: state)
+        let connection = SyslogConnection(channel: channel, state: state)
         if !datagram, settle > .zero {
             try? await Task.sleep(for: settle)
             if !connection.isUsable {

@@ -51,9 +51,15 @@ struct SyslogMessageEncoder: Sendable {
         return encode(event, readAt: readAt, scratch: &scratch)
     }
 
-    /// Encodes `event`, building the message in `scratch` (emptied first, capacity kept) so a batch
-    /// allocates one array per frame rather than growing a fresh message for every event.
+    /// Encodes and frames `event`, building the message in `scratch` (see ``encodeMessage(_:readAt:into:)``).
     func encode(_ event: Event, readAt: RFC3339Timestamp, scratch message: inout [UInt8]) -> Encoded {
+        let truncatedFrom = encodeMessage(event, readAt: readAt, into: &message)
+        return Encoded(frame: frame(message), truncatedFrom: truncatedFrom)
+    }
+
+    /// Writes the unframed message for `event` into `message` (emptied first, capacity kept, so a
+    /// batch reuses one array) and returns the MSG length before truncation when it was truncated.
+    func encodeMessage(_ event: Event, readAt: RFC3339Timestamp, into message: inout [UInt8]) -> Int? {
         message.removeAll(keepingCapacity: true)
         let activity = event.activity
         let context = ActivityEncodingContext(readTime: readAt, selfGenerated: event.selfGenerated)
@@ -66,16 +72,12 @@ struct SyslogMessageEncoder: Sendable {
         var messageStart = 0
         syslog.append(activity, mapping: mapping, context: context, into: &message) { buffer in
             messageStart = buffer.count
-            payload.append(activity, context: context, into: &buffer)
+            payload.append(activity, mapping: mapping, context: context, into: &buffer)
         }
-        guard message.count > maximumMessageBytes else {
-            return Encoded(frame: frame(message), truncatedFrom: nil)
-        }
+        guard message.count > maximumMessageBytes else { return nil }
         let originalLength = message.count - messageStart
-        return Encoded(
-            frame: frame(truncated(event, mapping: mapping, context: context, originalLength: originalLength)),
-            truncatedFrom: originalLength
-        )
+        message = truncated(event, mapping: mapping, context: context, originalLength: originalLength)
+        return originalLength
     }
 
     /// Rebuilds the message with the truncation mark, cutting MSG to fit.
@@ -133,16 +135,18 @@ struct SyslogMessageEncoder: Sendable {
 
     /// Applies the framing; the result is a new array of exactly the frame's size.
     func frame(_ message: [UInt8]) -> [UInt8] {
+        var framed: [UInt8] = []
+        framed.reserveCapacity(message.count + 8)
+        Self.appendFrame(message, framing: framing, into: &framed)
+        return framed
+    }
+
+    /// Appends `message` framed as `framing` says.
+    static func appendFrame(_ message: [UInt8], framing: Framing, into buffer: inout [UInt8]) {
         switch framing {
-        case .octetCounting:
-            return SyslogFraming.octetCounted(message)
-        case .newline:
-            var framed: [UInt8] = []
-            framed.reserveCapacity(message.count + 1)
-            SyslogFraming.appendLineTerminated(message, into: &framed)
-            return framed
-        case .datagram:
-            return Array(message)
+        case .octetCounting: SyslogFraming.appendOctetCounted(message, into: &buffer)
+        case .newline: SyslogFraming.appendLineTerminated(message, into: &buffer)
+        case .datagram: buffer.append(contentsOf: message)
         }
     }
 }

@@ -1,12 +1,17 @@
+import NIOCore
+
 /// The frames acknowledged but not yet known to be processed by the receiver, kept to re-send
 /// after a reconnect (at-least-once: a duplicate is better than a loss).
 ///
-/// A frame leaves the window when it is older than ``retention`` *and* the connection it was
-/// written on is still up (the caller only calls ``prune(now:)`` on a usable connection), or when
-/// the window is over its count or byte limit (the oldest go first and are counted as evicted).
+/// Frames are kept in the write chunks they were sent in (see ``SyslogFrames``), so limits apply
+/// per chunk: a chunk leaves the window when it is older than ``retention`` *and* the connection it
+/// was written on is still up (the caller only calls ``prune(now:)`` on a usable connection), or
+/// when the window is over its message or byte limit (the oldest go first, and their messages are
+/// counted as evicted).
 struct SyslogResendWindow {
     private struct Entry {
-        var frame: [UInt8]
+        var chunk: ByteBuffer
+        var messages: Int
         var writtenAt: ContinuousClock.Instant
     }
 
@@ -16,7 +21,9 @@ struct SyslogResendWindow {
     private var entries: [Entry] = []
     private var head = 0
     private(set) var byteCount = 0
-    /// Frames dropped by the limits before they were confirmed.
+    /// Messages held.
+    private(set) var count = 0
+    /// Messages dropped by the limits before they were confirmed.
     private(set) var evicted = 0
 
     init(retention: Duration, maximumEvents: Int, maximumBytes: Int) {
@@ -25,36 +32,39 @@ struct SyslogResendWindow {
         self.maximumBytes = max(0, maximumBytes)
     }
 
-    var count: Int { entries.count - head }
-
     /// Remembers frames just written.
-    mutating func append(_ frames: [[UInt8]], at now: ContinuousClock.Instant) {
+    mutating func append(_ frames: SyslogFrames, at now: ContinuousClock.Instant) {
         guard maximumEvents > 0 else { return }
-        for frame in frames {
-            entries.append(Entry(frame: frame, writtenAt: now))
-            byteCount += frame.count
+        for (chunk, messages) in zip(frames.chunks, frames.messageCounts) {
+            entries.append(Entry(chunk: chunk, messages: messages, writtenAt: now))
+            byteCount += chunk.readableBytes
+            count += messages
         }
         while count > maximumEvents || (byteCount > maximumBytes && count > 0) {
-            byteCount -= entries[head].frame.count
-            head += 1
-            evicted += 1
+            evicted += entries[head].messages
+            dropHead()
         }
         compact()
     }
 
-    /// Forgets frames old enough to count as processed (call only while the connection is up).
+    /// Forgets chunks older than the retention (call only while the connection is healthy).
     mutating func prune(now: ContinuousClock.Instant) {
         while head < entries.count, now - entries[head].writtenAt > retention {
-            byteCount -= entries[head].frame.count
-            head += 1
+            dropHead()
         }
         compact()
     }
 
-    /// Everything to re-send on a new connection, oldest first; they count as written `now`.
-    mutating func framesForResend(at now: ContinuousClock.Instant) -> [[UInt8]] {
+    /// Everything held, oldest first, as written again at `now` (so it is kept another retention).
+    mutating func chunksForResend(at now: ContinuousClock.Instant) -> [ByteBuffer] {
         for index in head..<entries.count { entries[index].writtenAt = now }
-        return entries[head...].map(\.frame)
+        return entries[head...].map(\.chunk)
+    }
+
+    private mutating func dropHead() {
+        byteCount -= entries[head].chunk.readableBytes
+        count -= entries[head].messages
+        head += 1
     }
 
     private mutating func compact() {

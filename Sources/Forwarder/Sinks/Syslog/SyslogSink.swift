@@ -92,15 +92,14 @@ public struct SyslogSink: Sink {
 
     private func handle(_ batch: Batch, link: inout Link, tls: NIOSSLContext?, context: SinkContext) async throws {
         let readAt = now()
-        var frames: [[UInt8]] = []
-        frames.reserveCapacity(batch.events.count)
+        var frames = SyslogFrames(framing: encoder.framing, chunkBytes: configuration.writeChunkBytes)
         var truncated: [DeadLetterWriter.Entry] = []
-        var scratch: [UInt8] = []
-        scratch.reserveCapacity(4096)
+        var message: [UInt8] = []
+        message.reserveCapacity(4096)
         for event in batch.events {
-            let encoded = encoder.encode(event, readAt: readAt, scratch: &scratch)
-            frames.append(encoded.frame)
-            if let original = encoded.truncatedFrom {
+            let truncatedFrom = encoder.encodeMessage(event, readAt: readAt, into: &message)
+            frames.append(message)
+            if let original = truncatedFrom {
                 truncated.append(
                     DeadLetterWriter.Entry(
                         stage: "sink",
@@ -133,7 +132,7 @@ public struct SyslogSink: Sink {
 
     /// Writes `frames` until they are flushed to a usable connection, reconnecting (and re-sending
     /// the window) as often as it takes.
-    private func deliver(_ frames: [[UInt8]], link: inout Link, tls: NIOSSLContext?, context: SinkContext) async throws
+    private func deliver(_ frames: SyslogFrames, link: inout Link, tls: NIOSSLContext?, context: SinkContext) async throws
     {
         let backoff = configuration.syslog.reconnect
         var delay = backoff.initialBackoff
@@ -142,7 +141,7 @@ public struct SyslogSink: Sink {
             do throws(SyslogSinkError) {
                 let connection = try await usableConnection(&link, tls: tls, context: context)
                 link.window.prune(now: .now)
-                try await connection.write(chunked(frames, for: connection))
+                try await connection.write(frames.chunks)
                 link.window.append(frames, at: .now)
                 statistics.evicted(total: link.window.evicted)
                 if !context.metrics.health.isHealthy {
@@ -189,39 +188,22 @@ public struct SyslogSink: Sink {
         )
         statistics.connected()
         if link.window.count > 0 {
-            let resend = link.window.framesForResend(at: .now)
+            let resent = link.window.count
+            let resend = link.window.chunksForResend(at: .now)
             do {
-                try await connection.write(chunked(resend, for: connection))
+                try await connection.write(resend)
             } catch {
                 await connection.close()
                 throw error
             }
-            statistics.resent(resend.count)
+            statistics.resent(resent)
             context.logger.warning(
                 "reconnected; re-sent recent events the receiver may not have processed (duplicates possible)",
-                metadata: ["events": "\(resend.count)"]
+                metadata: ["events": "\(resent)"]
             )
         }
         link.connection = connection
         return connection
-    }
-
-    /// Datagrams go one message per write; streams are coalesced into large writes, copied once,
-    /// straight into the channel's buffers.
-    private func chunked(_ frames: [[UInt8]], for connection: SyslogConnection) -> [ByteBuffer] {
-        let allocator = connection.allocator
-        if connection.isDatagram { return frames.map { allocator.buffer(bytes: $0) } }
-        var chunks: [ByteBuffer] = []
-        var current = allocator.buffer(capacity: configuration.writeChunkBytes)
-        for frame in frames {
-            if current.readableBytes > 0, current.readableBytes + frame.count > configuration.writeChunkBytes {
-                chunks.append(current)
-                current = allocator.buffer(capacity: configuration.writeChunkBytes)
-            }
-            current.writeBytes(frame)
-        }
-        if current.readableBytes > 0 { chunks.append(current) }
-        return chunks
     }
 
     /// ±20 % so many forwarders do not reconnect in step after a receiver restart.

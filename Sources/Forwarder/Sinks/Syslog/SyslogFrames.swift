@@ -1,0 +1,41 @@
+import NIOCore
+
+/// A batch's framed messages, packed straight into write-sized buffers.
+///
+/// Streams get buffers of about ``chunkBytes`` (a message is never split across two); datagrams get
+/// one buffer per message. Packing frames as they are encoded saves an array per message, and the
+/// resend window keeps these same buffers. A chunk's capacity is at most about twice what it holds.
+struct SyslogFrames {
+    /// What goes to the socket, in order.
+    private(set) var chunks: [ByteBuffer] = []
+    /// How many messages each chunk holds.
+    private(set) var messageCounts: [Int] = []
+    let framing: SyslogMessageEncoder.Framing
+    let chunkBytes: Int
+    private let allocator = ByteBufferAllocator()
+    /// One frame at a time, reused.
+    private var framed: [UInt8] = []
+
+    init(framing: SyslogMessageEncoder.Framing, chunkBytes: Int) {
+        self.framing = framing
+        self.chunkBytes = max(chunkBytes, 1)
+    }
+
+    /// The number of messages.
+    private(set) var count = 0
+
+    /// Frames `message` and appends it.
+    mutating func append(_ message: [UInt8]) {
+        framed.removeAll(keepingCapacity: true)
+        SyslogMessageEncoder.appendFrame(message, framing: framing, into: &framed)
+        if chunks.isEmpty || framing == .datagram || chunks[chunks.count - 1].readableBytes + framed.count > chunkBytes {
+            // Grown by doubling up to the chunk size rather than allocated whole: the resend window
+            // keeps a batch's last chunk, which may hold a single message.
+            chunks.append(allocator.buffer(capacity: framing == .datagram ? framed.count : framed.count * 4))
+            messageCounts.append(0)
+        }
+        chunks[chunks.count - 1].writeBytes(framed)
+        messageCounts[messageCounts.count - 1] += 1
+        count += 1
+    }
+}

@@ -28,7 +28,8 @@ struct SyslogFrames {
     mutating func append(_ message: [UInt8]) {
         framed.removeAll(keepingCapacity: true)
         SyslogMessageEncoder.appendFrame(message, framing: framing, into: &framed)
-        if chunks.isEmpty || framing == .datagram || chunks[chunks.count - 1].readableBytes + framed.count > chunkBytes {
+        if chunks.isEmpty || framing == .datagram || chunks[chunks.count - 1].readableBytes + framed.count > chunkBytes
+        {
             // Grown by doubling up to the chunk size rather than allocated whole: the resend window
             // keeps a batch's last chunk, which may hold a single message.
             chunks.append(allocator.buffer(capacity: framing == .datagram ? framed.count : framed.count * 4))

@@ -132,8 +132,12 @@ public struct SyslogSink: Sink {
 
     /// Writes `frames` until they are flushed to a usable connection, reconnecting (and re-sending
     /// the window) as often as it takes.
-    private func deliver(_ frames: SyslogFrames, link: inout Link, tls: NIOSSLContext?, context: SinkContext) async throws
-    {
+    private func deliver(
+        _ frames: SyslogFrames,
+        link: inout Link,
+        tls: NIOSSLContext?,
+        context: SinkContext
+    ) async throws {
         let backoff = configuration.syslog.reconnect
         var delay = backoff.initialBackoff
         while true {

@@ -10,6 +10,8 @@ struct SyslogFrames {
     private(set) var chunks: [ByteBuffer] = []
     /// How many messages each chunk holds.
     private(set) var messageCounts: [Int] = []
+    /// The number of messages.
+    private(set) var count = 0
     let framing: SyslogMessageEncoder.Framing
     let chunkBytes: Int
     private let allocator = ByteBufferAllocator()
@@ -20,9 +22,6 @@ struct SyslogFrames {
         self.framing = framing
         self.chunkBytes = max(chunkBytes, 1)
     }
-
-    /// The number of messages.
-    private(set) var count = 0
 
     /// Frames `message` and appends it.
     mutating func append(_ message: [UInt8]) {

@@ -25,17 +25,16 @@ public enum ByteFormatting {
                 UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8
             ) =
                 (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
-        var count = 0
+        var start = 20
         var rest = value
         withUnsafeMutableBytes(of: &digits) { raw in
+            // Written from the end, so the digits are in order and go in with one append.
             while rest > 0 {
-                raw[count] = UInt8(ascii: "0") + UInt8(rest % 10)
+                start -= 1
+                raw[start] = UInt8(ascii: "0") + UInt8(rest % 10)
                 rest /= 10
-                count += 1
             }
-            for index in stride(from: count - 1, through: 0, by: -1) {
-                buffer.append(raw[index])
-            }
+            buffer.append(contentsOf: UnsafeRawBufferPointer(rebasing: raw[start..<20]))
         }
     }
 

@@ -35,14 +35,8 @@ public enum CEFEscaping {
     /// Copies runs of bytes that need no escape in one go; escapes are all ASCII, so a multi-byte
     /// UTF-8 sequence is never touched.
     private static func appendEscaped(_ bytes: UnsafeBufferPointer<UInt8>, header: Bool, into buffer: inout [UInt8]) {
-        // Most values need no escape: one branch-free pass (which the compiler vectorizes) decides,
-        // and they are copied whole.
-        let other: UInt8 = header ? 0x7C : 0x3D
-        var flags: UInt8 = 0
-        for byte in bytes {
-            flags |= (byte == 0x5C ? 1 : 0) | (byte == other ? 1 : 0) | (byte == 0x0A ? 1 : 0) | (byte == 0x0D ? 1 : 0)
-        }
-        if flags == 0 {
+        // Most values need no escape: a word-at-a-time scan decides, and they are copied whole.
+        if !ByteScan.contains(bytes, anyOf: 0x5C, header ? 0x7C : 0x3D, 0x0A, 0x0D) {
             buffer.append(contentsOf: bytes)
             return
         }

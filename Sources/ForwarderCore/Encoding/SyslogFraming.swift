@@ -4,9 +4,15 @@ public enum SyslogFraming {
     /// message's UTF-8 byte length including any BOM, in decimal without leading zeros. The message
     /// is copied unchanged: embedded line feeds are safe with this framing.
     public static func appendOctetCounted(_ message: some Collection<UInt8>, into buffer: inout [UInt8]) {
-        ByteFormatting.appendDecimal(Int64(message.count), into: &buffer)
-        buffer.append(UInt8(ascii: " "))
+        appendOctetCountPrefix(length: message.count, into: &buffer)
         buffer.append(contentsOf: message)
+    }
+
+    /// Appends just `"<octet count> "` for a message of `length` bytes, for a caller that writes the
+    /// message itself.
+    public static func appendOctetCountPrefix(length: Int, into buffer: inout [UInt8]) {
+        ByteFormatting.appendDecimal(Int64(length), into: &buffer)
+        buffer.append(UInt8(ascii: " "))
     }
 
     /// `"<octet count> " + message` as a new array.

@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// The mapping rows, found by the type's UTF-8 bytes through an open-addressing table with an FNV-1a
 /// hash.
 ///
@@ -33,15 +39,24 @@ struct ActivityTypeIndex: Sendable {
     /// Where `type`'s row is, or `nil`.
     func position(of type: String) -> Int? {
         var type = type
-        return type.withUTF8 { bytes in
+        return type.withUTF8 { bytes -> Int? in
             let mask = slots.count - 1
             var slot = Self.hash(bytes) & mask
             while true {
                 let index = Int(slots[slot])
                 if index < 0 { return nil }
-                if types[index].count == bytes.count, types[index].elementsEqual(bytes) { return index }
+                if types[index].count == bytes.count, Self.equal(types[index], bytes) { return index }
                 slot = (slot + 1) & mask
             }
+        }
+    }
+
+    private static func equal(_ stored: [UInt8], _ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        stored.withUnsafeBufferPointer { stored in
+            guard let left = stored.baseAddress, let right = bytes.baseAddress else {
+                return stored.count == bytes.count
+            }
+            return memcmp(left, right, bytes.count) == 0
         }
     }
 

@@ -1,3 +1,4 @@
+import ForwarderCore
 import NIOCore
 
 /// A batch's framed messages, packed straight into write-sized buffers.
@@ -25,16 +26,26 @@ struct SyslogFrames {
 
     /// Frames `message` and appends it.
     mutating func append(_ message: [UInt8]) {
+        // Only the length prefix is framed apart (octet counting, the usual case): copying every
+        // message through a frame buffer showed in profiles.
         framed.removeAll(keepingCapacity: true)
-        SyslogMessageEncoder.appendFrame(message, framing: framing, into: &framed)
-        if chunks.isEmpty || framing == .datagram || chunks[chunks.count - 1].readableBytes + framed.count > chunkBytes
-        {
+        let body: [UInt8]
+        if framing == .octetCounting {
+            SyslogFraming.appendOctetCountPrefix(length: message.count, into: &framed)
+            body = message
+        } else {
+            SyslogMessageEncoder.appendFrame(message, framing: framing, into: &framed)
+            body = []
+        }
+        let frameBytes = framed.count + body.count
+        if chunks.isEmpty || framing == .datagram || chunks[chunks.count - 1].readableBytes + frameBytes > chunkBytes {
             // Grown by doubling up to the chunk size rather than allocated whole: the resend window
             // keeps a batch's last chunk, which may hold a single message.
-            chunks.append(allocator.buffer(capacity: framing == .datagram ? framed.count : framed.count * 4))
+            chunks.append(allocator.buffer(capacity: framing == .datagram ? frameBytes : frameBytes * 4))
             messageCounts.append(0)
         }
         chunks[chunks.count - 1].writeBytes(framed)
+        chunks[chunks.count - 1].writeBytes(body)
         messageCounts[messageCounts.count - 1] += 1
         count += 1
     }

@@ -1,3 +1,4 @@
+import ComplianceAPI
 import Testing
 
 @testable import ForwarderCore
@@ -33,5 +34,37 @@ import Testing
             let expected = bytes.contains { $0 == 0x22 || $0 == 0x5C || $0 == 0x5D || $0 == 0x80 }
             #expect(bytes.withUnsafeBufferPointer { ByteScan.contains($0, anyOf: 0x22, 0x5C, 0x5D, 0x80) } == expected)
         }
+    }
+}
+
+@Suite struct ByteFormattingTests {
+    @Test func rfc3339MatchesTheTimestampsOwnFormatting() {
+        var generator = SystemRandomNumberGenerator()
+        // Years 0001-9999 take the stack-buffer path; the others the general one.
+        let bounds: ClosedRange<Int64> = -62_135_596_800...253_402_300_799
+        let samples =
+            (0..<3000).map { _ in Int64.random(in: bounds, using: &generator) } + [
+                bounds.lowerBound, bounds.upperBound, 0,
+            ]
+        for seconds in samples {
+            let nanoseconds = Int32.random(in: 0..<1_000_000_000, using: &generator)
+            let timestamp = RFC3339Timestamp(secondsSinceEpoch: seconds, nanoseconds: nanoseconds)
+            for digits in [0, 3, 6, 9] {
+                var bytes: [UInt8] = []
+                ByteFormatting.appendRFC3339(timestamp, fraction: .exactly(digits), into: &bytes)
+                #expect(String(decoding: bytes, as: UTF8.self) == timestamp.formatted(fractionDigits: digits))
+            }
+        }
+        var whole: [UInt8] = []
+        ByteFormatting.appendRFC3339(
+            RFC3339Timestamp(secondsSinceEpoch: 1_790_000_000),
+            fraction: .upTo(6),
+            into: &whole
+        )
+        #expect(String(decoding: whole, as: UTF8.self) == "2026-09-21T14:13:20Z")
+        var trimmed: [UInt8] = []
+        let withMillis = RFC3339Timestamp(secondsSinceEpoch: 1_790_000_000, nanoseconds: 120_000_000)
+        ByteFormatting.appendRFC3339(withMillis, fraction: .upTo(6), into: &trimmed)
+        #expect(String(decoding: trimmed, as: UTF8.self) == "2026-09-21T14:13:20.12Z")
     }
 }

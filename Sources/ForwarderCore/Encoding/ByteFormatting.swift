@@ -78,13 +78,6 @@ public enum ByteFormatting {
         into buffer: inout [UInt8]
     ) {
         let c = timestamp.utcComponents
-        appendPadded(c.year, width: 4, into: &buffer)
-        buffer.append(UInt8(ascii: "-"))
-        appendPadded(c.month, width: 2, into: &buffer)
-        buffer.append(UInt8(ascii: "-"))
-        appendPadded(c.day, width: 2, into: &buffer)
-        buffer.append(UInt8(ascii: "T"))
-        appendTime(c.hour, c.minute, c.second, into: &buffer)
         var digits: Int
         var value = Int64(timestamp.nanoseconds)
         switch fraction {
@@ -99,9 +92,64 @@ public enum ByteFormatting {
                 digits -= 1
             }
         }
-        if digits > 0 {
+        guard (0...9999).contains(c.year) else {
+            appendRFC3339Slowly(c, fractionValue: value, fractionDigits: digits, into: &buffer)
+            return
+        }
+        // At most 30 bytes, built on the stack and appended once: a dozen appends of one or two
+        // bytes each cost more than the date arithmetic.
+        var text: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
+        withUnsafeMutableBytes(of: &text) { raw in
+            var end = 0
+            func put(_ number: Int64, width: Int) {
+                var rest = number
+                for offset in stride(from: width - 1, through: 0, by: -1) {
+                    raw[end + offset] = UInt8(ascii: "0") + UInt8(rest % 10)
+                    rest /= 10
+                }
+                end += width
+            }
+            func put(_ byte: UInt8) {
+                raw[end] = byte
+                end += 1
+            }
+            put(c.year, width: 4)
+            put(UInt8(ascii: "-"))
+            put(c.month, width: 2)
+            put(UInt8(ascii: "-"))
+            put(c.day, width: 2)
+            put(UInt8(ascii: "T"))
+            put(c.hour, width: 2)
+            put(UInt8(ascii: ":"))
+            put(c.minute, width: 2)
+            put(UInt8(ascii: ":"))
+            put(c.second, width: 2)
+            if digits > 0 {
+                put(UInt8(ascii: "."))
+                put(value, width: digits)
+            }
+            put(UInt8(ascii: "Z"))
+            buffer.append(contentsOf: UnsafeRawBufferPointer(rebasing: raw[0..<end]))
+        }
+    }
+
+    /// Years outside 0…9999 (never in the API's data, possible in a constructed timestamp).
+    private static func appendRFC3339Slowly(
+        _ c: (year: Int64, month: Int64, day: Int64, hour: Int64, minute: Int64, second: Int64),
+        fractionValue: Int64,
+        fractionDigits: Int,
+        into buffer: inout [UInt8]
+    ) {
+        appendPadded(c.year, width: 4, into: &buffer)
+        buffer.append(UInt8(ascii: "-"))
+        appendPadded(c.month, width: 2, into: &buffer)
+        buffer.append(UInt8(ascii: "-"))
+        appendPadded(c.day, width: 2, into: &buffer)
+        buffer.append(UInt8(ascii: "T"))
+        appendTime(c.hour, c.minute, c.second, into: &buffer)
+        if fractionDigits > 0 {
             buffer.append(UInt8(ascii: "."))
-            appendPadded(value, width: digits, into: &buffer)
+            appendPadded(fractionValue, width: fractionDigits, into: &buffer)
         }
         buffer.append(UInt8(ascii: "Z"))
     }

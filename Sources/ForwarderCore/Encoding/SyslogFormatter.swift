@@ -137,23 +137,25 @@ public struct SyslogFormatter: Sendable {
     /// The options this formatter writes with.
     public let configuration: Configuration
     private let facility: Int
-    private let hostnameField: [UInt8]
-    private let appNameField: [UInt8]
-    private let procIDField: [UInt8]
     private let legacyHostField: [UInt8]
     private let legacyTagField: [UInt8]
     /// The SD-ID as written (empty: no structured data can be written).
     private let structuredDataIDField: [UInt8]
+    /// `" HOSTNAME APP-NAME PROCID "`, the same for every message.
+    private let fixedHeaderFields: [UInt8]
 
     /// - Parameter configuration: output options.
     public init(configuration: Configuration = Configuration()) {
         self.configuration = configuration
         self.facility = min(max(configuration.facility, 0), 23)
-        self.hostnameField = Self.headerField(configuration.hostname, maxLength: 255)
-        self.appNameField = Self.headerField(configuration.appName, maxLength: 48)
-        self.procIDField = Self.headerField(configuration.procID, maxLength: 128)
+        let hostnameField = Self.headerField(configuration.hostname, maxLength: 255)
+        let appNameField = Self.headerField(configuration.appName, maxLength: 48)
+        let procIDField = Self.headerField(configuration.procID, maxLength: 128)
         self.legacyHostField = Self.legacyHost(configuration.hostname)
         self.structuredDataIDField = Self.sdName(configuration.structuredDataID)
+        self.fixedHeaderFields =
+            [UInt8(ascii: " ")] + hostnameField + [UInt8(ascii: " ")] + appNameField + [UInt8(ascii: " ")] + procIDField
+            + [UInt8(ascii: " ")]
         var tag: [UInt8] = []
         if let appName = configuration.appName {
             tag = Self.legacyTag(appName)
@@ -214,13 +216,7 @@ public struct SyslogFormatter: Sendable {
         ByteFormatting.appendDecimal(Int64(Self.priority(facility: facility, severity: severity)), into: &buffer)
         buffer.appendStatic(">1 ")
         ByteFormatting.appendRFC3339(activity.createdAt, fraction: .upTo(6), into: &buffer)
-        buffer.append(UInt8(ascii: " "))
-        buffer.append(contentsOf: hostnameField)
-        buffer.append(UInt8(ascii: " "))
-        buffer.append(contentsOf: appNameField)
-        buffer.append(UInt8(ascii: " "))
-        buffer.append(contentsOf: procIDField)
-        buffer.append(UInt8(ascii: " "))
+        buffer.append(contentsOf: fixedHeaderFields)
         if Self.messageID(for: activity.type) != nil {
             buffer.append(contentsOf: activity.type.utf8)
         } else {
@@ -278,13 +274,7 @@ public struct SyslogFormatter: Sendable {
         } else {
             buffer.append(UInt8(ascii: "-"))
         }
-        buffer.append(UInt8(ascii: " "))
-        buffer.append(contentsOf: hostnameField)
-        buffer.append(UInt8(ascii: " "))
-        buffer.append(contentsOf: appNameField)
-        buffer.append(UInt8(ascii: " "))
-        buffer.append(contentsOf: procIDField)
-        buffer.append(UInt8(ascii: " "))
+        buffer.append(contentsOf: fixedHeaderFields)
         buffer.append(contentsOf: Self.headerField(messageID, maxLength: 32))
         buffer.append(UInt8(ascii: " "))
         Self.appendStructuredData(structuredData, into: &buffer)

@@ -48,6 +48,47 @@ import Testing
         #expect(decoded.data[1].extra.isEmpty)
     }
 
+    /// Repeated values come from the parser's string cache: whatever collides in it, every value
+    /// must still decode to its own text.
+    @Test func repeatedAndCollidingStringValuesKeepTheirOwnText() throws {
+        var generator = SystemRandomNumberGenerator()
+        // Same length, same first and last eight bytes, different middle: the cache's hash cannot
+        // tell these apart, only the full comparison can.
+        var values = (0..<40).map {
+            "org_01Hq4bS6" + String($0, radix: 36) + String(repeating: "x", count: 9) + "q7N_tail"
+        }
+        values += (0..<600).map { _ in
+            String(
+                (0..<Int.random(in: 14...40, using: &generator)).map { _ in
+                    "abcdef0123456789-_".randomElement(using: &generator) ?? "a"
+                }
+            )
+        }
+        values += [
+            "a", String(repeating: "é", count: 12), String(repeating: "z", count: 256),
+            String(repeating: "z", count: 257),
+        ]
+        let sequence = (0..<5000).map { _ in values[Int.random(in: 0..<values.count, using: &generator)] }
+        var writer = JSONWriter()
+        writer.write(JSONValue.array(sequence.map { .string($0) }))
+        let parsed = try #require(try JSONParser.parse(writer.text).arrayValue)
+        let decoded = parsed.map { $0.stringValue ?? "<not a string>" }
+        let wrong = zip(decoded, sequence).filter { $0.0 != $0.1 }
+        #expect(decoded.count == sequence.count)
+        #expect(wrong.isEmpty, "\(wrong.count) values decoded wrong, first: \(String(describing: wrong.first))")
+    }
+
+    @Test func repeatedInvalidUTF8IsRepairedTheSameEachTime() throws {
+        let invalid: [UInt8] = Array("user_agent_with_a_bad_byte_".utf8) + [0xFF] + Array("_end".utf8)
+        let document =
+            [UInt8(ascii: "[")] + [UInt8(ascii: "\"")] + invalid + [UInt8(ascii: "\"")] + [UInt8(ascii: ",")]
+            + [UInt8(ascii: "\"")] + invalid + [UInt8(ascii: "\"")] + [UInt8(ascii: "]")]
+        let parsed = try #require(try JSONParser.parse(document).arrayValue)
+        let expected = String(decoding: invalid, as: UTF8.self)
+        #expect(parsed == [.string(expected), .string(expected)])
+        #expect(expected.contains("\u{FFFD}"))
+    }
+
     @Test func writerCopiesPlainStringsAndEscapesTheRest() {
         var writer = JSONWriter()
         writer.writeString("plain ascii and é and 😀")

@@ -23,6 +23,8 @@ public struct JSONParser {
     private let memberStack = JSONParserStack<JSONObject.Member>()
     /// The same for array elements.
     private let elementStack = JSONParserStack<JSONValue>(capacity: 8)
+    /// Longer strings already made, reused when they repeat.
+    private let strings = JSONStringCache()
 
     /// Parses one complete JSON document.
     public static func parse(_ text: String) throws(SyntaxError) -> JSONValue {
@@ -131,7 +133,10 @@ public struct JSONParser {
         while position < bytes.count {
             let byte = bytes[position]
             if byte == UInt8(ascii: "\"") {
-                let string = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<position]), as: UTF8.self)
+                let text = UnsafeBufferPointer(rebasing: bytes[start..<position])
+                let string =
+                    JSONStringCache.cachedLengths.contains(text.count)
+                    ? strings.string(text) : String(decoding: text, as: UTF8.self)
                 position += 1
                 return string
             }

@@ -47,6 +47,33 @@ import Testing
         #expect(second.extra["nested"]?.jsonText == #"{"k":[1,2]}"#)
     }
 
+    /// ASCII records keep their text as a slice of the response body, others as their own string:
+    /// either way the text, its length and its bytes are the original's, and an activity equals
+    /// (and hashes like) the same record decoded on its own.
+    @Test func originalTextSurvivesTheBodyItWasSlicedFrom() throws {
+        let records = [
+            #"{"id":"activity_01A","created_at":"2026-09-03T14:59:59Z","type":"claude_chat_viewed","actor":{"type":"user_actor","email_address":"a@b.example"}}"#,
+            #"{"id":"activity_01B","created_at":"2026-09-03T14:59:59Z","type":"claude_chat_viewed","actor":{"type":"user_actor","email_address":"zoë@b.example"},"note":"😀"}"#,
+            #"{ "id" : "activity_01C", "created_at":"2026-09-03T14:59:59Z", "type":"x", "s":"a\"b\u00e9" }"#,
+        ]
+        func decode() throws -> [Activity] {
+            let body = #"{"data":["# + records.joined(separator: ",\n ") + #"],"has_more":false}"#
+            return try CursorPage<Activity>.decode(Array(body.utf8)).data
+        }
+        let activities = try decode()
+        #expect(activities.count == records.count)
+        for (activity, record) in zip(activities, records) {
+            #expect(activity.rawJSON == record)
+            #expect(activity.rawJSONByteCount == record.utf8.count)
+            #expect(activity.withRawJSONBytes { Array($0) } == Array(record.utf8))
+            let alone = try Activity(json: record)
+            #expect(activity == alone)
+            #expect(activity.hashValue == alone.hashValue)
+            #expect(activity.object == alone.object)
+        }
+        #expect(activities[0] != activities[2])
+    }
+
     @Test func decodesAnEmptyPageWithNullIDs() throws {
         let page = try CursorPage<Activity>.decode(
             Array(#"{"data":[],"has_more":false,"first_id":null,"last_id":null}"#.utf8)

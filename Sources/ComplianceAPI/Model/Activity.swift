@@ -21,9 +21,21 @@ public struct Activity: Sendable, Hashable, Identifiable {
     /// The whole record, parsed again from ``rawJSON`` on each access. Nothing on the forwarding
     /// path needs it, and not keeping the decoded tree saves about 0.4 KiB per record in every
     /// page held in memory.
-    public var object: JSONObject { (try? JSONParser.parse(rawJSON).objectValue) ?? JSONObject() }
-    /// The record's original JSON text, byte for byte.
-    public var rawJSON: String { storage.rawJSON }
+    public var object: JSONObject {
+        let value = storage.raw.withUTF8 { bytes in try? JSONParser.parseDocument(bytes) }
+        return value?.objectValue ?? JSONObject()
+    }
+    /// The record's original JSON text, byte for byte (invalid UTF-8, which the API does not send,
+    /// is repaired). Made on each access for most records: ``withRawJSONBytes(_:)`` and
+    /// ``rawJSONByteCount`` need no `String`.
+    public var rawJSON: String { storage.raw.string }
+    /// The length of ``rawJSON`` in UTF-8 bytes.
+    public var rawJSONByteCount: Int { storage.raw.byteCount }
+
+    /// Calls `body` with the UTF-8 bytes of ``rawJSON``.
+    public func withRawJSONBytes<Result>(_ body: (UnsafeBufferPointer<UInt8>) throws -> Result) rethrows -> Result {
+        try storage.raw.withUTF8(body)
+    }
 
     /// One immutable box: an activity is copied several times on its way to the sinks (page, event,
     /// batch, each sink), and copying eight fields, most of them reference-counted, showed in profiles.
@@ -34,14 +46,14 @@ public struct Activity: Sendable, Hashable, Identifiable {
         if lhs.storage === rhs.storage { return true }
         return lhs.id == rhs.id && lhs.createdAt == rhs.createdAt && lhs.type == rhs.type
             && lhs.organizationID == rhs.organizationID && lhs.organizationUUID == rhs.organizationUUID
-            && lhs.actor == rhs.actor && lhs.extra == rhs.extra && lhs.rawJSON == rhs.rawJSON
+            && lhs.actor == rhs.actor && lhs.extra == rhs.extra && lhs.storage.raw == rhs.storage.raw
     }
 
     public func hash(into hasher: inout Hasher) {
         hasher.combine(id)
         hasher.combine(createdAt)
         hasher.combine(type)
-        hasher.combine(rawJSON)
+        hasher.combine(storage.raw)
     }
 
     /// The fields every activity carries.
@@ -52,6 +64,11 @@ public struct Activity: Sendable, Hashable, Identifiable {
     /// Decodes a record. Fails with a reason when `id`, `created_at` or `type` is missing or invalid:
     /// such a record cannot be deduplicated or ordered and must be quarantined, not forwarded blind.
     public init(object: JSONObject, rawJSON: String) throws(InvalidRecord) {
+        try self.init(object: object, raw: RawJSON(rawJSON))
+    }
+
+    /// Decodes a record whose text is `raw`.
+    init(object: JSONObject, raw: RawJSON) throws(InvalidRecord) {
         // One pass over the members, classifying keys by length and bytes: hashing every key into
         // `commonFields` and searching the object once per field showed up in decoding profiles.
         var common = CommonFieldIndices()
@@ -68,16 +85,19 @@ public struct Activity: Sendable, Hashable, Identifiable {
         func string(_ index: Int) -> String? { index < 0 ? nil : members[index].value.stringValue }
 
         guard let id = string(common.id), !id.isEmpty else {
-            throw InvalidRecord(rawJSON: rawJSON, reason: "record has no string \"id\"")
+            throw InvalidRecord(rawJSON: raw.string, reason: "record has no string \"id\"")
         }
         guard let createdAtText = string(common.createdAt) else {
-            throw InvalidRecord(rawJSON: rawJSON, reason: "record \(id) has no string \"created_at\"")
+            throw InvalidRecord(rawJSON: raw.string, reason: "record \(id) has no string \"created_at\"")
         }
         guard let createdAt = RFC3339Timestamp(createdAtText) else {
-            throw InvalidRecord(rawJSON: rawJSON, reason: "record \(id) has an invalid created_at \"\(createdAtText)\"")
+            throw InvalidRecord(
+                rawJSON: raw.string,
+                reason: "record \(id) has an invalid created_at \"\(createdAtText)\""
+            )
         }
         guard let type = string(common.type), !type.isEmpty else {
-            throw InvalidRecord(rawJSON: rawJSON, reason: "record \(id) has no string \"type\"")
+            throw InvalidRecord(rawJSON: raw.string, reason: "record \(id) has no string \"type\"")
         }
         self.storage = ActivityStorage(
             id: id,
@@ -89,7 +109,7 @@ public struct Activity: Sendable, Hashable, Identifiable {
                 fields: common.actor < 0 ? JSONObject() : members[common.actor].value.objectValue ?? JSONObject()
             ),
             extra: JSONObject(members: extra),
-            rawJSON: rawJSON
+            raw: raw
         )
     }
 

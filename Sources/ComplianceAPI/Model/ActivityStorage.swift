@@ -7,7 +7,7 @@ final class ActivityStorage: Sendable {
     let organizationUUID: String?
     let actor: Actor
     let extra: JSONObject
-    let rawJSON: String
+    let raw: RawJSON
 
     init(
         id: String,
@@ -17,7 +17,7 @@ final class ActivityStorage: Sendable {
         organizationUUID: String?,
         actor: Actor,
         extra: JSONObject,
-        rawJSON: String
+        raw: RawJSON
     ) {
         self.id = id
         self.createdAt = createdAt
@@ -26,6 +26,6 @@ final class ActivityStorage: Sendable {
         self.organizationUUID = organizationUUID
         self.actor = actor
         self.extra = extra
-        self.rawJSON = rawJSON
+        self.raw = raw
     }
 }

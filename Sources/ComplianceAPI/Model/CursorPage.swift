@@ -40,9 +40,10 @@ extension CursorPage where Element == Activity {
     /// Each record keeps its exact original text. Records that are not valid activities are
     /// returned in ``invalidRecords``; a body that is not a valid envelope throws.
     public static func decode(_ body: [UInt8]) throws(ComplianceAPIError) -> CursorPage<Activity> {
+        let shared = ResponseBody(body)
         do {
-            return try body.withUnsafeBufferPointer { buffer in
-                Result { () throws(JSONParser.SyntaxError) in try decodeEnvelope(buffer) }
+            return try shared.bytes.withUnsafeBufferPointer { buffer in
+                Result { () throws(JSONParser.SyntaxError) in try decodeEnvelope(buffer, body: shared) }
             }.get()
         } catch {
             throw ComplianceAPIError(
@@ -52,7 +53,11 @@ extension CursorPage where Element == Activity {
         }
     }
 
-    private static func decodeEnvelope(_ buffer: UnsafeBufferPointer<UInt8>) throws(JSONParser.SyntaxError) -> Self {
+    /// Records keep their text as slices of `body`, whose storage `buffer` is.
+    private static func decodeEnvelope(
+        _ buffer: UnsafeBufferPointer<UInt8>,
+        body: ResponseBody
+    ) throws(JSONParser.SyntaxError) -> Self {
         var parser = JSONParser(buffer)
         var page = CursorPage(data: [], firstID: nil, lastID: nil, hasMore: false)
         var sawData = false
@@ -72,15 +77,16 @@ extension CursorPage where Element == Activity {
                             _ = parser.peek()
                             let start = parser.position
                             let value = try parser.parseValue()
-                            let raw = parser.text(start..<parser.position)
+                            let range = start..<parser.position
                             guard let object = value.objectValue else {
                                 page.invalidRecords.append(
-                                    InvalidRecord(rawJSON: raw, reason: "record is not a JSON object")
+                                    InvalidRecord(rawJSON: parser.text(range), reason: "record is not a JSON object")
                                 )
                                 continue
                             }
+                            let raw = RawJSON(body: body, range: range, bytes: buffer)
                             do {
-                                page.data.append(try Activity(object: object, rawJSON: raw))
+                                page.data.append(try Activity(object: object, raw: raw))
                             } catch {
                                 page.invalidRecords.append(error)
                             }

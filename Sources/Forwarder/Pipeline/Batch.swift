@@ -26,7 +26,7 @@ public struct Batch: Sendable {
     public init(sequence: UInt64, events: [Event]) {
         self.sequence = sequence
         self.events = events
-        self.byteSize = events.reduce(0) { $0 + $1.activity.rawJSON.utf8.count }
+        self.byteSize = events.reduce(0) { $0 + $1.activity.rawJSONByteCount }
     }
 }
 

@@ -70,8 +70,7 @@ public struct ActivityFormatter: Sendable {
     /// tokens (inside strings they are escaped), so replacing it by a space keeps the same JSON and
     /// guarantees one record per line even if the API pretty-printed.
     static func appendRaw(_ activity: Activity, into buffer: inout [UInt8]) {
-        var text = activity.rawJSON
-        text.withUTF8 { bytes in
+        activity.withRawJSONBytes { bytes in
             var runStart = 0
             for index in 0..<bytes.count where bytes[index] == 0x0A || bytes[index] == 0x0D {
                 buffer.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<index]))

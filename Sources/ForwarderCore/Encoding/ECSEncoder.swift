@@ -290,7 +290,7 @@ public struct ECSEncoder: Sendable {
         }
         if configuration.includesOriginal {
             json.bytes.appendStatic(",\"original\":")
-            json.writeString(activity.rawJSON)
+            activity.withRawJSONBytes { json.writeString(utf8: $0) }
         }
         json.bytes.appendStatic("}")
     }

@@ -133,10 +133,7 @@ public struct JSONParser {
         while position < bytes.count {
             let byte = bytes[position]
             if byte == UInt8(ascii: "\"") {
-                let text = UnsafeBufferPointer(rebasing: bytes[start..<position])
-                let string =
-                    JSONStringCache.cachedLengths.contains(text.count)
-                    ? strings.string(text) : String(decoding: text, as: UTF8.self)
+                let string = strings.string(UnsafeBufferPointer(rebasing: bytes[start..<position]))
                 position += 1
                 return string
             }

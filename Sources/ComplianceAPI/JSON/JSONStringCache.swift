@@ -13,7 +13,7 @@ import Darwin
 /// `memcmp`. It is a direct-mapped table: a collision replaces the older entry, so it never grows.
 final class JSONStringCache {
     /// Strings up to 15 bytes are stored inline and cost no allocation; very long ones rarely repeat.
-    static let cachedLengths = 16...256
+    private static let cachedLengths = 16...256
     private static let slotBits = 8
 
     /// Empty strings mark free slots. Raw storage rather than an `Array` property: every access to a
@@ -30,12 +30,13 @@ final class JSONStringCache {
         slots.deallocate()
     }
 
-    /// The cached string equal to `bytes`, or a new one (then cached).
-    ///
-    /// - Precondition: `bytes.count` is in ``cachedLengths``.
+    /// The cached string equal to `bytes`, or a new one (cached when its length is in
+    /// ``cachedLengths``).
     @inline(__always)
     func string(_ bytes: UnsafeBufferPointer<UInt8>) -> String {
-        guard let base = bytes.baseAddress else { return "" }
+        guard Self.cachedLengths.contains(bytes.count), let base = bytes.baseAddress else {
+            return String(decoding: bytes, as: UTF8.self)
+        }
         let slot = slots + Self.slot(base, count: bytes.count)
         let equal =
             slot.pointee.utf8.withContiguousStorageIfAvailable { stored in

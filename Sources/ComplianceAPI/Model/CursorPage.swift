@@ -84,7 +84,7 @@ extension CursorPage where Element == Activity {
                                 )
                                 continue
                             }
-                            let raw = RawJSON(body: body, range: range, bytes: buffer)
+                            let raw = RawJSON(body: body, range: range)
                             do {
                                 page.data.append(try Activity(object: object, raw: raw))
                             } catch {

@@ -22,11 +22,12 @@ struct RawJSON: Sendable, Equatable, Hashable {
         storage = .text(text)
     }
 
-    /// The text at `range` of `body`; `bytes` is `body`'s storage, already at hand while parsing.
-    init(body: ResponseBody, range: Range<Int>, bytes: UnsafeBufferPointer<UInt8>) {
-        let slice = UnsafeBufferPointer(rebasing: bytes[range])
-        storage =
-            UTF8Validation.isValid(slice) ? .slice(body, range) : .text(String(decoding: slice, as: UTF8.self))
+    /// The text at `range` of `body`.
+    init(body: ResponseBody, range: Range<Int>) {
+        storage = body.bytes.withUnsafeBufferPointer { bytes in
+            let slice = UnsafeBufferPointer(rebasing: bytes[range])
+            return UTF8Validation.isValid(slice) ? .slice(body, range) : .text(String(decoding: slice, as: UTF8.self))
+        }
     }
 
     /// The text as a `String` (made on each call for a slice).

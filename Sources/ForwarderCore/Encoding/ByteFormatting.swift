@@ -92,13 +92,17 @@ public enum ByteFormatting {
                 digits -= 1
             }
         }
-        guard (0...9999).contains(c.year) else {
-            appendRFC3339Slowly(c, fractionValue: value, fractionDigits: digits, into: &buffer)
-            return
+        // As `appendPadded` does: a negative year prints as 0000, one past 9999 in full.
+        let year = max(c.year, 0)
+        var yearWidth = 4
+        var rest = year / 10_000
+        while rest > 0 {
+            yearWidth += 1
+            rest /= 10
         }
-        // At most 30 bytes, built on the stack and appended once: a dozen appends of one or two
+        // At most 45 bytes, built on the stack and appended once: a dozen appends of one or two
         // bytes each cost more than the date arithmetic.
-        var text: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
+        var text: (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0, 0, 0)
         withUnsafeMutableBytes(of: &text) { raw in
             var end = 0
             func put(_ number: Int64, width: Int) {
@@ -113,7 +117,7 @@ public enum ByteFormatting {
                 raw[end] = byte
                 end += 1
             }
-            put(c.year, width: 4)
+            put(year, width: yearWidth)
             put(UInt8(ascii: "-"))
             put(c.month, width: 2)
             put(UInt8(ascii: "-"))
@@ -131,27 +135,6 @@ public enum ByteFormatting {
             put(UInt8(ascii: "Z"))
             buffer.append(contentsOf: UnsafeRawBufferPointer(rebasing: raw[0..<end]))
         }
-    }
-
-    /// Years outside 0…9999 (never in the API's data, possible in a constructed timestamp).
-    private static func appendRFC3339Slowly(
-        _ c: (year: Int64, month: Int64, day: Int64, hour: Int64, minute: Int64, second: Int64),
-        fractionValue: Int64,
-        fractionDigits: Int,
-        into buffer: inout [UInt8]
-    ) {
-        appendPadded(c.year, width: 4, into: &buffer)
-        buffer.append(UInt8(ascii: "-"))
-        appendPadded(c.month, width: 2, into: &buffer)
-        buffer.append(UInt8(ascii: "-"))
-        appendPadded(c.day, width: 2, into: &buffer)
-        buffer.append(UInt8(ascii: "T"))
-        appendTime(c.hour, c.minute, c.second, into: &buffer)
-        if fractionDigits > 0 {
-            buffer.append(UInt8(ascii: "."))
-            appendPadded(fractionValue, width: fractionDigits, into: &buffer)
-        }
-        buffer.append(UInt8(ascii: "Z"))
     }
 
     static func appendTime(_ hour: Int64, _ minute: Int64, _ second: Int64, into buffer: inout [UInt8]) {

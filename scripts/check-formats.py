@@ -5,7 +5,8 @@
     some-command | scripts/check-formats.py --kind rfc5424
 
 --kind cef      each line must parse with PyPI `cefp` (cefp.parse), which must return the header
-                fields (version, device vendor/product/version/event_class_id, name, severity).
+                fields (version, device vendor/product/version/event_class_id, name, severity) and an
+                `outcome` extension of success, failure or unknown (every event carries one).
 --kind rfc5424  each line must parse with PyPI `syslog-rfc5424-parser` (SyslogMessage.parse). A line
                 may start with an RFC 5425 octet-count prefix ("123 <134>1 ..."); it is stripped after
                 checking that the count equals the message's byte length.
@@ -32,6 +33,9 @@ def check_cef(line):
     missing += ["device." + key for key in ("vendor", "product", "version", "event_class_id") if device.get(key) is None]
     if missing:
         raise ValueError("missing header fields: " + ", ".join(missing))
+    outcome = (record.get("extension") or {}).get("outcome")
+    if outcome not in ("success", "failure", "unknown"):
+        raise ValueError("outcome is %r, not success/failure/unknown" % (outcome,))
 
 
 def check_rfc5424(line):

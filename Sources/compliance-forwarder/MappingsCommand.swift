@@ -35,8 +35,11 @@ struct MappingsCommand: AsyncParsableCommand {
             }
             print(render(activity))
             if !ActivityMappingTable.isKnown(activityType) {
+                let row = ActivityMappingTable.mapping(for: activityType)
                 CommandSupport.printError(
-                    "note: \(activityType) is not a documented type; the fallback mapping was used"
+                    "note: \(activityType) is not a documented type; its row was derived from its name: "
+                        + "event.category \(row.categories.map(\.rawValue)), event.type \(row.types.map(\.rawValue)), "
+                        + "event.outcome \(row.outcome), severity \(row.severity)"
                 )
             }
             return
@@ -75,7 +78,7 @@ struct MappingsCommand: AsyncParsableCommand {
             let mapping = ActivityMappingTable.mapping(for: type)
             return [
                 type, mapping.name, mapping.categories.map(\.rawValue).joined(separator: ","),
-                mapping.types.map(\.rawValue).joined(separator: ","), mapping.outcome?.rawValue ?? "",
+                mapping.types.map(\.rawValue).joined(separator: ","), mapping.outcome.rawValue,
                 String(mapping.severity),
             ]
         }

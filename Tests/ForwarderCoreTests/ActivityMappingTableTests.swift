@@ -1,4 +1,5 @@
 import ComplianceAPI
+import Foundation
 import Testing
 
 @testable import ForwarderCore
@@ -49,9 +50,7 @@ struct ActivityMappingTableTests {
             }
             #expect(Set(row.categories).count == row.categories.count, "\(type): duplicate category")
             #expect(Set(row.types).count == row.types.count, "\(type): duplicate type")
-            if let outcome = row.outcome {
-                #expect(values["event.outcome"]?.contains(outcome.rawValue) == true)
-            }
+            #expect(values["event.outcome"]?.contains(row.outcome.rawValue) == true, "\(type)")
             #expect((0...10).contains(row.severity), "\(type)")
             #expect(!row.name.isEmpty && row.name.count <= 512, "\(type)")
             #expect(!row.name.contains("_"), "\(type): name should be readable: \(row.name)")
@@ -108,60 +107,126 @@ struct ActivityMappingTableTests {
         #expect(try row("claude_organization_settings_updated").categories == [.configuration])
     }
 
-    @Test("an unknown type falls back, passes through and is counted")
+    @Test("every row states an outcome its name agrees with")
+    func rowOutcomes() throws {
+        let fromRecord: Set = [
+            "compliance_api_accessed", "platform_app_attest_authentication", "org_join_proposal_decided",
+        ]
+        var counts: [ECSCategorization.Outcome: Int] = [:]
+        for type in ActivityMappingTable.knownTypes {
+            let row = try #require(ActivityMappingTable.explicitMapping(for: type))
+            counts[row.outcome, default: 0] += 1
+            if ["_failed", "_denied", "_blocked", "_invalid", "_rejected"].contains(where: type.hasSuffix) {
+                #expect(row.outcome == .failure, "\(type)")
+            } else if ["_initiated", "_requested", "_attempted"].contains(where: type.hasSuffix)
+                || fromRecord.contains(type)
+            {
+                #expect(row.outcome == .unknown, "\(type)")
+            }
+        }
+        #expect(counts.values.reduce(0, +) == 483)
+        #expect(counts[.success, default: 0] > 400)
+    }
+
+    @Test("the rows revisited against Elastic's integration")
+    func revisitedRows() throws {
+        func row(_ type: String) throws -> ActivityTypeMapping {
+            try #require(ActivityMappingTable.explicitMapping(for: type), "\(type)")
+        }
+        let types = ActivityMappingTable.knownTypes
+        let ssoAndDirectory = types.filter {
+            ($0.hasPrefix("org_sso_") || $0.hasPrefix("org_directory_")) && $0 != "org_sso_scim_welcome_email_toggled"
+        }
+        #expect(ssoAndDirectory.count == 15)
+        for type in ssoAndDirectory { #expect(try row(type).categories == [.configuration, .iam], "\(type)") }
+        let federation = types.filter { $0.hasPrefix("platform_federation_") }
+        #expect(federation.count == 6)
+        for type in federation {
+            let mapping = try row(type)
+            #expect(mapping.categories == [.iam] && mapping.types.first == .admin, "\(type)")
+        }
+        for type in [
+            "claude_artifact_created", "claude_artifact_viewed", "claude_artifact_published", "claude_project_created",
+            "claude_project_viewed", "claude_chat_snapshot_created", "claude_published_artifact_deleted",
+        ] {
+            #expect(try row(type).categories == [.file], "\(type)")
+        }
+        #expect(try row("audit_log_export_accessed").types == [.access])
+        #expect(try row("org_data_export_started").types == [.creation])
+        #expect(try row("org_data_export_completed").categories == [.file])
+        for type in [
+            "claude_artifact_sharing_updated", "claude_chat_settings_updated",
+            "claude_code_security_scan_schedule_updated",
+        ] {
+            #expect(try row(type).categories == [.configuration], "\(type)")
+        }
+        #expect(try row("group_member_added").types == [.group, .change])
+        #expect(try row("org_user_invite_deleted").types == [.user, .deletion])
+        for type in ["org_deletion_requested", "org_bulk_delete_initiated"] {
+            #expect(try row(type).types == [.change], "\(type)")
+            #expect(try row(type).outcome == .unknown, "\(type)")
+        }
+        for type in [
+            "age_verified", "user_consent_recorded", "user_consent_revoked", "owned_projects_access_restored",
+            "claude_pubsec_identity_configured", "claude_code_team_memory_acl_updated",
+        ] {
+            #expect(try row(type).categories == [.iam], "\(type)")
+        }
+        // Kept where ECS reads it our way: sign-ins start a session, chats stay API objects.
+        #expect(try row("sso_login_succeeded").types == [.start])
+        #expect(try row("claude_chat_created").types == [.creation])
+    }
+
+    @Test("an unknown type gets a row read from its name and passes through")
     func unknownTypeFallsBack() throws {
-        let counter = UnknownActivityTypes()
         #expect(!ActivityMappingTable.isKnown("quantum_widget_created"))
-        let mapping = ActivityMappingTable.mapping(for: "quantum_widget_created", countingUnknownIn: counter)
-        #expect(mapping.categories == [.configuration])
-        #expect(mapping.types == [.info])
-        #expect(mapping.outcome == nil)
+        let mapping = ActivityMappingTable.mapping(for: "quantum_widget_created")
+        #expect(mapping == .fallback(for: "quantum_widget_created"))
+        #expect(mapping.categories == [.api])
+        #expect(mapping.types == [.creation])
+        #expect(mapping.outcome == .success)
         #expect(mapping.severity == ActivityTypeMapping.fallbackSeverity)
         #expect(mapping.name == "Quantum widget created")
-        _ = ActivityMappingTable.mapping(for: "quantum_widget_created", countingUnknownIn: counter)
-        _ = ActivityMappingTable.mapping(for: "other_thing", countingUnknownIn: counter)
-        _ = ActivityMappingTable.mapping(for: "sso_login_failed", countingUnknownIn: counter)
-        #expect(counter.total == 3)
-        #expect(counter.count(of: "quantum_widget_created") == 2)
-        #expect(counter.count(of: "sso_login_failed") == 0)
-        // The uncounting lookup counts nothing.
-        _ = ActivityMappingTable.mapping(for: "quantum_widget_created")
-        #expect(counter.total == 3)
+        #expect(
+            ActivityMappingTable.mapping(for: "sso_login_failed")
+                == ActivityMappingTable.explicitMapping(for: "sso_login_failed")
+        )
 
         // The activity passes through: both encoders still write it, with the raw type as action.
         let activity = try Fixtures.activity(
             #"{"id":"a1","created_at":"2026-01-01T00:00:00Z","type":"quantum_widget_created","actor":{"type":"user_actor","email_address":"a@b.c"},"widget":{"x":1}}"#
         )
         var ecs: [UInt8] = []
-        ActivityFormatter(format: .ecs, unknownTypes: counter).append(
-            activity,
-            context: .init(readTime: .now),
-            into: &ecs
-        )
+        ActivityFormatter(format: .ecs).append(activity, context: .init(readTime: .now), into: &ecs)
         let document = try parseJSON(ecs)
         #expect(valueAt("event.action", in: document)?.stringValue == "quantum_widget_created")
+        #expect(valueAt("event.outcome", in: document)?.stringValue == "success")
         #expect(valueAt("claude.activity.widget.x", in: document) == .number("1"))
-        #expect(counter.count(of: "quantum_widget_created") == 3)
         var cef: [UInt8] = []
         CEFEncoder().encode(activity, context: .init(readTime: .now), into: &cef)
         #expect(String(decoding: cef, as: UTF8.self).contains("|quantum_widget_created|Quantum widget created|5|"))
     }
 
-    @Test("the unknown-type counter is thread-safe and bounded")
-    func counterIsThreadSafe() async {
-        let counter = UnknownActivityTypes(maximumTrackedTypes: 10)
-        await withTaskGroup(of: Void.self) { group in
-            for task in 0..<8 {
-                group.addTask {
-                    for index in 0..<1000 { counter.record("type_\((task * 1000 + index) % 20)") }
-                }
-            }
+    @Test("docs/mapping.md lists every row as the table has it")
+    func documentedTableMatches() throws {
+        let page = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("docs/mapping.md")
+        let text = try String(contentsOf: page, encoding: .utf8)
+        let table = try #require(text.range(of: "\n## The table\n")).upperBound
+        var documented: [String: [String]] = [:]
+        for line in text[table...].split(separator: "\n") where line.hasPrefix("| `") {
+            let cells = line.split(separator: "|").map { $0.trimmingCharacters(in: .whitespaces) }
+            try #require(cells.count == 6, "\(line)")
+            documented[cells[0].trimmingCharacters(in: CharacterSet(charactersIn: "`"))] = Array(cells[1...4])
         }
-        let snapshot = counter.snapshot()
-        #expect(snapshot.total == 8000)
-        #expect(snapshot.perType.count == 10)
-        #expect(snapshot.perType.values.reduce(0, +) + snapshot.untracked == 8000)
-        counter.reset()
-        #expect(counter.total == 0)
+        for type in ActivityMappingTable.knownTypes {
+            let row = try #require(ActivityMappingTable.explicitMapping(for: type))
+            let expected = [
+                row.categories.map(\.rawValue).joined(separator: ","), row.types.map(\.rawValue).joined(separator: ","),
+                row.outcome.rawValue, String(row.severity),
+            ]
+            #expect(documented[type] == expected, "docs/mapping.md row for \(type)")
+        }
+        #expect(documented.keys.filter { !ActivityMappingTable.isKnown($0) }.isEmpty)
     }
 }

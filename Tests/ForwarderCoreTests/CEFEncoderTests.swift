@@ -192,11 +192,32 @@ struct CEFEncoderTests {
         #expect(memberValues.contains { $0.key == "duid" && $0.value == member.extra.string("user_id") })
     }
 
+    @Test("file names, granted roles and request URLs reach their CEF keys")
+    func standardKeys() throws {
+        let samples = try TestResources.sampleActivities()
+        func values(_ type: String) throws -> [String: String] {
+            let activity = try #require(samples.first { $0.type == type }, "\(type)")
+            let record = try StrictCEFParser.parse(encode(activity, encoder: CEFEncoder()))
+            return Dictionary(record.extensions.map { ($0.key, $0.value) }, uniquingKeysWith: { a, _ in a })
+        }
+        let upload = try values("claude_file_uploaded")
+        #expect(upload["fname"] == "Prüfbericht_Q3_北京_отчёт (final).pdf")
+        #expect(upload["outcome"] == "success")
+        let grant = try values("role_assignment_granted")
+        #expect(grant["dpriv"] == "admin")
+        #expect(grant["duid"] != nil)
+        let poll = try values("compliance_api_accessed")
+        #expect(poll["request"]?.hasPrefix("https://api.anthropic.com/v1/compliance/activities?") == true)
+        let attest = try values("platform_app_attest_authentication")
+        #expect(attest["outcome"] == "failure")
+        #expect(attest["reason"] == "assertion_replayed")
+    }
+
     @Test("every type × actor variant parses strictly")
     func everyTypeParses() throws {
         let actors = Fixtures.actors.keys.sorted()
         var id = 0
-        for type in try TestResources.activityTypes() {
+        for type in try TestResources.activityTypes() + ["some_new_widget_deleted"] {
             for actor in actors {
                 id += 1
                 let activity = try Fixtures.activity(type: type, actor: actor, extra: id, id: id)
@@ -204,6 +225,11 @@ struct CEFEncoderTests {
                 let record = try StrictCEFParser.parse(line)
                 #expect(record.header[4] == type)
                 #expect(record.extensions.first?.key == "rt")
+                let outcome = record.extensions.first { $0.key == "outcome" }?.value
+                #expect(
+                    ["success", "failure", "unknown"].contains(outcome),
+                    "\(type): outcome \(outcome ?? "missing")"
+                )
             }
         }
     }
@@ -314,6 +340,7 @@ struct CEFEncoderTests {
             let longID = id.utf16.count > 40
             if !longID { add("externalId", id, 40) }
             add("act", type, 63)
+            add("outcome", mapping.outcome.rawValue, 63)
             add("suser", email, 1023)
             add("suid", userID, 1023)
             add("duid", targetID, 1023)

@@ -125,6 +125,7 @@ struct ECSEncoderTests {
                 let document = try encode(activity, encoder: encoder, selfGenerated: id % 7 == 0)
                 let problems = validator.problems(in: document)
                 #expect(problems.isEmpty, "\(type) by \(actor): \(problems)")
+                #expect(valueAt("event.outcome", in: document)?.stringValue != nil, "\(type): no event.outcome")
                 try checkLossless(activity, document: document, namespace: "claude")
             }
         }
@@ -236,6 +237,125 @@ struct ECSEncoderTests {
         let ok = try #require(samples.first { $0.extra["status_code"] == .number("200") })
         #expect(valueAt("event.outcome", in: try encode(ok, encoder: encoder)) == .string("success"))
         #expect(valueAt("labels", in: try encode(ok, encoder: encoder)) == nil)
+    }
+
+    @Test("standard fields are filled from the sample records that carry their source field")
+    func standardFieldsFromSamples() throws {
+        let validator = try ECSValidator()
+        var filled: Set<String> = []
+        for activity in try TestResources.sampleActivities() {
+            let document = try encode(activity, encoder: ECSEncoder())
+            #expect(validator.problems(in: document).isEmpty, "\(activity.type)")
+            if let requestID = activity.extra.string("request_id") {
+                #expect(valueAt("http.request.id", in: document)?.stringValue == requestID, "\(activity.type)")
+                filled.insert("http.request.id")
+            }
+            if let filename = activity.extra.string("filename") {
+                #expect(valueAt("file.name", in: document)?.stringValue == filename, "\(activity.type)")
+                let expected = filename.split(separator: ".").last.map(String.init)
+                #expect(valueAt("file.extension", in: document)?.stringValue == expected, "\(activity.type)")
+                filled.insert("file.name")
+            }
+            if let url = activity.extra.string("url") {
+                #expect(valueAt("url.original", in: document)?.stringValue == url)
+                #expect(valueAt("url.scheme", in: document)?.stringValue == "https")
+                #expect(valueAt("url.domain", in: document)?.stringValue == "api.anthropic.com")
+                #expect(valueAt("url.path", in: document)?.stringValue == "/v1/compliance/activities")
+                #expect(url.hasSuffix("?" + (valueAt("url.query", in: document)?.stringValue ?? "-")))
+                #expect(valueAt("related.hosts", in: document) == .array([.string("api.anthropic.com")]))
+                filled.insert("url.domain")
+            }
+            if let role = activity.extra.string("role"), activity.extra.string("target_type") == "user" {
+                #expect(valueAt("user.target.roles", in: document) == .array([.string(role)]))
+                #expect(valueAt("user.target.id", in: document)?.stringValue == activity.extra.string("target_id"))
+                filled.insert("user.target.roles")
+            }
+            // Lossless: the source fields stay in the custom namespace too.
+            #expect(
+                valueAt("claude.activity", in: document)?.objectValue == (activity.extra.isEmpty ? nil : activity.extra)
+            )
+        }
+        #expect(filled == ["http.request.id", "file.name", "url.domain", "user.target.roles"])
+    }
+
+    @Test("organization names, invitees, requesters and alert recipients reach standard fields")
+    func standardFieldsFromOtherTypes() throws {
+        let validator = try ECSValidator()
+        func document(_ type: String, _ fields: String) throws -> JSONValue {
+            let activity = try Fixtures.activity(
+                #"{"id":"a","created_at":"2026-01-01T00:00:00Z","type":"\#(type)","organization_id":"org_1","actor":{"type":"user_actor","email_address":"admin@example.com","user_id":"user_admin"},\#(fields)}"#
+            )
+            let document = try encode(activity, encoder: ECSEncoder())
+            #expect(validator.problems(in: document).isEmpty, "\(type): \(validator.problems(in: document))")
+            #expect(valueAt("claude.activity", in: document)?.objectValue == activity.extra, "lossless")
+            return document
+        }
+        let parent = try document(
+            "org_parent_join_proposal_created",
+            #""org_name":"Parent Corp","organization_name":"Other""#
+        )
+        #expect(valueAt("organization.name", in: parent)?.stringValue == "Parent Corp")
+        #expect(valueAt("organization.id", in: parent)?.stringValue == "org_1")
+        let named = try document("claude_organization_settings_updated", #""organization_name":"Acme""#)
+        #expect(valueAt("organization.name", in: named)?.stringValue == "Acme")
+
+        let invite = try document("end_user_invite_requested", #""invitee_email":"new@example.com""#)
+        #expect(valueAt("user.target.email", in: invite)?.stringValue == "new@example.com")
+        #expect(valueAt("event.outcome", in: invite)?.stringValue == "unknown")
+        let request = try document(
+            "extra_usage_spend_limit_increase_request_approved",
+            #""requester_user_id":"user_req","approved":true"#
+        )
+        #expect(valueAt("user.target.id", in: request)?.stringValue == "user_req")
+        #expect(valueAt("related.user", in: request)?.arrayValue?.contains(.string("user_req")) == true)
+
+        let alerts = try document(
+            "workspace_spend_limit_alert_emails_updated",
+            #""alert_emails":["ops@example.com","admin@example.com","ops@example.com",""]"#
+        )
+        #expect(
+            valueAt("related.user", in: alerts)
+                == .array([.string("admin@example.com"), .string("user_admin"), .string("ops@example.com")])
+        )
+
+        // A role granted to a group names no user: it is not a user's role.
+        let groupGrant = try document(
+            "role_assignment_granted",
+            #""role":"admin","target_type":"group","target_id":"g1""#
+        )
+        #expect(valueAt("user.target", in: groupGrant) == nil)
+    }
+
+    @Test("the record's own outcome wins over the row's")
+    func outcomeFromTheRecord() throws {
+        func outcome(_ type: String, _ fields: String) throws -> String? {
+            let activity = try Fixtures.activity(
+                #"{"id":"a","created_at":"2026-01-01T00:00:00Z","type":"\#(type)","actor":{"type":"api_actor","api_key_id":"k"}\#(fields)}"#
+            )
+            return valueAt("event.outcome", in: try encode(activity, encoder: ECSEncoder()))?.stringValue
+        }
+        #expect(try outcome("org_join_proposal_decided", #","approved":true"#) == "success")
+        #expect(try outcome("org_join_proposal_decided", #","approved":false"#) == "failure")
+        #expect(try outcome("org_join_proposal_decided", "") == "unknown")
+        #expect(try outcome("compliance_api_accessed", #","status_code":503"#) == "failure")
+        #expect(try outcome("compliance_api_accessed", #","status_code":204"#) == "success")
+        #expect(try outcome("compliance_api_accessed", "") == "unknown")
+        #expect(try outcome("platform_app_attest_authentication", #","status":{"outcome":"denied"}"#) == "failure")
+        #expect(try outcome("platform_app_attest_authentication", #","status":{"outcome":"success"}"#) == "success")
+        #expect(try outcome("platform_app_attest_authentication", #","status":{"outcome":"later"}"#) == "unknown")
+        #expect(try outcome("sso_login_initiated", "") == "unknown")
+        #expect(try outcome("api_key_created", "") == "success")
+        #expect(try outcome("some_new_widget_deletion_failed", "") == "failure")
+    }
+
+    @Test("file extensions follow ECS: the last one, never a hidden file's dot")
+    func fileExtensions() {
+        #expect(ECSEncoder.fileExtension(of: "report.tar.gz") == "gz")
+        #expect(ECSEncoder.fileExtension(of: "Prüfbericht (final).PDF") == "PDF")
+        #expect(ECSEncoder.fileExtension(of: ".env") == nil)
+        #expect(ECSEncoder.fileExtension(of: "README") == nil)
+        #expect(ECSEncoder.fileExtension(of: "trailing.") == nil)
+        #expect(ECSEncoder.fileExtension(of: "dir.v2/notes") == nil)
     }
 
     @Test("hostile strings stay valid one-line JSON")

@@ -32,7 +32,6 @@ struct EncoderBenchmarkTests {
         let count = Int(Self.environment["FORWARDER_BENCHMARK_COUNT"] ?? "") ?? 200_000
         let only = Self.environment["FORWARDER_BENCHMARK_PHASE"]
         let context = ActivityEncodingContext(readTime: .now)
-        let counter = UnknownActivityTypes()
         var buffer: [UInt8] = []
         buffer.reserveCapacity(1 << 20)
 
@@ -55,7 +54,7 @@ struct EncoderBenchmarkTests {
             let formatter = ActivityFormatter(format: format)
             try run(format.rawValue) { index in
                 let activity = try Activity(json: samples[index % samples.count])
-                let mapping = ActivityMappingTable.mapping(for: activity.type, countingUnknownIn: counter)
+                let mapping = ActivityMappingTable.mapping(for: activity.type)
                 formatter.append(activity, mapping: mapping, context: context, into: &buffer)
             }
         }

@@ -9,14 +9,9 @@ public struct EventEncoder: Sendable {
         self.formatter = formatter
     }
 
-    /// The encoder for a configured format; unknown activity types are counted in `unknownTypes`.
-    public init(format: ForwarderConfiguration.Sink.Format, unknownTypes: UnknownActivityTypes? = nil) {
-        self.init(
-            formatter: ActivityFormatter(
-                format: OutputFormat(rawValue: format.name) ?? .ecs,
-                unknownTypes: unknownTypes
-            )
-        )
+    /// The encoder for a configured format.
+    public init(format: ForwarderConfiguration.Sink.Format) {
+        self.init(formatter: ActivityFormatter(format: OutputFormat(rawValue: format.name) ?? .ecs))
     }
 
     /// The original record, byte for byte.

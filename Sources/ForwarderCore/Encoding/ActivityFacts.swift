@@ -24,12 +24,23 @@ struct ActivityFacts {
     var targetEmail: String?
     /// `member_ids` of group events: more affected users.
     var memberIDs: [String]
-    var outcome: ECSCategorization.Outcome?
+    /// `alert_emails` of spend-limit events: people notified (ECS `related.user`).
+    var alertEmails: [String]
+    /// `role` when the record names the user it is granted to or revoked from (ECS `user.target.roles`).
+    var targetRole: String?
+    /// How it ended: what the record says (`status_code`, `status.outcome`, `approved`), else the row's.
+    var outcome: ECSCategorization.Outcome
     var reason: String?
-    /// Request facts of `compliance_api_accessed`-shaped records (`request_method` + `url`).
+    /// Request facts (`compliance_api_accessed` and the like): `request_id`, `request_method`,
+    /// `status_code`, `url`.
+    var requestID: String?
     var requestMethod: String?
-    var requestURL: String?
     var statusCode: Int64?
+    var url: String?
+    /// `filename` (ECS `file.name`, CEF `fname`).
+    var fileName: String?
+    /// `org_name`, else `organization_name` (ECS `organization.name`).
+    var organizationName: String?
 
     init(activity: Activity, mapping: ActivityTypeMapping) {
         // One pass over each object: these records are small, but `JSONObject.string(_:)` is a linear
@@ -70,8 +81,8 @@ struct ActivityFacts {
         userAgent = agent
 
         // Fixed-size (no allocation), in the preference order of targetIDKeys / targetEmailKeys.
-        var targetIDs: (String?, String?, String?, String?) = (nil, nil, nil, nil)
-        var targetEmails: (String?, String?, String?, String?, String?) = (nil, nil, nil, nil, nil)
+        var targetIDs: (String?, String?, String?, String?, String?) = (nil, nil, nil, nil, nil)
+        var targetEmails: (String?, String?, String?, String?, String?, String?) = (nil, nil, nil, nil, nil, nil)
         var targetIDByType: String?
         var targetType: String?
         var principalIDField: String?
@@ -80,8 +91,14 @@ struct ActivityFacts {
         var status: JSONObject?
         var topReason: String?
         var method: String?
-        var url: String?
+        var urlText: String?
         var statusCodeValue: JSONValue?
+        var requestIDText: String?
+        var approved: Bool?
+        var role: String?
+        var file: String?
+        var orgNames: (String?, String?) = (nil, nil)
+        var alerts: [String] = []
         for member in activity.extra.members {
             let text: String? = if case .string(let value) = member.value, !value.isEmpty { value } else { nil }
             switch ExtraKey(member.key) {
@@ -89,11 +106,13 @@ struct ActivityFacts {
             case .userID: targetIDs.1 = targetIDs.1 ?? text
             case .deletedUserID: targetIDs.2 = targetIDs.2 ?? text
             case .newOwnerID: targetIDs.3 = targetIDs.3 ?? text
+            case .requesterUserID: targetIDs.4 = targetIDs.4 ?? text
             case .targetUserEmail: targetEmails.0 = targetEmails.0 ?? text
             case .targetEmail: targetEmails.1 = targetEmails.1 ?? text
             case .userEmail: targetEmails.2 = targetEmails.2 ?? text
             case .deletedUserEmail: targetEmails.3 = targetEmails.3 ?? text
             case .invitedEmail: targetEmails.4 = targetEmails.4 ?? text
+            case .inviteeEmail: targetEmails.5 = targetEmails.5 ?? text
             case .targetID: targetIDByType = targetIDByType ?? text
             case .targetType: targetType = targetType ?? text
             case .principalID: principalIDField = principalIDField ?? text
@@ -105,40 +124,54 @@ struct ActivityFacts {
             case .status: status = status ?? member.value.objectValue
             case .reason: topReason = topReason ?? text
             case .requestMethod: method = method ?? text
-            case .url: url = url ?? text
+            case .url: urlText = urlText ?? text
             case .statusCode: statusCodeValue = statusCodeValue ?? member.value
+            case .requestID: requestIDText = requestIDText ?? text
+            case .approved: if approved == nil, case .bool(let value) = member.value { approved = value }
+            case .role: role = role ?? text
+            case .filename: file = file ?? text
+            case .orgName: orgNames.0 = orgNames.0 ?? text
+            case .organizationName: orgNames.1 = orgNames.1 ?? text
+            case .alertEmails:
+                if alerts.isEmpty, let array = member.value.arrayValue {
+                    alerts = array.compactMap { Self.nonEmpty($0.stringValue) }
+                }
             case nil: break
             }
         }
         targetID =
-            targetIDs.0 ?? targetIDs.1 ?? targetIDs.2 ?? targetIDs.3
+            targetIDs.0 ?? targetIDs.1 ?? targetIDs.2 ?? targetIDs.3 ?? targetIDs.4
             ?? (Self.isUserType(targetType) ? targetIDByType : nil)
             ?? (Self.isUserType(principalType) ? principalIDField : nil)
-        targetEmail = targetEmails.0 ?? targetEmails.1 ?? targetEmails.2 ?? targetEmails.3 ?? targetEmails.4
+        targetEmail =
+            targetEmails.0 ?? targetEmails.1 ?? targetEmails.2 ?? targetEmails.3 ?? targetEmails.4 ?? targetEmails.5
         memberIDs = members
+        alertEmails = alerts
+        // A role on a record without a target user (a group's grant) is not a user's role.
+        targetRole = targetID != nil || targetEmail != nil ? role : nil
         reason = Self.nonEmpty(status?.string("reason")) ?? topReason
+        requestID = requestIDText
+        requestMethod = method
+        url = urlText
+        statusCode = statusCodeValue?.int64Value
+        fileName = file
+        organizationName = orgNames.0 ?? orgNames.1
+        outcome =
+            Self.outcome(statusCode: statusCode, status: status?.string("outcome"), approved: approved)
+            ?? mapping.outcome
+    }
 
-        if let method, let url {
-            requestMethod = method
-            requestURL = url
-            statusCode = statusCodeValue?.int64Value
-        } else {
-            requestMethod = nil
-            requestURL = nil
-            statusCode = nil
+    /// What the record itself says about how it ended, or `nil`: an HTTP status (below 400 is a
+    /// success), a `status.outcome` word, or an `approved` flag (a refusal is a failure, as ECS reads
+    /// denied requests).
+    static func outcome(statusCode: Int64?, status: String?, approved: Bool?) -> ECSCategorization.Outcome? {
+        if let statusCode { return statusCode < 400 ? .success : .failure }
+        switch status?.lowercased() {
+        case "success", "succeeded", "ok", "allowed": return .success
+        case "failure", "failed", "error", "denied", "rejected": return .failure
+        default: break
         }
-
-        if let fixed = mapping.outcome {
-            outcome = fixed
-        } else if let statusCode {
-            outcome = statusCode < 400 ? .success : .failure
-        } else {
-            switch status?.string("outcome")?.lowercased() {
-            case "success", "succeeded", "ok", "allowed": outcome = .success
-            case "failure", "failed", "error", "denied", "rejected": outcome = .failure
-            default: outcome = nil
-            }
-        }
+        return approved.map { $0 ? .success : .failure }
     }
 
     /// The principal named in human-readable text: email, else id.
@@ -150,7 +183,7 @@ struct ActivityFacts {
         for candidate in [actorEmail, actorID, targetEmail, targetID] {
             if let candidate, !users.contains(candidate) { users.append(candidate) }
         }
-        for member in memberIDs where !users.contains(member) {
+        for member in memberIDs + alertEmails where !users.contains(member) {
             users.append(member)
         }
         return users
@@ -171,9 +204,9 @@ struct ActivityFacts {
 
     // Per-type fields naming the affected user (documented ones plus the reference's secondary hints),
     // in order of preference; `init` switches over the same names.
-    static let targetIDKeys = ["target_user_id", "user_id", "deleted_user_id", "new_owner_id"]
+    static let targetIDKeys = ["target_user_id", "user_id", "deleted_user_id", "new_owner_id", "requester_user_id"]
     static let targetEmailKeys = [
-        "target_user_email", "target_email", "user_email", "deleted_user_email", "invited_email",
+        "target_user_email", "target_email", "user_email", "deleted_user_email", "invited_email", "invitee_email",
     ]
 
     static func isUserType(_ type: String?) -> Bool {
@@ -237,25 +270,33 @@ enum ActorKey {
 
 /// Per-type members the encoders read (see ``ActivityFacts/targetIDKeys``), matched like ``ActorKey``.
 enum ExtraKey {
-    case targetUserID, userID, deletedUserID, newOwnerID
-    case targetUserEmail, targetEmail, userEmail, deletedUserEmail, invitedEmail
-    case targetID, targetType, principalID, principalType, memberIDs
-    case status, reason, requestMethod, url, statusCode
+    case targetUserID, userID, deletedUserID, newOwnerID, requesterUserID
+    case targetUserEmail, targetEmail, userEmail, deletedUserEmail, invitedEmail, inviteeEmail
+    case targetID, targetType, principalID, principalType, memberIDs, alertEmails, role
+    case status, reason, requestMethod, url, statusCode, requestID, approved
+    case filename, orgName, organizationName
 
     init?(_ key: String) {
         var key = key
         let match: ExtraKey? = key.withUTF8 { bytes in
             switch bytes.count {
             case 3: return ActorKey.matches(bytes, "url") ? .url : nil
+            case 4: return ActorKey.matches(bytes, "role") ? .role : nil
             case 6:
                 if ActorKey.matches(bytes, "status") { return .status }
                 if ActorKey.matches(bytes, "reason") { return .reason }
                 return nil
             case 7: return ActorKey.matches(bytes, "user_id") ? .userID : nil
+            case 8:
+                if ActorKey.matches(bytes, "filename") { return .filename }
+                if ActorKey.matches(bytes, "approved") { return .approved }
+                if ActorKey.matches(bytes, "org_name") { return .orgName }
+                return nil
             case 9: return ActorKey.matches(bytes, "target_id") ? .targetID : nil
             case 10:
                 if ActorKey.matches(bytes, "user_email") { return .userEmail }
                 if ActorKey.matches(bytes, "member_ids") { return .memberIDs }
+                if ActorKey.matches(bytes, "request_id") { return .requestID }
                 return nil
             case 11:
                 if ActorKey.matches(bytes, "target_type") { return .targetType }
@@ -265,15 +306,23 @@ enum ExtraKey {
                 if ActorKey.matches(bytes, "new_owner_id") { return .newOwnerID }
                 if ActorKey.matches(bytes, "target_email") { return .targetEmail }
                 if ActorKey.matches(bytes, "principal_id") { return .principalID }
+                if ActorKey.matches(bytes, "alert_emails") { return .alertEmails }
                 return nil
-            case 13: return ActorKey.matches(bytes, "invited_email") ? .invitedEmail : nil
+            case 13:
+                if ActorKey.matches(bytes, "invited_email") { return .invitedEmail }
+                if ActorKey.matches(bytes, "invitee_email") { return .inviteeEmail }
+                return nil
             case 14:
                 if ActorKey.matches(bytes, "target_user_id") { return .targetUserID }
                 if ActorKey.matches(bytes, "principal_type") { return .principalType }
                 if ActorKey.matches(bytes, "request_method") { return .requestMethod }
                 return nil
             case 15: return ActorKey.matches(bytes, "deleted_user_id") ? .deletedUserID : nil
-            case 17: return ActorKey.matches(bytes, "target_user_email") ? .targetUserEmail : nil
+            case 17:
+                if ActorKey.matches(bytes, "target_user_email") { return .targetUserEmail }
+                if ActorKey.matches(bytes, "requester_user_id") { return .requesterUserID }
+                if ActorKey.matches(bytes, "organization_name") { return .organizationName }
+                return nil
             case 18: return ActorKey.matches(bytes, "deleted_user_email") ? .deletedUserEmail : nil
             default: return nil
             }

@@ -5,11 +5,9 @@ import ComplianceAPI
 /// The line is appended without a terminator; the sink adds its framing (`\n` for NDJSON files,
 /// octet counting for syslog, …).
 ///
-/// Unknown activity types: ``append(_:context:into:)`` looks the type up and, when
-/// ``unknownTypes`` is set, counts unknown types there. With several sinks that would count one
-/// activity once per sink, so a pipeline should resolve the mapping once with
-/// ``ActivityMappingTable/mapping(for:countingUnknownIn:)`` and call
-/// ``append(_:mapping:context:into:)`` in each sink.
+/// ``append(_:context:into:)`` looks the type up in ``ActivityMappingTable``; a caller that already
+/// holds the row calls ``append(_:mapping:context:into:)``. Unknown types are counted once per
+/// activity by the poller, not here (a formatter runs once per sink).
 public struct ActivityFormatter: Sendable {
     /// The format written.
     public var format: OutputFormat
@@ -17,39 +15,24 @@ public struct ActivityFormatter: Sendable {
     public var ecs: ECSEncoder
     /// Used for ``OutputFormat/cef``.
     public var cef: CEFEncoder
-    /// Where ``append(_:context:into:)`` counts unknown types; `nil` counts nothing.
-    public var unknownTypes: UnknownActivityTypes?
 
     /// - Parameters:
     ///   - format: the line format.
     ///   - ecs: the ECS encoder (default options).
     ///   - cef: the CEF encoder (default options).
-    ///   - unknownTypes: counter for unknown types seen by ``append(_:context:into:)`` (default none).
-    public init(
-        format: OutputFormat,
-        ecs: ECSEncoder = ECSEncoder(),
-        cef: CEFEncoder = CEFEncoder(),
-        unknownTypes: UnknownActivityTypes? = nil
-    ) {
+    public init(format: OutputFormat, ecs: ECSEncoder = ECSEncoder(), cef: CEFEncoder = CEFEncoder()) {
         self.format = format
         self.ecs = ecs
         self.cef = cef
-        self.unknownTypes = unknownTypes
     }
 
-    /// Appends the line for `activity`, looking up (and, if configured, counting) its type.
+    /// Appends the line for `activity`, looking its type up.
     public func append(_ activity: Activity, context: ActivityEncodingContext, into buffer: inout [UInt8]) {
         if format == .raw {
             Self.appendRaw(activity, into: &buffer)
             return
         }
-        let mapping =
-            if let unknownTypes {
-                ActivityMappingTable.mapping(for: activity.type, countingUnknownIn: unknownTypes)
-            } else {
-                ActivityMappingTable.mapping(for: activity.type)
-            }
-        append(activity, mapping: mapping, context: context, into: &buffer)
+        append(activity, mapping: ActivityMappingTable.mapping(for: activity.type), context: context, into: &buffer)
     }
 
     /// Appends the line for `activity` with an already resolved `mapping`.

@@ -14,14 +14,16 @@ import ComplianceAPI
 /// | `rt` | `created_at`, milliseconds since the epoch (truncated) |
 /// | `externalId` | activity id (only when ≤ 40 characters; longer ids go whole to `cs6`) |
 /// | `act` | activity type |
-/// | `outcome` | `success` / `failure` / `unknown` when known |
+/// | `outcome` | `success` / `failure` / `unknown`, always (as ECS `event.outcome`) |
 /// | `suser` | actor email (or the untrusted email typed at an unauthenticated sign-in) |
 /// | `suid` | actor id (`user_id`, API key id, service account id, subject…) |
 /// | `duser` / `duid` | the user acted upon (per-type fields such as `user_id`, `target_id`) |
+/// | `dpriv` | the role granted to or revoked from that user (`role`) |
 /// | `src` | actor IPv4 address |
 /// | `c6a2`, `c6a2Label` | actor IPv6 address, `Source IPv6 Address` |
 /// | `requestClientApplication` | actor user agent |
-/// | `requestMethod`, `request` | method and URL of a Compliance API call |
+/// | `requestMethod`, `request` | request method and URL (`request_method`, `url`) |
+/// | `fname` | `filename` |
 /// | `reason` | failure reason from the record |
 /// | `cs1` `organizationId` | `organization_id` |
 /// | `cs2` `actorType` | `actor.type` |
@@ -102,8 +104,7 @@ public struct CEFEncoder: Sendable {
         self.headerPrefix = prefix
     }
 
-    /// Appends the record for `activity`, looking its type up in ``ActivityMappingTable`` (without
-    /// counting unknown types; see ``ActivityMappingTable/mapping(for:countingUnknownIn:)``).
+    /// Appends the record for `activity`, looking its type up in ``ActivityMappingTable``.
     public func encode(_ activity: Activity, context: ActivityEncodingContext, into buffer: inout [UInt8]) {
         encode(activity, mapping: ActivityMappingTable.mapping(for: activity.type), context: context, into: &buffer)
     }
@@ -136,11 +137,12 @@ public struct CEFEncoder: Sendable {
             writer.append("externalId", activity.id, maxLength: Limit.externalID)
         }
         writer.append("act", activity.type, maxLength: Limit.short)
-        writer.append("outcome", facts.outcome?.rawValue, maxLength: Limit.short)
+        writer.append("outcome", facts.outcome.rawValue, maxLength: Limit.short)
         writer.append("suser", facts.actorEmail, maxLength: Limit.standard)
         writer.append("suid", facts.actorPrincipalID, maxLength: Limit.standard)
         writer.append("duser", facts.targetEmail, maxLength: Limit.standard)
         writer.append("duid", facts.targetID, maxLength: Limit.standard)
+        writer.append("dpriv", facts.targetRole, maxLength: Limit.standard)
         switch facts.ipKind {
         case .v4:
             writer.append("src", facts.ipAddress, maxLength: Limit.standard)
@@ -152,7 +154,8 @@ public struct CEFEncoder: Sendable {
         }
         writer.append("requestClientApplication", facts.userAgent, maxLength: Limit.standard)
         writer.append("requestMethod", facts.requestMethod, maxLength: Limit.standard)
-        writer.append("request", facts.requestURL, maxLength: Limit.standard)
+        writer.append("request", facts.url, maxLength: Limit.standard)
+        writer.append("fname", facts.fileName, maxLength: Limit.standard)
         writer.append("reason", facts.reason, maxLength: Limit.standard)
         writer.appendCustom(1, label: "organizationId", value: activity.organizationID)
         let actorType = activity.actor.kind.rawValue

@@ -3,9 +3,10 @@ import ComplianceAPI
 /// Encodes an activity as one Elastic Common Schema (ECS 9.4) JSON document.
 ///
 /// Standard fields carry what SIEM rules search for (`@timestamp`, `event.*` from the
-/// ``ActivityMappingTable`` row, `user.*`, `user.target.*`, `source.*`, `user_agent.original`,
-/// `organization.id`, `related.*`, `http.*`/`url.original` for API calls). Everything else is kept
-/// verbatim under one custom namespace (``Configuration/customNamespace``, default `claude`):
+/// ``ActivityMappingTable`` row with `event.outcome` on every event, `user.*`, `user.target.*`,
+/// `source.*`, `user_agent.original`, `organization.*`, `related.*`, `http.*` and `url.*` for
+/// requests, `file.*`; docs/mapping.md lists each source field). Everything is also kept verbatim
+/// under one custom namespace (``Configuration/customNamespace``, default `claude`):
 ///
 /// - `claude.activity.*`: every per-type field of the record (``Activity/extra``), values as sent;
 /// - `claude.actor.*`: `actor.type` and every actor field not already in a standard field
@@ -31,7 +32,8 @@ public struct ECSEncoder: Sendable {
         public struct Agent: Sendable, Hashable {
             /// `agent.type`: the same for every instance.
             public var type: String
-            /// `agent.name`: which instance; the runtime sets the host name here (as Beats do).
+            /// `agent.name`: which instance, when the embedding program names one; the forwarder leaves
+            /// it unset, so documents carry no host name unless configured here.
             public var name: String?
             /// `agent.version`.
             public var version: String
@@ -118,11 +120,11 @@ public struct ECSEncoder: Sendable {
 
     /// The options this encoder writes with.
     public let configuration: Configuration
-    private let namespacePath: [String]
+    let namespacePath: [String]
     /// The parts of every document that only depend on the configuration, encoded once.
-    private let fragments: Fragments
+    let fragments: Fragments
 
-    private struct Fragments: Sendable {
+    struct Fragments: Sendable {
         /// `","ecs":{"version":"…"},"message":` (after `@timestamp`).
         var afterTimestamp: [UInt8]
         /// `","provider":"…","module":"…","dataset":"…","severity":` (after `event.created`).
@@ -175,8 +177,7 @@ public struct ECSEncoder: Sendable {
         )
     }
 
-    /// Appends the document for `activity`, looking its type up in ``ActivityMappingTable`` (without
-    /// counting unknown types; see ``ActivityMappingTable/mapping(for:countingUnknownIn:)``).
+    /// Appends the document for `activity`, looking its type up in ``ActivityMappingTable``.
     public func encode(_ activity: Activity, context: ActivityEncodingContext, into buffer: inout [UInt8]) {
         encode(activity, mapping: ActivityMappingTable.mapping(for: activity.type), context: context, into: &buffer)
     }
@@ -189,6 +190,7 @@ public struct ECSEncoder: Sendable {
         into buffer: inout [UInt8]
     ) {
         let facts = ActivityFacts(activity: activity, mapping: mapping)
+        let url = facts.url.flatMap(URLParts.init)
         var json = JSONWriter(capacity: 0)
         swap(&json.bytes, &buffer)
         defer { swap(&json.bytes, &buffer) }
@@ -199,31 +201,12 @@ public struct ECSEncoder: Sendable {
         Self.writeMessage(mapping: mapping, facts: facts, into: &json)
 
         writeEvent(activity, mapping: mapping, facts: facts, context: context, into: &json)
-        writeUser(facts, into: &json)
-
-        if let ip = facts.ipAddress {
-            json.bytes.appendStatic(",\"source\":{")
-            if facts.ipKind != nil {
-                json.bytes.appendStatic("\"ip\":")
-                json.writeString(ip)
-                json.bytes.appendStatic(",")
-            }
-            json.bytes.appendStatic("\"address\":")
-            json.writeString(ip)
-            json.bytes.appendStatic("}")
-        }
-        if let userAgent = facts.userAgent {
-            json.bytes.appendStatic(",\"user_agent\":{\"original\":")
-            json.writeString(userAgent)
-            json.bytes.appendStatic("}")
-        }
-        if let organization = ActivityFacts.nonEmpty(activity.organizationID) {
-            json.bytes.appendStatic(",\"organization\":{\"id\":")
-            json.writeString(organization)
-            json.bytes.appendStatic("}")
-        }
-        writeRelated(facts, into: &json)
-        writeHTTP(facts, into: &json)
+        Self.writeUser(facts, into: &json)
+        Self.writeSource(facts, into: &json)
+        Self.writeOrganization(id: ActivityFacts.nonEmpty(activity.organizationID), facts: facts, into: &json)
+        Self.writeRequest(facts, url: url, into: &json)
+        Self.writeFile(facts, into: &json)
+        Self.writeRelated(facts, urlDomain: url?.domain, into: &json)
         json.bytes.append(contentsOf: fragments.identification)
         if context.selfGenerated {
             json.bytes.appendStatic(",\"labels\":{\"self_generated\":\"true\"}")
@@ -274,10 +257,8 @@ public struct ECSEncoder: Sendable {
         }
         json.bytes.appendStatic("],\"action\":")
         json.writeString(activity.type)
-        if let outcome = facts.outcome {
-            json.bytes.appendStatic(",\"outcome\":")
-            json.writeString(outcome.rawValue)
-        }
+        json.bytes.appendStatic(",\"outcome\":")
+        json.writeString(facts.outcome.rawValue)
         json.bytes.appendStatic(",\"id\":")
         json.writeString(activity.id)
         json.bytes.appendStatic(",\"created\":\"")
@@ -292,94 +273,6 @@ public struct ECSEncoder: Sendable {
             json.bytes.appendStatic(",\"original\":")
             activity.withRawJSONBytes { json.writeString(utf8: $0) }
         }
-        json.bytes.appendStatic("}")
-    }
-
-    private func writeUser(_ facts: ActivityFacts, into json: inout JSONWriter) {
-        let hasTarget = facts.targetID != nil || facts.targetEmail != nil
-        guard facts.actorID != nil || facts.actorEmail != nil || hasTarget else { return }
-        json.bytes.appendStatic(",\"user\":{")
-        var first = true
-        func member(_ key: String, _ value: String?, _ json: inout JSONWriter) {
-            guard let value else { return }
-            if !first { json.bytes.appendStatic(",") }
-            first = false
-            json.writeKey(key)
-            json.writeString(value)
-        }
-        member("id", facts.actorID, &json)
-        member("email", facts.actorEmail, &json)
-        if hasTarget {
-            if !first { json.bytes.appendStatic(",") }
-            first = false
-            json.bytes.appendStatic("\"target\":{")
-            var firstTarget = true
-            if let id = facts.targetID {
-                json.bytes.appendStatic("\"id\":")
-                json.writeString(id)
-                firstTarget = false
-            }
-            if let email = facts.targetEmail {
-                if !firstTarget { json.bytes.appendStatic(",") }
-                json.bytes.appendStatic("\"email\":")
-                json.writeString(email)
-            }
-            json.bytes.appendStatic("}")
-        }
-        json.bytes.appendStatic("}")
-    }
-
-    /// `related.user` is ``ActivityFacts/relatedUsers``, written without building the array.
-    private func writeRelated(_ facts: ActivityFacts, into json: inout JSONWriter) {
-        let email = facts.actorEmail
-        let id = facts.actorID
-        let targetEmail = facts.targetEmail
-        let targetID = facts.targetID
-        let hasUsers = email != nil || id != nil || targetEmail != nil || targetID != nil || !facts.memberIDs.isEmpty
-        let ip = facts.ipKind != nil ? facts.ipAddress : nil
-        guard hasUsers || ip != nil else { return }
-        json.bytes.appendStatic(",\"related\":{")
-        if hasUsers {
-            json.bytes.appendStatic("\"user\":[")
-            var first = true
-            func user(_ value: String, _ json: inout JSONWriter) {
-                if !first { json.bytes.appendStatic(",") }
-                first = false
-                json.writeString(value)
-            }
-            if let email { user(email, &json) }
-            if let id, id != email { user(id, &json) }
-            if let targetEmail, targetEmail != email, targetEmail != id { user(targetEmail, &json) }
-            if let targetID, targetID != email, targetID != id, targetID != targetEmail { user(targetID, &json) }
-            let members = facts.memberIDs
-            for (index, member) in members.enumerated()
-            where member != email && member != id && member != targetEmail && member != targetID
-                && !members[..<index].contains(member)
-            {
-                user(member, &json)
-            }
-            json.bytes.appendStatic("]")
-        }
-        if let ip {
-            json.bytes.appendStatic(hasUsers ? ",\"ip\":[" : "\"ip\":[")
-            json.writeString(ip)
-            json.bytes.appendStatic("]")
-        }
-        json.bytes.appendStatic("}")
-    }
-
-    private func writeHTTP(_ facts: ActivityFacts, into json: inout JSONWriter) {
-        guard let method = facts.requestMethod, let url = facts.requestURL else { return }
-        json.bytes.appendStatic(",\"http\":{\"request\":{\"method\":")
-        json.writeString(method)
-        json.bytes.appendStatic("}")
-        if let status = facts.statusCode {
-            json.bytes.appendStatic(",\"response\":{\"status_code\":")
-            ByteFormatting.appendDecimal(status, into: &json.bytes)
-            json.bytes.appendStatic("}")
-        }
-        json.bytes.appendStatic("},\"url\":{\"original\":")
-        json.writeString(url)
         json.bytes.appendStatic("}")
     }
 
@@ -400,55 +293,6 @@ public struct ECSEncoder: Sendable {
             json.writeString(observer.vendor)
             json.bytes.appendStatic(",\"product\":")
             json.writeString(observer.product)
-            json.bytes.appendStatic("}")
-        }
-    }
-
-    private func writeCustomNamespace(_ activity: Activity, facts: ActivityFacts, into json: inout JSONWriter) {
-        let actorType = activity.actor.kind.rawValue
-        let actorFields = activity.actor.fields.members
-        func keeps(_ member: JSONObject.Member) -> Bool {
-            ActorKey(member.key) != .type && !facts.isMappedActorField(member, ipMappedOnlyIfValid: false)
-        }
-        let uuid = ActivityFacts.nonEmpty(activity.organizationUUID)
-        let hasActor = !actorType.isEmpty || actorFields.contains(where: keeps)
-        guard !activity.extra.isEmpty || hasActor || uuid != nil else { return }
-
-        json.bytes.append(contentsOf: fragments.namespaceOpen)
-        var first = true
-        func separate(_ json: inout JSONWriter) {
-            if !first { json.bytes.appendStatic(",") }
-            first = false
-        }
-        if !activity.extra.isEmpty {
-            separate(&json)
-            json.bytes.appendStatic("\"activity\":")
-            json.write(activity.extra)
-        }
-        if hasActor {
-            separate(&json)
-            json.bytes.appendStatic("\"actor\":{")
-            var firstActor = true
-            if !actorType.isEmpty {
-                json.bytes.appendStatic("\"type\":")
-                json.writeString(actorType)
-                firstActor = false
-            }
-            for member in actorFields where keeps(member) {
-                if !firstActor { json.bytes.appendStatic(",") }
-                firstActor = false
-                json.writeKey(member.key)
-                json.write(member.value)
-            }
-            json.bytes.appendStatic("}")
-        }
-        if let uuid {
-            separate(&json)
-            json.bytes.appendStatic("\"organization\":{\"uuid\":")
-            json.writeString(uuid)
-            json.bytes.appendStatic("}")
-        }
-        for _ in namespacePath {
             json.bytes.appendStatic("}")
         }
     }

@@ -2,10 +2,12 @@
 ///
 /// The rows live in `ActivityMappingTable+Rows.swift`, one line per type, written and reviewed by
 /// hand (ECS categorization per `formats.md` §2.2–2.4, severity per ``ActivityTypeMapping/severity``).
-/// A type not in the table gets ``ActivityTypeMapping/fallback(for:)`` and passes through unchanged.
+/// A type not in the table gets ``ActivityTypeMapping/fallback(for:)`` (read from its name) and passes
+/// through unchanged; the poller counts such activities in
+/// `compliance_forwarder_unknown_activity_types_total` (using ``isKnown(_:)``).
 ///
 /// ```swift
-/// let mapping = ActivityMappingTable.mapping(for: activity.type, countingUnknownIn: .shared)
+/// let mapping = ActivityMappingTable.mapping(for: activity.type)
 /// ```
 public enum ActivityMappingTable {
     /// Every documented activity type (483 in the 2026-09-04 API reference), sorted.
@@ -23,20 +25,8 @@ public enum ActivityMappingTable {
         index.mapping(for: type)
     }
 
-    /// The row for `type`, or the fallback row when the table does not know it. Counts nothing: use
-    /// ``mapping(for:countingUnknownIn:)`` once per activity in the pipeline.
+    /// The row for `type`, or the row read from its name when the table does not know it.
     public static func mapping(for type: String) -> ActivityTypeMapping {
         index.mapping(for: type) ?? .fallback(for: type)
-    }
-
-    /// The row for `type`; when the table does not know it, counts it in `counter` and returns the
-    /// fallback row.
-    ///
-    /// Call this once per activity (not once per sink), so the count is the number of activities.
-    public static func mapping(for type: String, countingUnknownIn counter: UnknownActivityTypes) -> ActivityTypeMapping
-    {
-        if let row = index.mapping(for: type) { return row }
-        counter.record(type)
-        return .fallback(for: type)
     }
 }

@@ -1,7 +1,8 @@
 /// How one activity type appears in a SIEM: its ECS categorization, a readable name and a severity.
 ///
 /// Rows are data reviewed by hand (see ``ActivityMappingTable``); nothing here is guessed at run time
-/// except the ``fallback(for:)`` row for a type this version does not know.
+/// except the ``fallback(for:)`` row for a type this version does not know, which is read from the
+/// type's name.
 public struct ActivityTypeMapping: Sendable, Hashable {
     /// A short readable title, for example "SSO login succeeded": the CEF header Name and the start of
     /// the ECS `message`. It never carries per-event data (users, IPs), as the CEF spec asks.
@@ -10,10 +11,11 @@ public struct ActivityTypeMapping: Sendable, Hashable {
     public var categories: [ECSCategorization.Category]
     /// `event.type`: for IAM rows the object (`user`, `group`, `admin`) first, then the activity.
     public var types: [ECSCategorization.EventType]
-    /// `event.outcome` (and CEF `outcome`) when the type itself says how it ended, such as `_failed`;
-    /// `nil` when the type does not (the encoders may still read it from the record, for example from
-    /// `status_code`).
-    public var outcome: ECSCategorization.Outcome?
+    /// `event.outcome` (and CEF `outcome`) as the type says: `success` for a completed action (the
+    /// record exists because it happened), `failure` for failed, denied, blocked or invalid, `unknown`
+    /// for what was only initiated, requested or attempted. The encoders prefer what the record itself
+    /// says (`status_code`, `status.outcome`, `approved`).
+    public var outcome: ECSCategorization.Outcome
     /// CEF severity 0–10, also `event.severity` and the source of the syslog severity.
     ///
     /// Policy: 1 routine reads, 2 routine content changes and sign-in steps, 3 successful sign-ins and
@@ -28,7 +30,7 @@ public struct ActivityTypeMapping: Sendable, Hashable {
         name: String,
         categories: [ECSCategorization.Category],
         types: [ECSCategorization.EventType],
-        outcome: ECSCategorization.Outcome? = nil,
+        outcome: ECSCategorization.Outcome = .success,
         severity: Int
     ) {
         self.name = name
@@ -41,18 +43,6 @@ public struct ActivityTypeMapping: Sendable, Hashable {
     /// The severity used for a type the table does not know: mid-scale, so a new type is neither
     /// buried nor paging anyone until a person has reviewed it.
     public static let fallbackSeverity = 5
-
-    /// The row for a type this version does not know: `configuration` / `info`, no outcome, severity
-    /// ``fallbackSeverity``, and a name made from the type text ("Some new type").
-    public static func fallback(for type: String) -> ActivityTypeMapping {
-        ActivityTypeMapping(
-            name: humanized(type),
-            categories: [.configuration],
-            types: [.info],
-            outcome: nil,
-            severity: fallbackSeverity
-        )
-    }
 
     /// The CEF severity band: `Low` (0–3), `Medium` (4–6), `High` (7–8), `Very-High` (9–10).
     public var severityLabel: String {

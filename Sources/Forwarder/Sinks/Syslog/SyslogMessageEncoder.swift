@@ -45,7 +45,7 @@ struct SyslogMessageEncoder: Sendable {
         var truncatedFrom: Int?
     }
 
-    /// Encodes `event`; the mapping is resolved once here so unknown types are counted once.
+    /// Encodes `event`; the mapping is resolved once here for the header and the payload.
     func encode(_ event: Event, readAt: RFC3339Timestamp) -> Encoded {
         var scratch: [UInt8] = []
         return encode(event, readAt: readAt, scratch: &scratch)
@@ -63,12 +63,7 @@ struct SyslogMessageEncoder: Sendable {
         message.removeAll(keepingCapacity: true)
         let activity = event.activity
         let context = ActivityEncodingContext(readTime: readAt, selfGenerated: event.selfGenerated)
-        let mapping =
-            if let unknownTypes = payload.unknownTypes {
-                ActivityMappingTable.mapping(for: activity.type, countingUnknownIn: unknownTypes)
-            } else {
-                ActivityMappingTable.mapping(for: activity.type)
-            }
+        let mapping = ActivityMappingTable.mapping(for: activity.type)
         var messageStart = 0
         syslog.append(activity, mapping: mapping, context: context, into: &message) { buffer in
             messageStart = buffer.count

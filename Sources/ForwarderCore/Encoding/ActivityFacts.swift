@@ -177,18 +177,6 @@ struct ActivityFacts {
     /// The principal named in human-readable text: email, else id.
     var actorDisplayName: String? { actorEmail ?? actorID }
 
-    /// Every user identifier in the record, deduplicated, actor first (ECS `related.user`).
-    var relatedUsers: [String] {
-        var users: [String] = []
-        for candidate in [actorEmail, actorID, targetEmail, targetID] {
-            if let candidate, !users.contains(candidate) { users.append(candidate) }
-        }
-        for member in memberIDs + alertEmails where !users.contains(member) {
-            users.append(member)
-        }
-        return users
-    }
-
     /// Whether an actor member is already carried by a standard field, so the custom actor namespace
     /// need not repeat it. Everything else (ids, provider objects, untrusted emails, null values)
     /// stays, so nothing is lost.

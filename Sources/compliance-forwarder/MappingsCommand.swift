@@ -12,7 +12,8 @@ struct MappingsCommand: AsyncParsableCommand {
         discussion: """
             Without --type: the table of all documented activity types (ECS category/type/outcome, \
             CEF severity, name), filterable with --filter, as a table, CSV or JSON. \
-            With --type T --format ecs|cef|syslog|raw: a realistic sample activity of type T, encoded. \
+            With --type T --format ecs|cef|syslog|raw: a realistic sample activity of type T, encoded \
+            (for a type the table does not know, the row read from its name, noted on stderr). \
             With --samples --format …: one sample line for every documented type.
             """
     )

@@ -120,8 +120,16 @@ extension ECSEncoder {
     /// `related.user` (actor, target, `member_ids`, `alert_emails`; deduplicated, actor first),
     /// `related.ip` and `related.hosts`, written without building arrays.
     static func writeRelated(_ facts: ActivityFacts, urlDomain: String?, into json: inout JSONWriter) {
-        let fixed = [facts.actorEmail, facts.actorID, facts.targetEmail, facts.targetID]
-        let hasUsers = fixed.contains { $0 != nil } || !facts.memberIDs.isEmpty || !facts.alertEmails.isEmpty
+        let email = facts.actorEmail
+        let id = facts.actorID
+        let targetEmail = facts.targetEmail
+        let targetID = facts.targetID
+        func isFixed(_ value: String) -> Bool {
+            value == email || value == id || value == targetEmail || value == targetID
+        }
+        let hasUsers =
+            email != nil || id != nil || targetEmail != nil || targetID != nil || !facts.memberIDs.isEmpty
+            || !facts.alertEmails.isEmpty
         let ip = facts.ipKind != nil ? facts.ipAddress : nil
         guard hasUsers || ip != nil || urlDomain != nil else { return }
         json.bytes.appendStatic(",\"related\":{")
@@ -134,19 +142,19 @@ extension ECSEncoder {
                 first = false
                 json.writeString(value)
             }
-            for (index, value) in fixed.enumerated() {
-                guard let value, !fixed[..<index].contains(value) else { continue }
-                user(value, &json)
-            }
+            if let email { user(email, &json) }
+            if let id, id != email { user(id, &json) }
+            if let targetEmail, targetEmail != email, targetEmail != id { user(targetEmail, &json) }
+            if let targetID, targetID != email, targetID != id, targetID != targetEmail { user(targetID, &json) }
             for (index, member) in facts.memberIDs.enumerated()
-            where !fixed.contains(member) && !facts.memberIDs[..<index].contains(member) {
+            where !isFixed(member) && !facts.memberIDs[..<index].contains(member) {
                 user(member, &json)
             }
-            for (index, email) in facts.alertEmails.enumerated()
-            where !fixed.contains(email) && !facts.memberIDs.contains(email)
-                && !facts.alertEmails[..<index].contains(email)
+            for (index, alert) in facts.alertEmails.enumerated()
+            where !isFixed(alert) && !facts.memberIDs.contains(alert)
+                && !facts.alertEmails[..<index].contains(alert)
             {
-                user(email, &json)
+                user(alert, &json)
             }
             json.bytes.appendStatic("]")
         }

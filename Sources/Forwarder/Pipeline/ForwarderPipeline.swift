@@ -109,7 +109,7 @@ public final class ForwarderPipeline: Service {
             store: checkpointStore,
             initial: initialState,
             sinkCount: sinks.count,
-            horizon: configuration.lookback + .seconds(300),
+            horizon: DeduplicationHorizon.span(lookback: configuration.lookback),
             clock: clock,
             logger: logger
         )
@@ -170,8 +170,8 @@ public final class ForwarderPipeline: Service {
                             logger: logger.with(sink: sink.name),
                             metrics: sinkMetrics[index]
                         )
-                        let stream = channels[index].makeStream()
-                        group.addTask { try await sink.run(input: stream, context: context) }
+                        let channel = channels[index]
+                        group.addTask { try await SinkDriver.run(sink, from: channel, context: context) }
                     }
                     group.addTask { [channels] in
                         defer { for channel in channels { channel.finish() } }

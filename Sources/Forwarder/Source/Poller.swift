@@ -109,11 +109,9 @@ final class Poller: Sendable {
                 if until.map({ clock.now.duration(since: $0) < configuration.lookback }) ?? true {
                     try await overlapPass(&run)
                 }
-                try await sendToAll(.tick)
                 return
             }
             try await overlapPass(&run)
-            try await sendToAll(.tick)
             do {
                 try await cancelWhenGracefulShutdown {
                     try await self.clock.sleep(for: self.configuration.pollInterval)
@@ -213,7 +211,7 @@ final class Poller: Sendable {
         late: Bool,
         _ run: inout RunState
     ) async throws {
-        let horizon = clock.now.adding(.zero - configuration.lookback - .seconds(120))
+        let horizon = clock.now.adding(.zero - DeduplicationHorizon.span(lookback: configuration.lookback))
         var events: [Event] = []
         var ids: [(String, RFC3339Timestamp)] = []
         var newestCreatedAt: RFC3339Timestamp?

@@ -97,3 +97,22 @@ final class DetectorBox {
         #expect(try !detector.classify(Self.access(id: "a", requestID: nil, apiKeyID: nil)))
     }
 }
+
+/// The one place the source's settings become the query every request carries.
+@Suite struct BaseQueryTests {
+    @Test func carriesTheFiltersAndPageSizeAndNothingElse() throws {
+        let configuration = ForwarderPipeline.Configuration(
+            pageSize: 250,
+            activityTypes: ["sso_login_failed"],
+            organizationIDs: ["org_1"],
+            actorIDs: ["user_1"]
+        )
+        let query = configuration.baseQuery
+        #expect(query.limit == 250)
+        #expect(query.activityTypes == ["sso_login_failed"])
+        #expect(query.organizationIDs == ["org_1"])
+        #expect(query.actorIDs == ["user_1"])
+        #expect(query.afterID == nil && query.order == nil && query.createdAt == .any)
+        #expect(throws: Never.self) { try query.validate() }
+    }
+}

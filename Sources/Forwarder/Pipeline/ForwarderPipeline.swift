@@ -34,6 +34,18 @@ public final class ForwarderPipeline: Service {
         public var channelBytes: Int
         public var checkpointFlushInterval: Duration
 
+        /// The filters and page size every request carries (the one place they become a query);
+        /// the poller adds order, cursors and time bounds.
+        public var baseQuery: ActivityQuery {
+            ActivityQuery(
+                activityTypes: activityTypes,
+                excludeActivityTypes: excludeActivityTypes,
+                organizationIDs: organizationIDs,
+                actorIDs: actorIDs,
+                limit: pageSize
+            )
+        }
+
         public struct Mode: Sendable {
             let value: Poller.Configuration.Mode
             public static let follow = Mode(value: .follow)
@@ -129,13 +141,9 @@ public final class ForwarderPipeline: Service {
             client: client,
             configuration: .init(
                 mode: configuration.mode.value,
-                pageSize: configuration.pageSize,
+                query: configuration.baseQuery,
                 pollInterval: configuration.pollInterval,
                 lookback: configuration.lookback,
-                activityTypes: configuration.activityTypes,
-                excludeActivityTypes: configuration.excludeActivityTypes,
-                organizationIDs: configuration.organizationIDs,
-                actorIDs: configuration.actorIDs,
                 dropSelfGenerated: configuration.dropSelfGenerated
             ),
             checkpointer: checkpointer,

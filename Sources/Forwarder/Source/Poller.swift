@@ -27,13 +27,12 @@ final class Poller: Sendable {
         }
 
         var mode: Mode = .follow
-        var pageSize = 5000
+        /// The filters and page size every request carries
+        /// (``ForwarderPipeline/Configuration/baseQuery``); the poller adds order, cursors and time
+        /// bounds.
+        var query = ActivityQuery(limit: 5000)
         var pollInterval: Duration = .seconds(30)
         var lookback: Duration = .seconds(600)
-        var activityTypes: [String] = []
-        var excludeActivityTypes: [String] = []
-        var organizationIDs: [String] = []
-        var actorIDs: [String] = []
         var dropSelfGenerated = false
     }
 
@@ -125,14 +124,9 @@ final class Poller: Sendable {
     }
 
     private func baseQuery() -> ActivityQuery {
-        ActivityQuery(
-            activityTypes: configuration.activityTypes,
-            excludeActivityTypes: configuration.excludeActivityTypes,
-            organizationIDs: configuration.organizationIDs,
-            actorIDs: configuration.actorIDs,
-            limit: configuration.pageSize,
-            order: .ascending
-        )
+        var query = configuration.query
+        query.order = .ascending
+        return query
     }
 
     private func cursorPass(_ run: inout RunState) async throws {

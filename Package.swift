@@ -4,9 +4,12 @@
 //
 // Targets (see docs/architecture.md):
 //   ComplianceAPI      public library: Activity model, query builder, client, errors, retry, rate budget
-//   ForwarderCore      pure domain, no I/O: mapping table, CEF/ECS/syslog encoders, checkpoint and
-//                      acknowledgement state machines, configuration model
-//   MockComplianceAPI  in-process simulator of the upstream endpoint (tests, demo, benchmarks)
+//   ForwarderCore      domain, no network: mapping table, CEF/ECS/syslog encoders, checkpoint and
+//                      acknowledgement state machines (pure values), and the configuration model with
+//                      its loader (the one part that reads files: the YAML and the files it names;
+//                      it also maps settings to the client's configuration and the CLI's exit codes)
+//   MockComplianceAPI  in-process simulator of the upstream endpoint (tests, demo, benchmarks); its
+//                      own copy of the spec data, independent of the client's decoder and ForwarderCore
 //   Forwarder          runtime services: poller, pipeline, sinks, checkpoint store, health server
 //   compliance-forwarder  the thin CLI
 import PackageDescription
@@ -58,7 +61,7 @@ let package = Package(
         .target(
             name: "MockComplianceAPI",
             dependencies: [
-                "ForwarderCore",
+                "ComplianceAPI",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),

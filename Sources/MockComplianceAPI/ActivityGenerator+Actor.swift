@@ -24,49 +24,49 @@ extension ActivityGenerator {
         }
         let null = Array("null".utf8)
         switch kind {
-        case .user:
+        case MockSpec.user:
             value("email_address", pick(emails, &random))
             tagged("user_id", "user_")
             value("ip_address", ip)
             value("user_agent", agent)
-        case .api:
+        case MockSpec.api:
             tagged("api_key_id", "apikey_")
             value("ip_address", ip)
             value("user_agent", agent)
-        case .adminAPIKey:
+        case MockSpec.adminAPIKey:
             tagged("admin_api_key_id", "apikey_")
             value("ip_address", ip)
             value("user_agent", agent)
-        case .unauthenticatedUser:
+        case MockSpec.unauthenticatedUser:
             value("ip_address", ip)
             value("user_agent", agent)
             value("unauthenticated_email_address", random.next() % 3 == 0 ? null : pick(emails, &random))
-        case .anthropic:
+        case MockSpec.anthropic:
             value("email_address", null)
-        case .system:
+        case MockSpec.system:
             value("service", random.next() % 4 == 0 ? null : FieldValue.json("data-retention"))
-        case .serviceAccount:
+        case MockSpec.serviceAccount:
             tagged("service_account_id", "svcacct_")
             value("ip_address", ip)
             value("user_agent", agent)
-        case .scimDirectorySync:
+        case MockSpec.scimDirectorySync:
             tagged("directory_id", "directory_")
             tagged("workos_event_id", "event_")
             value("idp_connection_type", FieldValue.json(random.next() % 2 == 0 ? "OktaSCIMV2" : "AzureSCIMV2"))
-        case .federatedIdentity:
+        case MockSpec.federatedIdentity:
             value("issuer", FieldValue.json("https://token.actions.githubusercontent.com"))
             value("subject", FieldValue.json("repo:acme/infra:ref:refs/heads/main"))
             value("audience", Array(#"["https://api.anthropic.com"]"#.utf8))
             value("ip_address", random.next() % 4 == 0 ? null : ip)
             value("user_agent", random.next() % 4 == 0 ? null : agent)
-        case .federated:
+        case MockSpec.federated:
             let oidcIssuer = random.next() % 3 == 0 ? "null" : #""https://idp.example""#
             let providers = federatedProviders + [#"{"type":"oidc","issuer":"# + oidcIssuer + "}"]
             value("provider", Array(pick(providers, &random).utf8))
             value("subject", FieldValue.json("workload/batch-7"))
             value("ip_address", ip)
             value("user_agent", null)
-        case .attestedDevice:
+        case MockSpec.attestedDevice:
             tagged("external_client_id", "client_")
             value("kid_hash", FieldValue.json("9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"))
             value("ip_address", ip)

@@ -1,5 +1,4 @@
 import ComplianceAPI
-import ForwarderCore
 
 /// Renders realistic activity records, deterministically from a seed.
 ///
@@ -10,7 +9,7 @@ public struct ActivityGenerator: Sendable {
     /// The activity types the generator draws from: the documented catalogue.
     public let types: [String]
 
-    public init(types: [String] = ActivityMappingTable.knownTypes) {
+    public init(types: [String] = MockSpec.activityTypes) {
         self.types = types.isEmpty ? ["claude_chat_viewed"] : types
         plans = self.types.map { TypePlan(type: $0) }
     }
@@ -46,20 +45,20 @@ public struct ActivityGenerator: Sendable {
 
     /// The actor variant a type is performed by, mostly as the real API restricts it.
     static func actorKind(for type: String, roll: UInt64) -> Actor.Kind {
-        if type == "compliance_api_accessed" { return .api }
+        if type == "compliance_api_accessed" { return MockSpec.api }
         if type.hasSuffix("_login_initiated") || type.hasSuffix("_login_failed") || type.hasPrefix("anonymous_") {
-            return .unauthenticatedUser
+            return MockSpec.unauthenticatedUser
         }
         if type.hasSuffix("_login_succeeded") || type.hasPrefix("claude_file_") || type == "api_key_created"
             || type.hasPrefix("admin_api_key_")
         {
-            return .user
+            return MockSpec.user
         }
-        if type.hasPrefix("scim_") { return roll % 2 == 0 ? .scimDirectorySync : .user }
+        if type.hasPrefix("scim_") { return roll % 2 == 0 ? MockSpec.scimDirectorySync : MockSpec.user }
         // Otherwise mostly people, with every other variant represented.
         let bucket = Int(roll % 100)
-        if bucket < 55 { return .user }
-        let others = Actor.Kind.documented.filter { $0 != .user }
+        if bucket < 55 { return MockSpec.user }
+        let others = MockSpec.actorKinds.filter { $0 != MockSpec.user }
         return others[(bucket - 55) % others.count]
     }
 
@@ -113,17 +112,17 @@ public struct ActivityGenerator: Sendable {
         bytes.append(UInt8(ascii: "\""))
         switch style {
         case 0:
-            ByteFormatting.appendRFC3339(time, fraction: .exactly(3), into: &bytes)
+            bytes.append(contentsOf: time.formatted(fractionDigits: 3).utf8)
             bytes.removeLast()
             bytes.append(contentsOf: "+00:00".utf8)
         case 1:
-            ByteFormatting.appendRFC3339(time, fraction: .exactly(6), into: &bytes)
+            bytes.append(contentsOf: time.formatted(fractionDigits: 6).utf8)
         case 2:
-            ByteFormatting.appendRFC3339(time.adding(.seconds(7200)), fraction: .exactly(3), into: &bytes)
+            bytes.append(contentsOf: time.adding(.seconds(7200)).formatted(fractionDigits: 3).utf8)
             bytes.removeLast()
             bytes.append(contentsOf: "+02:00".utf8)
         default:
-            ByteFormatting.appendRFC3339(time, fraction: .exactly(3), into: &bytes)
+            bytes.append(contentsOf: time.formatted(fractionDigits: 3).utf8)
         }
         bytes.append(UInt8(ascii: "\""))
     }

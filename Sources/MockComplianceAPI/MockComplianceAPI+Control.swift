@@ -39,7 +39,7 @@ extension MockComplianceAPI {
                 createdAt: createdAt.nanosecondsSinceEpoch,
                 visibleAt: (visibleAt ?? createdAt).nanosecondsSinceEpoch,
                 typeIndex: typeIndex,
-                actor: Actor.Kind.documented.firstIndex(of: actor) ?? 0,
+                actor: MockSpec.actorKinds.firstIndex(of: actor) ?? 0,
                 seed: seed,
                 fields: fields
             ).text

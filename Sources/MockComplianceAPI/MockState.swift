@@ -81,7 +81,7 @@ struct MockState: Sendable {
             typeIndex = Int((seed >> 16) % UInt64(generator.types.count))
         }
         let actor = ActivityGenerator.actorKind(for: typeNames[typeIndex], roll: seed >> 24)
-        let actorIndex = Actor.Kind.documented.firstIndex(of: actor) ?? 0
+        let actorIndex = MockSpec.actorKinds.firstIndex(of: actor) ?? 0
         let omitID =
             configuration.recordsWithoutIDEvery > 0
             && store.count % configuration.recordsWithoutIDEvery == configuration.recordsWithoutIDEvery - 1
@@ -243,7 +243,7 @@ struct MockState: Sendable {
             createdAt: created,
             visibleAt: created + configuration.ingestionDelay.nanosecondsValue / 2,
             typeIndex: typeIndex,
-            actor: Actor.Kind.documented.firstIndex(of: .api) ?? 1,
+            actor: MockSpec.actorKinds.firstIndex(of: MockSpec.api) ?? 1,
             seed: configuration.seed ^ 0xACCE55,
             fields: fields
         )

@@ -17,14 +17,14 @@ import Testing
         for sequence in UInt64(1)...3 { try tracker.register(record(sequence, events: 3, resume: "c\(sequence)")) }
         // Sink 0 finishes batch 2 first, out of order; sink 1 finishes 1 and 3.
         for index in [2, 0, 1] { try tracker.acknowledge(sink: 0, batch: 2, event: index) }
-        try tracker.acknowledgeAll(sink: 1, batch: 1)
-        try tracker.acknowledgeAll(sink: 1, batch: 3)
+        try tracker.acknowledgeEvery(sink: 1, batch: 1, events: 3)
+        try tracker.acknowledgeEvery(sink: 1, batch: 3, events: 3)
         #expect(tracker.takeCommittable().isEmpty, "batch 1 still lacks sink 0")
-        try tracker.acknowledgeAll(sink: 0, batch: 1)
+        try tracker.acknowledgeEvery(sink: 0, batch: 1, events: 3)
         #expect(tracker.takeCommittable().map(\.sequence) == [1], "batch 2 still lacks sink 1")
-        try tracker.acknowledgeAll(sink: 1, batch: 2)
+        try tracker.acknowledgeEvery(sink: 1, batch: 2, events: 3)
         #expect(tracker.takeCommittable().map(\.sequence) == [2], "batch 3 still lacks sink 0")
-        try tracker.acknowledgeAll(sink: 0, batch: 3)
+        try tracker.acknowledgeEvery(sink: 0, batch: 3, events: 3)
         #expect(tracker.takeCommittable().map(\.sequence) == [3])
         #expect(tracker.pendingCount == 0)
     }
@@ -96,5 +96,12 @@ import Testing
             #expect(committed == expected)
         }
         #expect(committed == batches)
+    }
+}
+
+extension AcknowledgementTracker {
+    /// Acknowledges events `0..<events` of a batch for one sink (what a sink does for a whole batch).
+    fileprivate mutating func acknowledgeEvery(sink: Int, batch: UInt64, events: Int) throws(TrackerError) {
+        for index in 0..<events { try acknowledge(sink: sink, batch: batch, event: index) }
     }
 }

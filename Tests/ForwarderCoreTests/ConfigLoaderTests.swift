@@ -413,11 +413,9 @@ struct ConfigLoaderTests {
         #expect(client.retry.initialBackoff == .seconds(2))
         #expect(client.retry.maximumBackoff == .seconds(20))
         #expect(client.retry.maximumRetries == nil)
-        let query = source.baseQuery
-        #expect(query.limit == 250)
-        #expect(query.activityTypes == ["sso_login_failed"])
-        #expect(query.actorIDs == ["user_1"])
-        #expect(throws: Never.self) { try query.validate() }
+        #expect(source.pageSize == 250)
+        #expect(source.activityTypes == ["sso_login_failed"])
+        #expect(source.actorIDs == ["user_1"])
     }
 
     @Test("loading from a path resolves relative paths against the file's directory")

@@ -29,7 +29,7 @@ public final class Checkpointer: Acknowledger {
     private let writes = Counter(label: "compliance_forwarder_checkpoint_writes_total")
 
     /// - Parameters:
-    ///   - horizon: How long delivered ids are remembered (the overlap lookback plus a margin).
+    ///   - horizon: How long delivered ids are remembered (``DeduplicationHorizon``).
     public init(
         store: CheckpointStore,
         initial: CheckpointState,

@@ -30,8 +30,9 @@ public struct Batch: Sendable {
     }
 }
 
-/// What flows through a sink's channel: batches, and a periodic tick so sinks can do time-based
-/// work (rotating an idle file, flushing a partial HTTP batch) without timers of their own.
+/// What flows through a sink's channel: the source's batches, and the `.tick` of the sink's own
+/// timer (``Sink/tickInterval``) for time-based work such as rotating an old archive segment or
+/// pruning the syslog resend window, which must happen even while the source is stuck.
 public enum SinkInput: Sendable {
     case batch(Batch)
     case tick

@@ -34,6 +34,18 @@ public final class ForwarderPipeline: Service {
         public var channelBytes: Int
         public var checkpointFlushInterval: Duration
 
+        /// The filters and page size every request carries (the one place they become a query);
+        /// the poller adds order, cursors and time bounds.
+        public var baseQuery: ActivityQuery {
+            ActivityQuery(
+                activityTypes: activityTypes,
+                excludeActivityTypes: excludeActivityTypes,
+                organizationIDs: organizationIDs,
+                actorIDs: actorIDs,
+                limit: pageSize
+            )
+        }
+
         public struct Mode: Sendable {
             let value: Poller.Configuration.Mode
             public static let follow = Mode(value: .follow)
@@ -109,7 +121,7 @@ public final class ForwarderPipeline: Service {
             store: checkpointStore,
             initial: initialState,
             sinkCount: sinks.count,
-            horizon: configuration.lookback + .seconds(300),
+            horizon: DeduplicationHorizon.span(lookback: configuration.lookback),
             clock: clock,
             logger: logger
         )
@@ -129,13 +141,9 @@ public final class ForwarderPipeline: Service {
             client: client,
             configuration: .init(
                 mode: configuration.mode.value,
-                pageSize: configuration.pageSize,
+                query: configuration.baseQuery,
                 pollInterval: configuration.pollInterval,
                 lookback: configuration.lookback,
-                activityTypes: configuration.activityTypes,
-                excludeActivityTypes: configuration.excludeActivityTypes,
-                organizationIDs: configuration.organizationIDs,
-                actorIDs: configuration.actorIDs,
                 dropSelfGenerated: configuration.dropSelfGenerated
             ),
             checkpointer: checkpointer,
@@ -170,8 +178,8 @@ public final class ForwarderPipeline: Service {
                             logger: logger.with(sink: sink.name),
                             metrics: sinkMetrics[index]
                         )
-                        let stream = channels[index].makeStream()
-                        group.addTask { try await sink.run(input: stream, context: context) }
+                        let channel = channels[index]
+                        group.addTask { try await SinkDriver.run(sink, from: channel, context: context) }
                     }
                     group.addTask { [channels] in
                         defer { for channel in channels { channel.finish() } }

@@ -5,7 +5,7 @@ import Logging
 /// and age, with retention (see ``GzipSegmentWriter`` for the crash-safety rules).
 ///
 /// Each batch becomes one gzip member, `fsync`ed before the batch is acknowledged. An idle
-/// segment rotates on the pipeline's tick once it is older than `max_age`.
+/// segment rotates on its timer's tick (``Sink/tickInterval``) once it is older than `max_age`.
 public struct FileSink: Sink {
     public struct Configuration: Sendable {
         public var directory: String

@@ -11,7 +11,17 @@ public protocol Sink: Sendable {
     /// The configured name (metrics, logs, dead-letter files).
     var name: String { get }
     /// Consumes `input` until it ends.
+    ///
+    /// Besides batches, `input` carries a `.tick` about every ``tickInterval`` from the sink's own
+    /// timer, whatever the source is doing: the moment for time-based work (rotating an old
+    /// segment, pruning the resend window).
     func run(input: SinkChannel.Stream, context: SinkContext) async throws
+    /// How often `input` carries a `.tick`. Defaults to one second.
+    var tickInterval: Duration { get }
+}
+
+extension Sink {
+    public var tickInterval: Duration { .seconds(1) }
 }
 
 /// What a sink reports to and uses from the pipeline.

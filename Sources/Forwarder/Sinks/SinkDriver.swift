@@ -36,14 +36,24 @@ public enum SinkDriver {
             metrics: SinkMetrics(sink: sink.name)
         )
         let channel = SinkChannel(maximumEvents: channelEvents, maximumBytes: 256 << 20)
-        let stream = channel.makeStream()
         try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await sink.run(input: stream, context: context) }
+            group.addTask { try await run(sink, from: channel, context: context) }
             for batch in batches { try await channel.send(.batch(batch)) }
             channel.finish()
             try await group.waitForAll()
         }
         return Result(acknowledged: acknowledger.count)
+    }
+
+    /// Runs `sink` over `channel` with the sink's timer beside it (the pipeline's way too), so
+    /// time-based work happens whether or not batches come. Returns when the sink does.
+    static func run(_ sink: any Sink, from channel: SinkChannel, context: SinkContext) async throws {
+        let stream = channel.makeStream()
+        try await withThrowingTaskGroup(of: Void.self) { timer in
+            timer.addTask { await channel.runTicks(every: sink.tickInterval) }
+            defer { timer.cancelAll() }
+            try await sink.run(input: stream, context: context)
+        }
     }
 
     private final class CountingAcknowledger: Acknowledger {

@@ -27,13 +27,12 @@ final class Poller: Sendable {
         }
 
         var mode: Mode = .follow
-        var pageSize = 5000
+        /// The filters and page size every request carries
+        /// (``ForwarderPipeline/Configuration/baseQuery``); the poller adds order, cursors and time
+        /// bounds.
+        var query = ActivityQuery(limit: 5000)
         var pollInterval: Duration = .seconds(30)
         var lookback: Duration = .seconds(600)
-        var activityTypes: [String] = []
-        var excludeActivityTypes: [String] = []
-        var organizationIDs: [String] = []
-        var actorIDs: [String] = []
         var dropSelfGenerated = false
     }
 
@@ -109,11 +108,9 @@ final class Poller: Sendable {
                 if until.map({ clock.now.duration(since: $0) < configuration.lookback }) ?? true {
                     try await overlapPass(&run)
                 }
-                try await sendToAll(.tick)
                 return
             }
             try await overlapPass(&run)
-            try await sendToAll(.tick)
             do {
                 try await cancelWhenGracefulShutdown {
                     try await self.clock.sleep(for: self.configuration.pollInterval)
@@ -127,14 +124,9 @@ final class Poller: Sendable {
     }
 
     private func baseQuery() -> ActivityQuery {
-        ActivityQuery(
-            activityTypes: configuration.activityTypes,
-            excludeActivityTypes: configuration.excludeActivityTypes,
-            organizationIDs: configuration.organizationIDs,
-            actorIDs: configuration.actorIDs,
-            limit: configuration.pageSize,
-            order: .ascending
-        )
+        var query = configuration.query
+        query.order = .ascending
+        return query
     }
 
     private func cursorPass(_ run: inout RunState) async throws {
@@ -213,7 +205,7 @@ final class Poller: Sendable {
         late: Bool,
         _ run: inout RunState
     ) async throws {
-        let horizon = clock.now.adding(.zero - configuration.lookback - .seconds(120))
+        let horizon = clock.now.adding(.zero - DeduplicationHorizon.span(lookback: configuration.lookback))
         var events: [Event] = []
         var ids: [(String, RFC3339Timestamp)] = []
         var newestCreatedAt: RFC3339Timestamp?

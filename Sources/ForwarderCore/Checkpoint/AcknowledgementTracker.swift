@@ -65,16 +65,6 @@ public struct AcknowledgementTracker: Sendable {
         }
     }
 
-    /// Acknowledges every event of a batch for one sink.
-    public mutating func acknowledgeAll(sink: Int, batch sequence: UInt64) throws(TrackerError) {
-        guard let position = position(of: sequence) else {
-            throw TrackerError(message: "acknowledgement for unknown batch \(sequence)")
-        }
-        for index in 0..<pending[position].record.eventCount {
-            try acknowledge(sink: sink, batch: sequence, event: index)
-        }
-    }
-
     /// Removes and returns the batches, oldest first, that every sink has fully acknowledged and
     /// that have no incomplete batch before them.
     public mutating func takeCommittable() -> [BatchRecord] {

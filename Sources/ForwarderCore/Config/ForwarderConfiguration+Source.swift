@@ -102,17 +102,5 @@ extension ForwarderConfiguration {
             if let userAgent { configuration.userAgent = userAgent }
             return configuration
         }
-
-        /// The filters and page size shared by every request; the poller adds order, cursors
-        /// and time bounds.
-        public var baseQuery: ActivityQuery {
-            ActivityQuery(
-                activityTypes: activityTypes,
-                excludeActivityTypes: excludeActivityTypes,
-                organizationIDs: organizationIDs,
-                actorIDs: actorIDs,
-                limit: pageSize
-            )
-        }
     }
 }

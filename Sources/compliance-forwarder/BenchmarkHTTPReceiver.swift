@@ -7,6 +7,10 @@ import Synchronization
 /// like the real endpoint does when everything is accepted (webhook 200, HEC code 0, `_bulk` one
 /// `201` item per action line). It counts requests and bytes; it parses nothing else, so the
 /// benchmark measures the sink, not the receiver.
+///
+/// Pushback, to measure the sink under a loaded receiver: ``Pushback/deferEvery`` answers one
+/// `_bulk` item in N with 429 `es_rejected_execution_exception` (not stored), and
+/// ``Pushback/failEvery`` answers one request in N with 503 (nothing stored).
 final class BenchmarkHTTPReceiver: Sendable {
     enum Kind: String, Sendable {
         case webhook
@@ -20,6 +24,20 @@ final class BenchmarkHTTPReceiver: Sendable {
     final class Statistics: Sendable {
         let requests = Atomic(0)
         let bodyBytes = Atomic(0)
+        /// `_bulk` items answered 201 (stored) and 429 (deferred); requests answered 503.
+        let storedItems = Atomic(0)
+        let deferredItems = Atomic(0)
+        let failedRequests = Atomic(0)
+        /// Sequence numbers for the pushback patterns, over all connections.
+        let itemSequence = Atomic(0)
+        let requestSequence = Atomic(0)
+    }
+
+    struct Pushback: Sendable {
+        /// Defer one `_bulk` item in this many (0: none).
+        var deferEvery = 0
+        /// Answer one request in this many with 503 (0: none).
+        var failEvery = 0
     }
 
     var port: Int { serverChannel.localAddress?.port ?? 0 }
@@ -29,9 +47,14 @@ final class BenchmarkHTTPReceiver: Sendable {
         self.statistics = statistics
     }
 
-    /// - Parameter replyDelay: Held before each reply, standing in for network round trip and
-    ///   indexing time.
-    static func start(speaking kind: Kind, replyDelay: Duration = .zero) async throws -> BenchmarkHTTPReceiver {
+    /// - Parameters:
+    ///   - replyDelay: Held before each reply, standing in for network round trip and indexing time.
+    ///   - pushback: Deferred items and failed requests.
+    static func start(
+        speaking kind: Kind,
+        replyDelay: Duration = .zero,
+        pushback: Pushback = Pushback()
+    ) async throws -> BenchmarkHTTPReceiver {
         let statistics = Statistics()
         let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .serverChannelOption(.backlog, value: 64)
@@ -41,7 +64,12 @@ final class BenchmarkHTTPReceiver: Sendable {
                 channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.configureHTTPServerPipeline()
                     try channel.pipeline.syncOperations.addHandler(
-                        Handler(kind: kind, statistics: statistics, replyDelay: TimeAmount(replyDelay))
+                        Handler(
+                            kind: kind,
+                            statistics: statistics,
+                            replyDelay: TimeAmount(replyDelay),
+                            pushback: pushback
+                        )
                     )
                 }
             }
@@ -63,11 +91,13 @@ final class BenchmarkHTTPReceiver: Sendable {
         private var bytes = 0
         private var keepAlive = true
         private let replyDelay: TimeAmount
+        private let pushback: Pushback
 
-        init(kind: Kind, statistics: Statistics, replyDelay: TimeAmount) {
+        init(kind: Kind, statistics: Statistics, replyDelay: TimeAmount, pushback: Pushback) {
             self.kind = kind
             self.statistics = statistics
             self.replyDelay = replyDelay
+            self.pushback = pushback
         }
 
         func channelRead(context: ChannelHandlerContext, data: NIOAny) {
@@ -101,30 +131,57 @@ final class BenchmarkHTTPReceiver: Sendable {
         private func respond(context: ChannelHandlerContext, lineFeeds: Int, keepAlive: Bool) {
             var body = context.channel.allocator.buffer(capacity: 64)
             var contentType = "application/json"
-            switch kind {
-            case .webhook:
-                contentType = "text/plain"
-            case .splunkHEC:
-                body.writeString(#"{"text":"Success","code":0}"#)
-            case .elasticsearch:
-                let items = lineFeeds / 2
-                body.reserveCapacity(40 + items * 26)
-                body.writeString(#"{"errors":false,"items":["#)
-                for item in 0..<items {
-                    body.writeString(item == 0 ? #"{"create":{"status":201}}"# : #",{"create":{"status":201}}"#)
+            var status = HTTPResponseStatus.ok
+            let sequence = statistics.requestSequence.wrappingAdd(1, ordering: .relaxed).oldValue
+            if pushback.failEvery > 0, sequence % pushback.failEvery == pushback.failEvery - 1 {
+                statistics.failedRequests.add(1, ordering: .relaxed)
+                status = .serviceUnavailable
+                body.writeString(#"{"text":"Server is busy","code":9}"#)
+            } else {
+                switch kind {
+                case .webhook:
+                    contentType = "text/plain"
+                case .splunkHEC:
+                    body.writeString(#"{"text":"Success","code":0}"#)
+                case .elasticsearch:
+                    writeBulkItems(lineFeeds / 2, to: &body)
                 }
-                body.writeString("]}")
             }
             var headers = HTTPHeaders()
             headers.add(name: "Content-Type", value: contentType)
             headers.add(name: "Content-Length", value: String(body.readableBytes))
             if !keepAlive { headers.add(name: "Connection", value: "close") }
-            let head = HTTPResponseHead(version: .http1_1, status: .ok, headers: headers)
+            let head = HTTPResponseHead(version: .http1_1, status: status, headers: headers)
             context.write(wrapOutboundOut(.head(head)), promise: nil)
             context.write(wrapOutboundOut(.body(.byteBuffer(body))), promise: nil)
             context.writeAndFlush(wrapOutboundOut(.end(nil))).assumeIsolated().whenComplete { _ in
                 if !keepAlive { context.close(promise: nil) }
             }
+        }
+
+        /// One result per action: 201, or 429 for every `deferEvery`-th item overall.
+        private func writeBulkItems(_ items: Int, to body: inout ByteBuffer) {
+            let stored = #"{"create":{"status":201}}"#
+            let deferred =
+                #"{"create":{"status":429,"error":{"type":"es_rejected_execution_exception","reason":"queue full"}}}"#
+            body.reserveCapacity(40 + items * 26)
+            var anyDeferred = false
+            var results: [String] = []
+            results.reserveCapacity(items)
+            for _ in 0..<items {
+                let sequence = statistics.itemSequence.wrappingAdd(1, ordering: .relaxed).oldValue
+                if pushback.deferEvery > 0, sequence % pushback.deferEvery == pushback.deferEvery - 1 {
+                    anyDeferred = true
+                    statistics.deferredItems.add(1, ordering: .relaxed)
+                    results.append(deferred)
+                } else {
+                    statistics.storedItems.add(1, ordering: .relaxed)
+                    results.append(stored)
+                }
+            }
+            body.writeString(anyDeferred ? #"{"errors":true,"items":["# : #"{"errors":false,"items":["#)
+            body.writeString(results.joined(separator: ","))
+            body.writeString("]}")
         }
     }
 }

@@ -26,6 +26,8 @@ struct HTTPBenchmark: AsyncParsableCommand {
     @Option(help: "Milliseconds the receiver waits before each reply (network + indexing time).") var replyDelayMs = 0
     @Option(help: "max_in_flight: requests sent without waiting for the previous reply.") var maxInFlight =
         ForwarderConfiguration.HTTPSink.defaultMaximumInFlight
+    @Option(help: "elasticsearch: the receiver defers (429) this percentage of _bulk items, 0…50.") var deferPercent = 0
+    @Option(help: "The receiver answers 503 to this percentage of requests, 0…50.") var failPercent = 0
 
     func validate() throws {
         guard BenchmarkHTTPReceiver.Kind(rawValue: mode) != nil else {
@@ -38,12 +40,25 @@ struct HTTPBenchmark: AsyncParsableCommand {
             throw ValidationError("counts must be positive")
         }
         guard (1...16).contains(maxInFlight) else { throw ValidationError("--max-in-flight must be 1…16") }
+        guard (0...50).contains(deferPercent), (0...50).contains(failPercent) else {
+            throw ValidationError("--defer-percent and --fail-percent must be 0…50")
+        }
+        if deferPercent > 0, mode != "elasticsearch" {
+            throw ValidationError("--defer-percent: only _bulk defers single items")
+        }
     }
 
     func run() async throws {
         guard let kind = BenchmarkHTTPReceiver.Kind(rawValue: mode) else { throw ExitCode.validationFailure }
         let batches = Self.batches(events: events, pageSize: pageSize)
-        let receiver = try await BenchmarkHTTPReceiver.start(speaking: kind, replyDelay: .milliseconds(replyDelayMs))
+        let receiver = try await BenchmarkHTTPReceiver.start(
+            speaking: kind,
+            replyDelay: .milliseconds(replyDelayMs),
+            pushback: .init(
+                deferEvery: deferPercent > 0 ? 100 / deferPercent : 0,
+                failEvery: failPercent > 0 ? 100 / failPercent : 0
+            )
+        )
         let base = "http://127.0.0.1:\(receiver.port)"
         var http: ForwarderConfiguration.HTTPSink
         switch kind {
@@ -90,12 +105,26 @@ struct HTTPBenchmark: AsyncParsableCommand {
         let requests = receiver.statistics.requests.load(ordering: .relaxed)
         let bytes = receiver.statistics.bodyBytes.load(ordering: .relaxed)
         print(
-            "http \(mode)\(gzip ? " gzip" : "")\(replyDelayMs > 0 ? " reply delay \(replyDelayMs) ms" : ""): \(result.acknowledged) events in \(requests) requests "
+            "http \(mode)\(gzip ? " gzip" : "")\(replyDelayMs > 0 ? " reply delay \(replyDelayMs) ms" : "")"
+                + "\(deferPercent > 0 ? " \(deferPercent) % items deferred" : "")"
+                + "\(failPercent > 0 ? " \(failPercent) % requests 503" : ""): \(result.acknowledged) events in \(requests) requests "
                 + "(max_events \(batchEvents), max_in_flight \(maxInFlight)), \(bytes / max(result.acknowledged, 1)) body bytes/event, "
                 + "\(Int(Double(result.acknowledged) / seconds)) events/s, "
                 + "\(String(format: "%.2f", cpu / Double(max(result.acknowledged, 1)) * 1e6)) µs CPU/event, "
                 + "peak RSS \(ProcessCPU.peakRSS() / 1_048_576) MiB"
         )
+        let stored = receiver.statistics.storedItems.load(ordering: .relaxed)
+        if deferPercent > 0 || failPercent > 0 {
+            print(
+                "pushback: \(receiver.statistics.deferredItems.load(ordering: .relaxed)) items deferred, "
+                    + "\(receiver.statistics.failedRequests.load(ordering: .relaxed)) requests answered 503"
+                    + (kind == .elasticsearch ? ", \(stored) items stored" : "")
+            )
+        }
+        if kind == .elasticsearch, stored != events {
+            print("warning: the receiver stored \(stored) items for \(events) events")
+            throw ExitCode.failure
+        }
         if result.acknowledged != events {
             print("warning: \(events - result.acknowledged) events not acknowledged")
             throw ExitCode.failure

@@ -140,19 +140,13 @@ import Testing
         #expect(error.code == .malformedReply)
     }
 
-    @Test func splitRespectsCountAndBytes() {
+    /// Request limits are tested in `HTTPDeliveryStateMachineTests.requestsRespectCountAndBytes`.
+    @Test func halvesSplitInTheMiddle() {
         let events = EncodedEvents(
             bytes: [UInt8](repeating: 0, count: 1000),
             events: (0..<10).map {
                 EncodedEvent(batch: 1, index: $0, activityID: "a\($0)", record: "{}", range: $0 * 100..<($0 + 1) * 100)
             }
-        )
-        #expect(events.split(maximumEvents: 4, maximumBytes: 10_000, framing: 1).map(\.count) == [4, 4, 2])
-        #expect(events.split(maximumEvents: 100, maximumBytes: 303, framing: 1).map(\.count) == [3, 3, 3, 1])
-        // One event over the byte limit still goes, alone.
-        #expect(
-            events.split(maximumEvents: 100, maximumBytes: 50, framing: 0).map(\.count)
-                == Array(repeating: 1, count: 10)
         )
         let (first, second) = events.halves()
         #expect(first.events.map(\.index) == [0, 1, 2, 3, 4] && second.events.map(\.index) == [5, 6, 7, 8, 9])

@@ -53,7 +53,7 @@ import Testing
         let http = sinks.compactMap { $0 as? HTTPSink }
         #expect(http.map(\.configuration.mode) == [.splunkHEC, .elasticsearch, .webhook])
         #expect(
-            http[0].settings.acknowledgement?.endpoint.url.hasPrefix(
+            http[0].settings.indexerAcks?.endpoint.url.hasPrefix(
                 "https://splunk.example.com:8088/services/collector/ack?channel="
             ) == true
         )

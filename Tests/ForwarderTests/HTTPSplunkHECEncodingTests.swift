@@ -78,7 +78,7 @@ import Testing
     }
 
     @Test func vector3EventsAreConcatenatedNotAnArray() throws {
-        let dialect = SplunkHECDialect(encoder: .raw, envelope: Self.vectorEnvelope, usesAcknowledgements: false)
+        let dialect = SplunkHECDialect(encoder: .raw, envelope: Self.vectorEnvelope, usesIndexerAcks: false)
         let events = HTTPTestEvents.encode([try Self.activity(), try Self.activity()], dialect: dialect)
         let body = String(decoding: dialect.body(for: events), as: UTF8.self)
         let lines = body.split(separator: "\n", omittingEmptySubsequences: false)
@@ -113,7 +113,7 @@ import Testing
     ) throws
         -> RequestOutcome
     {
-        let dialect = SplunkHECDialect(encoder: .raw, envelope: vectorEnvelope, usesAcknowledgements: acknowledgements)
+        let dialect = SplunkHECDialect(encoder: .raw, envelope: vectorEnvelope, usesIndexerAcks: acknowledgements)
         let encoded = HTTPTestEvents.encode(
             try (0..<events).map { _ in try activity() },
             dialect: dialect
@@ -217,14 +217,14 @@ import Testing
     }
 
     @Test func vector6AcknowledgementReply() {
-        #expect(String(decoding: SplunkHECReply.acknowledgementQuery([0, 1]), as: UTF8.self) == "{\"acks\":[0,1]}")
-        let results = SplunkHECReply.acknowledgements(body: Array("{\"acks\":{\"0\":true,\"1\":false}}".utf8))
+        #expect(String(decoding: SplunkHECReply.indexerAckQuery([0, 1]), as: UTF8.self) == "{\"acks\":[0,1]}")
+        let results = SplunkHECReply.indexerAcks(body: Array("{\"acks\":{\"0\":true,\"1\":false}}".utf8))
         #expect(results == [0: true, 1: false])
-        #expect(SplunkHECReply.acknowledgements(body: Array("nonsense".utf8)) == nil)
+        #expect(SplunkHECReply.indexerAcks(body: Array("nonsense".utf8)) == nil)
     }
 
     @Test func acknowledgementTrackerConfirmsExpiresAndDisplaces() {
-        let tracker = SplunkAcknowledgementTracker()
+        let tracker = SplunkIndexerAcks()
         let start = ContinuousClock.now
         let one = EncodedEvents(bytes: [], events: [HTTPTestEvents.event(index: 0)])
         let two = EncodedEvents(bytes: [], events: [HTTPTestEvents.event(index: 1), HTTPTestEvents.event(index: 2)])
@@ -242,6 +242,6 @@ import Testing
     @Test func malformedRepliesAreSafe() {
         #expect(SplunkHECReply(body: Array("<html>".utf8)) == SplunkHECReply())
         #expect(SplunkHECReply(body: Array("{\"code\":\"six\",\"invalid-event-number\":-1}".utf8)).code == nil)
-        #expect(SplunkHECReply(body: Array("{\"ackId\":-3}".utf8)).acknowledgementID == nil)
+        #expect(SplunkHECReply(body: Array("{\"ackId\":-3}".utf8)).indexerAckID == nil)
     }
 }

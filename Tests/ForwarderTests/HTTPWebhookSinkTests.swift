@@ -1,4 +1,5 @@
 import ComplianceAPI
+import Crypto
 import ForwarderCore
 import NIOHTTP1
 import Synchronization
@@ -25,7 +26,7 @@ final class WebhookReceiver: Sendable {
     let state = Mutex(State())
     let faults: Bool
     let keepBodies: Bool
-    let verifier = HMACSHA256(key: Array(secret.utf8))
+    let verifier = Array(secret.utf8)
 
     init(faults: Bool, keepBodies: Bool = false) {
         self.faults = faults
@@ -77,8 +78,11 @@ final class WebhookReceiver: Sendable {
             abs(RFC3339Timestamp.now.secondsSinceEpoch - seconds) <= 300,
             let signature = request.headers.first(name: "X-Signature")
         else { return false }
-        let expected = verifier.authenticationCode(Array(timestamp.utf8), Array(".".utf8), request.wireBody)
-        return signature == "sha256=" + HMACSHA256.hex(expected)
+        let expected = HMAC<SHA256>.authenticationCode(
+            for: Array(timestamp.utf8) + Array(".".utf8) + request.wireBody,
+            using: SymmetricKey(data: verifier)
+        )
+        return signature == "sha256=" + WebhookSigner.hex(expected)
     }
 
     /// Activity ids in an NDJSON body of ECS documents (`event.id`: the only `"id":"act_…"`).

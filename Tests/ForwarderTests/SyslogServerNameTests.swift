@@ -50,6 +50,19 @@ struct SyslogServerNameTests {
         }
     }
 
+    /// `check` probes with the sink's own name check: it fails where `run` fails (it used to say
+    /// "TLS handshake completed").
+    @Test(arguments: SyslogReceiver.Kind.allCases)
+    func checkRefusesAServerNameTheCertificateDoesNotCarry(kind: SyslogReceiver.Kind) async throws {
+        guard SyslogReceiver.available() else { return }
+        let setup = try Setup(kind, serverCertificate: "ip-only")
+        defer { setup.tearDown() }
+        let configuration = setup.configuration(serverName: TestIdentityPKI.siemName)
+        let result = await SinkProbe.probeSyslog(configuration.syslog, timeout: .seconds(10))
+        #expect(result.outcome == .misconfigured, "\(result)")
+        #expect(result.detail.contains("not valid for siem.example.test"), "\(result)")
+    }
+
     @Test(arguments: SyslogReceiver.Kind.allCases)
     func ipSANDoesNotSatisfyADNSServerName(kind: SyslogReceiver.Kind) async throws {
         guard SyslogReceiver.available() else { return }

@@ -273,20 +273,9 @@ public final class ComplianceClient: Sendable {
             errorType: errorType,
             message: message ?? "HTTP \(status) with no error body",
             requestID: requestID,
-            retryAfter: headers.first(name: "retry-after").flatMap { parseRetryAfter($0, now: now) },
+            retryAfter: headers.first(name: "retry-after").flatMap { RetryAfter.parse($0, now: now) },
             shouldRetry: shouldRetry
         )
-    }
-
-    /// `retry-after` as integer (or decimal) seconds, or as an HTTP-date.
-    static func parseRetryAfter(_ text: String, now: RFC3339Timestamp) -> Duration? {
-        let trimmed = text.trimmedWhitespace
-        if let seconds = Double(trimmed), seconds >= 0, seconds.isFinite {
-            return .milliseconds(Int64(seconds * 1000))
-        }
-        guard let date = HTTPDate.parse(trimmed) else { return nil }
-        let wait = date.duration(since: now)
-        return wait > .zero ? wait : .zero
     }
 }
 

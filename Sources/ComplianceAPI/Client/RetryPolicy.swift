@@ -1,8 +1,10 @@
-/// When to retry a failed request, and how long to wait first.
+/// When to retry a failed request, and how long to wait first: the one backoff policy of the API
+/// client and every sink (file, syslog, HTTP).
 ///
 /// Exponential backoff from ``initialBackoff`` doubling to ``maximumBackoff``, with ±``jitter``
 /// so that many forwarders do not retry in lockstep. A `retry-after` header is a floor: the wait
-/// is never shorter than what the server asked for (the SDK's choice, adr/0007).
+/// is never shorter than what the server asked for (the SDK's choice, adr/0007), up to
+/// `RetryAfter.ceiling`.
 public struct RetryPolicy: Sendable, Hashable {
     public var initialBackoff: Duration
     public var maximumBackoff: Duration
@@ -40,9 +42,25 @@ public struct RetryPolicy: Sendable, Hashable {
     ) -> Duration? {
         guard error.isRetryable else { return nil }
         if let maximumRetries, retry > maximumRetries { return nil }
+        return delay(retry: retry, retryAfter: error.retryAfter, using: &generator)
+    }
+
+    /// The wait before retry number `retry`: the jittered backoff, or what the server asked for
+    /// (`Retry-After`, capped at `RetryAfter.ceiling`) when that is longer.
+    package func delay(
+        retry: Int,
+        retryAfter: Duration?,
+        using generator: inout some RandomNumberGenerator
+    ) -> Duration {
         let backoff = backoff(retry: retry, using: &generator)
-        if let retryAfter = error.retryAfter, retryAfter > backoff { return retryAfter }
-        return backoff
+        guard let retryAfter else { return backoff }
+        return max(backoff, min(retryAfter, RetryAfter.ceiling))
+    }
+
+    /// ``delay(retry:retryAfter:using:)`` with the system's random numbers.
+    package func delay(retry: Int, retryAfter: Duration? = nil) -> Duration {
+        var generator = SystemRandomNumberGenerator()
+        return delay(retry: retry, retryAfter: retryAfter, using: &generator)
     }
 
     /// The jittered exponential backoff for retry number `retry`, capped at ``maximumBackoff``.

@@ -57,6 +57,8 @@ public enum SinkProbe {
                 port: syslog.address.port,
                 tls: context,
                 serverName: configuration.serverName,
+                // The sink's own name check: without it `check` passed where `run` refused.
+                identity: configuration.serverIdentity,
                 datagram: false,
                 settle: .milliseconds(300),
                 timeout: timeout

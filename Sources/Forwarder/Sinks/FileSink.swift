@@ -104,7 +104,8 @@ public struct FileSink: Sink {
     /// A full disk or a vanished mount can clear up: retry with backoff (holding the batch, so the
     /// source stops) and report the sink unhealthy meanwhile, instead of crashing or skipping.
     private func retrying(_ context: SinkContext, _ operation: () throws(FileError) -> Void) async throws {
-        var delay = Duration.milliseconds(200)
+        let backoff = RetryPolicy(initialBackoff: .milliseconds(200), maximumBackoff: .seconds(30), maximumRetries: nil)
+        var failures = 0
         while true {
             do {
                 try operation()
@@ -115,8 +116,8 @@ public struct FileSink: Sink {
                 context.metrics.health.markUnhealthy("\(error)")
                 context.metrics.retried.increment()
                 context.logger.error("file sink write failed; retrying", metadata: ["error": "\(error)"])
-                try await Task.sleep(for: delay)
-                delay = min(delay * 2, .seconds(30))
+                failures += 1
+                try await Task.sleep(for: backoff.delay(retry: failures))
             }
         }
     }

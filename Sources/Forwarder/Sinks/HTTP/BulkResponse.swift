@@ -5,7 +5,7 @@ import ComplianceAPI
 /// `_bulk` answers 200 even when documents failed: `{"errors":true,"items":[{"create":{"_id":…,
 /// "status":201}},…]}`, one item per action in request order. Per item:
 /// - `status` < 300: stored. 409 on `create`: an earlier attempt stored it, so it is delivered too.
-/// - 429 (`es_rejected_execution_exception`) and 5xx: retried after a backoff, alone.
+/// - 429 (`es_rejected_execution_exception`) and 5xx: deferred, sent again with the next request.
 /// - any other 4xx (mapping errors, `illegal_argument_exception`, 404): dead-lettered with the
 ///   error type and reason.
 /// - an item that is missing, has no status, or names another `_id`: retried (safe: `create` is

@@ -7,13 +7,16 @@ import Synchronization
 /// acknowledgement) waiting for Splunk's confirmation — and acknowledges each to the pipeline
 /// only then.
 ///
-/// The loop for one request:
-/// - accepted → acknowledge every event;
-/// - per-event results → acknowledge the delivered ones, dead-letter the refused ones, send the
-///   rest again (after a backoff when the receiver was overloaded, at once when they were merely
-///   not processed); events that succeeded are never sent again;
-/// - retryable failure (no reply, 408/429/5xx) → backoff (exponential, jittered, capped,
-///   `Retry-After` as a floor), the same events again;
+/// The decisions are ``StateMachine``'s, a value tested without I/O; this type does the I/O
+/// around it. Events are queued (``enqueue(_:)``); up to `max_in_flight` workers (``work()``)
+/// take requests from the queue, send them and carry out the reaction to each reply:
+/// - accepted → acknowledge every event (or, with indexer acks, wait for Splunk's confirmation);
+/// - per-event results → acknowledge the delivered ones, dead-letter the refused ones, and queue
+///   the deferred ones first, so they ride along with the next request at once; events that
+///   succeeded are never sent again;
+/// - retryable failure (no reply, 408/429/5xx, every event deferred) → this worker waits the
+///   backoff (exponential, jittered, capped, `Retry-After` as a floor) and sends the same events
+///   again; the other workers go on;
 /// - configuration error (401/403, a HEC token or index code) → the same, plus unhealthy and an
 ///   error log: nothing is acknowledged, so the pipeline stops fetching instead of losing events;
 /// - 413 or a refusal that names no event → split in halves; a single event that is still
@@ -33,11 +36,11 @@ final class HTTPDelivery: Sendable {
         /// Events isolated and dead-lettered one by one, with none delivered in between, after
         /// which further refusals are treated as a configuration error.
         var maximumRejectionStreak: Int
-        var acknowledgement: Acknowledgement?
+        var indexerAcks: IndexerAckSettings?
     }
 
-    /// HEC indexer acknowledgement settings.
-    struct Acknowledgement: Sendable {
+    /// Splunk HEC indexer acknowledgement settings.
+    struct IndexerAckSettings: Sendable {
         var endpoint: HTTPEndpoint
         var headers: HTTPHeaders
         var timeout: Duration
@@ -50,17 +53,15 @@ final class HTTPDelivery: Sendable {
     let settings: Settings
     let context: SinkContext
     let scrubber: SecretScrubber
-    let acknowledgements = SplunkAcknowledgementTracker()
-    private let consecutiveFailures = Mutex(0)
-    private let warnedAboutMissingAcknowledgementID = Mutex(false)
+    let indexerAcks = SplunkIndexerAcks()
+    private let machine: Mutex<StateMachine>
     let pollerStopping = Mutex(false)
-    /// Events dead-lettered one by one after whole-request refusals since one was last delivered.
-    private let rejectionStreak = Mutex(0)
 
     init(
         dialect: any HTTPDialect,
         transport: HTTPTransport,
         settings: Settings,
+        limits: StateMachine.Limits,
         context: SinkContext,
         scrubber: SecretScrubber
     ) {
@@ -69,80 +70,108 @@ final class HTTPDelivery: Sendable {
         self.settings = settings
         self.context = context
         self.scrubber = scrubber
+        self.machine = Mutex(
+            StateMachine(
+                limits: limits,
+                policy: StateMachine.Policy(
+                    backoff: settings.backoff,
+                    unhealthyAfterFailures: settings.unhealthyAfterFailures,
+                    maximumRejectionStreak: settings.maximumRejectionStreak,
+                    indexerAcks: settings.indexerAcks != nil
+                )
+            )
+        )
     }
 
     var logger: Logger { context.logger }
 
-    /// Delivers `events` (one request's worth) and everything split from them.
-    func deliver(_ events: EncodedEvents) async throws {
-        var queue = [events]
-        while !queue.isEmpty {
-            var remaining = queue.removeFirst()
-            var failures = 0
-            while !remaining.isEmpty {
-                switch try await attempt(remaining) {
-                case .accepted(let acknowledgementID):
-                    recordSuccess()
-                    if let displaced = accepted(remaining, acknowledgementID: acknowledgementID) {
-                        queue.append(displaced)
-                    }
-                    remaining = EncodedEvents()
-                case .perEvent(let outcomes):
-                    recordSuccess()
-                    let (again, overloaded) = try await settle(remaining, outcomes: outcomes)
-                    if !again.isEmpty {
-                        context.metrics.retried.increment(by: again.count)
-                        if overloaded || again.count == remaining.count {
-                            failures += 1
-                            logger.warning(
-                                "receiver deferred some events; retrying them",
-                                metadata: ["events": "\(again.count)", "attempt": "\(failures)"]
-                            )
-                            try await pause(failures, retryAfter: nil)
-                        }
-                    }
-                    remaining = again
-                case .retry(let error, let retryAfter):
-                    failures += 1
-                    recordFailure(error, events: remaining.count, attempt: failures)
-                    context.metrics.retried.increment(by: remaining.count)
-                    try await pause(failures, retryAfter: retryAfter)
-                case .configuration(let error):
-                    failures += 1
-                    recordFailure(error, events: remaining.count, attempt: failures)
-                    try await pause(failures, retryAfter: nil)
-                case .tooLarge(let error), .rejected(let error):
-                    recordSuccess()
-                    if remaining.count == 1, error.code == .rejected, let streak = claimRejection() {
-                        // Event after event refused with no event accepted: the receiver's
-                        // contract changed, not the data. Hold the events instead of emptying
-                        // the feed into the dead-letter file.
-                        failures += 1
-                        let held = HTTPSinkError(
-                            code: .configuration,
-                            message: "the receiver refused the last \(streak) events one by one and accepted none: "
-                                + "holding events until it accepts again (last refusal: \(error.message))",
-                            status: error.status
-                        )
-                        recordFailure(held, events: 1, attempt: failures)
-                        try await pause(failures, retryAfter: nil)
-                        continue
-                    }
-                    if remaining.count == 1 {
-                        try await deadLetter(remaining.events.map { ($0, error.status ?? 0, error.message) })
-                    } else {
-                        logger.info(
-                            "splitting a refused request to isolate the events at fault",
-                            metadata: [
-                                "events": "\(remaining.count)", "reason": "\(scrubber.scrub(error.description))",
-                            ]
-                        )
-                        let (first, second) = remaining.halves()
-                        queue.insert(contentsOf: [first, second], at: 0)
-                    }
-                    remaining = EncodedEvents()
-                }
+    /// Queues a pipeline batch's events behind the ones already waiting.
+    func enqueue(_ events: EncodedEvents) {
+        machine.withLock { $0.enqueue(events) }
+    }
+
+    /// Events queued and not yet in a request.
+    var queuedEventCount: Int { machine.withLock { $0.queuedEventCount } }
+
+    /// Whether another worker would find a request to send now; with `orWaiting`, also when
+    /// queued events only wait for their backoff.
+    func hasWork(orWaiting: Bool) -> Bool {
+        machine.withLock { orWaiting ? !$0.isQueueEmpty : $0.hasReadyEvents(now: .now) }
+    }
+
+    /// Sends requests from the queue until it is empty. Throws only cancellation and what
+    /// cannot be retried.
+    func work() async throws {
+        while true {
+            switch machine.withLock({ $0.next(now: .now) }) {
+            case .idle:
+                return
+            case .wait(let until):
+                try await Task.sleep(until: until, clock: .continuous)
+            case .send(let id, let events):
+                try await send(id, events)
             }
+        }
+    }
+
+    /// Sends the events queued now and waits until none is left: for resends outside the workers.
+    func deliver(_ events: EncodedEvents) async throws {
+        machine.withLock { $0.enqueueWhole(events) }
+        try await work()
+    }
+
+    /// Sends request `id` until the receiver has answered for every event of it.
+    private func send(_ id: UInt64, _ events: EncodedEvents) async throws {
+        var events = events
+        while true {
+            let outcome = try await attempt(events)
+            let reaction = machine.withLock { machine in
+                var generator = SystemRandomNumberGenerator()
+                return machine.replied(id, outcome: outcome, now: .now, using: &generator)
+            }
+            try await carryOut(reaction)
+            guard let retry = reaction.sendAgain else { return }
+            try await pause(retry.attempt, retryAfter: retry.retryAfter)
+            events = retry.events
+        }
+    }
+
+    private func carryOut(_ reaction: StateMachine.Reaction) async throws {
+        for note in reaction.notes { record(note) }
+        delivered(reaction.delivered)
+        try await deadLetter(reaction.deadLetter)
+        if let pending = reaction.awaitIndexerAck, let displaced = indexerAcks.add(pending.id, events: pending.events) {
+            logger.warning(
+                "Splunk reused an ackId that was still pending (restarted?); sending the older request again",
+                metadata: ["ack_id": "\(pending.id)", "events": "\(displaced.count)"]
+            )
+            context.metrics.retried.increment(by: displaced.count)
+            machine.withLock { $0.enqueueWhole(displaced) }
+        }
+    }
+
+    private func record(_ note: StateMachine.Note) {
+        switch note {
+        case .healthy:
+            if !context.metrics.health.isHealthy { context.metrics.health.markHealthy() }
+        case .failed(let error, let events, let attempt, let unhealthy):
+            recordFailure(error, events: events, attempt: attempt, unhealthy: unhealthy)
+        case .retried(let count):
+            context.metrics.retried.increment(by: count)
+        case .deferred(let count):
+            logger.debug(
+                "receiver deferred some events; they go with the next request",
+                metadata: ["events": "\(count)"]
+            )
+        case .splitting(let events, let reason):
+            logger.info(
+                "splitting a refused request to isolate the events at fault",
+                metadata: ["events": "\(events)", "reason": "\(scrubber.scrub(reason.description))"]
+            )
+        case .missingIndexerAckID:
+            logger.warning(
+                "Splunk accepted events without an ackId: indexer acknowledgement is off for this token, so events count as delivered on HTTP 200"
+            )
         }
     }
 
@@ -168,79 +197,9 @@ final class HTTPDelivery: Sendable {
         }
     }
 
-    /// Applies per-event outcomes; returns the events to send again, and whether any of them was
-    /// deferred for overload (and so needs a backoff first).
-    private func settle(
-        _ events: EncodedEvents,
-        outcomes: [EventOutcome]
-    ) async throws -> (EncodedEvents, overloaded: Bool) {
-        guard outcomes.count == events.count else {
-            // A dialect bug; sending everything again is safe, guessing is not.
-            return (events, true)
-        }
-        var delivered: [EncodedEvent] = []
-        var refused: [(EncodedEvent, Int, String)] = []
-        var again: [EncodedEvent] = []
-        var overloaded = false
-        for (event, outcome) in zip(events.events, outcomes) {
-            switch outcome {
-            case .delivered: delivered.append(event)
-            case .deadLetter(let status, let reason): refused.append((event, status, reason))
-            case .retry:
-                overloaded = true
-                again.append(event)
-            case .resend: again.append(event)
-            }
-        }
-        self.delivered(delivered)
-        try await deadLetter(refused)
-        return (events.with(again), overloaded)
-    }
-
-    /// Acknowledges accepted events, or holds them for Splunk's confirmation. Returns an older
-    /// request whose ackId Splunk has just reused: it must be sent again.
-    private func accepted(_ events: EncodedEvents, acknowledgementID: UInt64?) -> EncodedEvents? {
-        guard settings.acknowledgement != nil else {
-            delivered(events.events)
-            return nil
-        }
-        guard let acknowledgementID else {
-            // Splunk queued the events but offers no confirmation (the token has ack off). Sending
-            // them again would only duplicate them; count them delivered and say so once.
-            let first = warnedAboutMissingAcknowledgementID.withLock { warned in
-                defer { warned = true }
-                return !warned
-            }
-            if first {
-                logger.warning(
-                    "Splunk accepted events without an ackId: indexer acknowledgement is off for this token, so events count as delivered on HTTP 200"
-                )
-            }
-            delivered(events.events)
-            return nil
-        }
-        guard let displaced = acknowledgements.add(acknowledgementID, events: events) else { return nil }
-        logger.warning(
-            "Splunk reused an ackId that was still pending (restarted?); sending the older request again",
-            metadata: ["ack_id": "\(acknowledgementID)", "events": "\(displaced.count)"]
-        )
-        context.metrics.retried.increment(by: displaced.count)
-        return displaced
-    }
-
-    /// The streak length when it has reached the limit, else `nil` after counting one more
-    /// refusal: one step, so requests in flight together cannot overshoot the limit.
-    private func claimRejection() -> Int? {
-        rejectionStreak.withLock { streak in
-            if streak >= settings.maximumRejectionStreak { return streak }
-            streak += 1
-            return nil
-        }
-    }
-
     /// Acknowledges delivered events to the pipeline and counts them.
     func delivered(_ events: [EncodedEvent]) {
-        if !events.isEmpty { rejectionStreak.withLock { $0 = 0 } }
+        guard !events.isEmpty else { return }
         acknowledgeToPipeline(events)
         context.metrics.delivered.increment(by: events.count)
     }
@@ -259,7 +218,7 @@ final class HTTPDelivery: Sendable {
 
     /// Writes refused events to the dead-letter file, then acknowledges them. A failing write
     /// (full disk) is retried with backoff: an event is acknowledged only once it is on disk.
-    func deadLetter(_ refused: [(event: EncodedEvent, status: Int, reason: String)]) async throws {
+    func deadLetter(_ refused: [Refusal]) async throws {
         guard !refused.isEmpty else { return }
         let entries = refused.map { item in
             DeadLetterWriter.Entry(
@@ -274,11 +233,15 @@ final class HTTPDelivery: Sendable {
         while true {
             do {
                 try context.deadLetters.write(entries)
-                if failures > 0 { recordSuccess() }
+                if failures > 0 {
+                    machine.withLock { $0.deadLetterWriteRecovered() }
+                    context.metrics.health.markHealthy()
+                }
                 break
             } catch {
                 guard error.isRetryable else { throw error }
                 failures += 1
+                machine.withLock { $0.deadLetterWriteFailed() }
                 context.metrics.health.markUnhealthy("cannot write the dead-letter file: \(error)")
                 logger.error("dead-letter write failed; retrying", metadata: ["error": "\(error)"])
                 try await pause(failures, retryAfter: nil)
@@ -300,24 +263,12 @@ final class HTTPDelivery: Sendable {
     /// Waits before retry number `attempt`: the jittered exponential backoff, at least
     /// `retryAfter` (itself capped by ``RetryAfter/ceiling``).
     func pause(_ attempt: Int, retryAfter: Duration?) async throws {
-        var generator = SystemRandomNumberGenerator()
-        var delay = settings.backoff.backoff(retry: attempt, using: &generator)
-        if let retryAfter, retryAfter > delay { delay = retryAfter }
-        try await Task.sleep(for: delay)
-    }
-
-    func recordSuccess() {
-        consecutiveFailures.withLock { $0 = 0 }
-        if !context.metrics.health.isHealthy { context.metrics.health.markHealthy() }
+        try await Task.sleep(for: settings.backoff.delay(retry: attempt, retryAfter: retryAfter))
     }
 
     /// Logs a failed attempt and turns the sink unhealthy: at once for configuration errors,
     /// after a few attempts for an overloaded receiver (a single 503 is not an outage).
-    func recordFailure(_ error: HTTPSinkError, events: Int, attempt: Int) {
-        let failures = consecutiveFailures.withLock { count in
-            count += 1
-            return count
-        }
+    private func recordFailure(_ error: HTTPSinkError, events: Int, attempt: Int, unhealthy: Bool) {
         let message = scrubber.scrub(error.description)
         let metadata: Logger.Metadata = [
             "endpoint": "\(settings.endpoint.redacted)", "error": "\(message)", "events": "\(events)",
@@ -330,7 +281,7 @@ final class HTTPDelivery: Sendable {
                 metadata: metadata
             )
         } else {
-            if failures >= settings.unhealthyAfterFailures { context.metrics.health.markUnhealthy(message) }
+            if unhealthy { context.metrics.health.markUnhealthy(message) }
             logger.warning("HTTP request failed; retrying", metadata: metadata)
         }
     }

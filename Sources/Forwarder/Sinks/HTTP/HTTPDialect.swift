@@ -42,9 +42,9 @@ struct HTTPReply: Sendable {
 
 /// The meaning of a reply.
 enum RequestOutcome: Sendable {
-    /// Every event was accepted; with HEC indexer acknowledgement, `acknowledgementID` is what
+    /// Every event was accepted; with HEC indexer acknowledgement, `indexerAckID` is what
     /// must be confirmed before the events count as delivered.
-    case accepted(acknowledgementID: UInt64?)
+    case accepted(indexerAckID: UInt64?)
     /// One outcome per event, in request order (`_bulk` items, HEC partial acceptance).
     case perEvent([EventOutcome])
     /// Send the same events again after a backoff (at least `retryAfter`).
@@ -94,7 +94,7 @@ enum HTTPStatusClass: Equatable {
         let detail = reply.body.isEmpty ? "" : ": \(reply.bodyExcerpt())"
         switch HTTPStatusClass(status: reply.status) {
         case .success:
-            return .accepted(acknowledgementID: nil)
+            return .accepted(indexerAckID: nil)
         case .retry:
             return .retry(
                 HTTPSinkError(code: .unavailable, message: "\(context) is unavailable\(detail)", status: reply.status),

@@ -31,7 +31,7 @@ extension HTTPSink {
         headers.add(name: "User-Agent", value: "compliance-forwarder/\(ComplianceClient.version)")
         headers.add(name: "Accept", value: "application/json")
         var secrets: [String] = []
-        var acknowledgement: HTTPDelivery.Acknowledgement?
+        var indexerAcks: HTTPDelivery.IndexerAckSettings?
 
         let dialect: any HTTPDialect
         let endpoint: HTTPEndpoint
@@ -54,12 +54,12 @@ extension HTTPSink {
                     index: configuration.index,
                     eventIsJSON: format.isJSON
                 ),
-                usesAcknowledgements: configuration.ack.isEnabled
+                usesIndexerAcks: configuration.ack.isEnabled
             )
             if configuration.ack.isEnabled {
                 let channel = configuration.ack.channel ?? UUID().uuidString.lowercased()
                 headers.add(name: "X-Splunk-Request-Channel", value: channel)
-                acknowledgement = HTTPDelivery.Acknowledgement(
+                indexerAcks = HTTPDelivery.IndexerAckSettings(
                     endpoint: try HTTPEndpoint(
                         configuration.url,
                         query: [("channel", channel)],
@@ -127,11 +127,11 @@ extension HTTPSink {
                 secrets.append(value)
             }
         }
-        if var poll = acknowledgement {
+        if var poll = indexerAcks {
             // The poll carries the same credentials and channel; its body is always JSON.
             poll.headers = headers
             poll.headers.replaceOrAdd(name: "Content-Type", value: "application/json")
-            acknowledgement = poll
+            indexerAcks = poll
         }
 
         secrets += Self.urlSecrets(configuration.url)
@@ -147,7 +147,7 @@ extension HTTPSink {
                 backoff: backoff,
                 unhealthyAfterFailures: max(1, options.unhealthyAfterFailures),
                 maximumRejectionStreak: max(1, options.maximumRejectionStreak),
-                acknowledgement: acknowledgement
+                indexerAcks: indexerAcks
             ),
             scrubber: SecretScrubber(secrets)
         )

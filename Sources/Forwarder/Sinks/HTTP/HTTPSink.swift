@@ -11,13 +11,16 @@ import NIOSSL
 /// // the pipeline runs it: try await sink.run(input: stream, context: context)
 /// ```
 ///
-/// **Batching.** Each pipeline batch (one API page) is encoded once and sent at once, split into
-/// requests of at most `batch.max_events` events and about `batch.max_bytes` encoded bytes. The
-/// sink never waits for more events to fill a request, so `batch.max_delay` is met trivially and
-/// an event waits only for the requests ahead of it. Requests are sent one at a time, in order.
+/// **Requests.** Each pipeline batch (one API page) is encoded once and queued; up to
+/// `max_in_flight` requests are on the wire at once, each of at most `batch.max_events` events and
+/// about `batch.max_bytes` encoded bytes, taken from the head of the queue. The sink never waits
+/// for more events to fill a request, so `batch.max_delay` is met trivially. Replies complete in
+/// any order (acknowledgements are per event). Events the receiver deferred (`_bulk` items
+/// answered 429) go back to the head of the queue and ride along with the next request; only
+/// pushback on a whole request makes its slot wait a backoff (``HTTPDelivery``).
 ///
 /// **Acknowledgement.** An event is acknowledged to the pipeline only when the receiver stored it
-/// (2xx; per item for `_bulk`; after Splunk confirms its `ackId` with indexer acknowledgement), or
+/// (2xx; per item for `_bulk`; after Splunk confirms its `ackId` with indexer acks), or
 /// when it was refused for good and written to the dead-letter file. Until then the sink retries
 /// (``HTTPDelivery``), and the pipeline's bounded channel stops the source.
 ///
@@ -139,6 +142,7 @@ public struct HTTPSink: Sink {
             dialect: dialect,
             transport: transport,
             settings: settings,
+            limits: requestLimits,
             context: context,
             scrubber: scrubber
         )
@@ -148,13 +152,13 @@ public struct HTTPSink: Sink {
         )
         do {
             try await withThrowingTaskGroup(of: Void.self) { group in
-                if settings.acknowledgement != nil {
-                    group.addTask { try await delivery.runAcknowledgementPoller() }
+                if settings.indexerAcks != nil {
+                    group.addTask { try await delivery.runIndexerAckPoller() }
                 }
                 try await send(input, through: delivery)
-                delivery.stopAcknowledgementPoller()
+                delivery.stopIndexerAckPoller()
                 try await group.waitForAll()
-                try await delivery.drainAcknowledgements()
+                try await delivery.drainIndexerAcks()
             }
         } catch {
             await transport.shutdown()
@@ -163,31 +167,60 @@ public struct HTTPSink: Sink {
         await transport.shutdown()
     }
 
-    /// Sends every request of every batch, up to `max_in_flight` at once. Acknowledgements are
-    /// per event, so replies may complete in any order; the next batch is encoded while earlier
-    /// requests wait for their replies.
+    /// Queues every batch and keeps up to `max_in_flight` workers sending from the queue. The next
+    /// batch is read only while fewer than `max_in_flight` full requests are queued, so a slow
+    /// receiver stops the pipeline's channel rather than filling memory.
     private func send(_ input: SinkChannel.Stream, through delivery: HTTPDelivery) async throws {
         let maximumInFlight = max(1, configuration.maximumInFlight)
-        try await withThrowingTaskGroup(of: Void.self) { requests in
-            var inFlight = 0
+        let queueLimit = maximumInFlight * requestLimits.maximumEvents
+        try await withThrowingTaskGroup(of: Void.self) { workers in
+            var running = 0
             for await item in input {
                 guard case .batch(let batch) = item else { continue }
-                for request in encode(batch) {
-                    try await delivery.waitForAcknowledgementRoom()
-                    if inFlight >= maximumInFlight {
-                        _ = try await requests.next()
-                        inFlight -= 1
-                    }
-                    requests.addTask { try await delivery.deliver(request) }
-                    inFlight += 1
+                try await delivery.waitForIndexerAckRoom()
+                delivery.enqueue(encode(batch))
+                Self.startWorkers(&workers, running: &running, maximum: maximumInFlight, delivery: delivery)
+                while delivery.queuedEventCount >= queueLimit, running > 0 {
+                    _ = try await workers.next()
+                    running -= 1
+                    Self.startWorkers(&workers, running: &running, maximum: maximumInFlight, delivery: delivery)
                 }
             }
-            try await requests.waitForAll()
+            // The input is over: send whatever is queued, waiting out deferred events' backoffs.
+            while true {
+                Self.startWorkers(&workers, running: &running, maximum: maximumInFlight, delivery: delivery)
+                guard running > 0 else { break }
+                _ = try await workers.next()
+                running -= 1
+            }
         }
     }
 
-    /// Encodes every event of `batch` into one buffer, split into requests.
-    func encode(_ batch: Batch) -> [EncodedEvents] {
+    /// Starts workers while one would find a request to send; always one while events are
+    /// queued, even if they only wait for a backoff, so none is stranded.
+    private static func startWorkers(
+        _ workers: inout ThrowingTaskGroup<Void, any Error>,
+        running: inout Int,
+        maximum: Int,
+        delivery: HTTPDelivery
+    ) {
+        while running < maximum, delivery.hasWork(orWaiting: running == 0) {
+            workers.addTask { try await delivery.work() }
+            running += 1
+        }
+    }
+
+    /// Request size limits: `batch.max_events`, `batch.max_bytes` and the dialect's framing.
+    var requestLimits: HTTPDelivery.StateMachine.Limits {
+        HTTPDelivery.StateMachine.Limits(
+            maximumEvents: max(1, batch.maximumEvents),
+            maximumBytes: max(1, batch.maximumBytes),
+            framing: dialect.framingPerEvent
+        )
+    }
+
+    /// Encodes every event of `batch` into one buffer; requests are slices of it.
+    func encode(_ batch: Batch) -> EncodedEvents {
         let readAt = RFC3339Timestamp.now
         var writer = JSONWriter(capacity: batch.byteSize * 2 + 256)
         var events: [EncodedEvent] = []
@@ -205,11 +238,7 @@ public struct HTTPSink: Sink {
                 )
             )
         }
-        return EncodedEvents(bytes: writer.bytes, events: events).split(
-            maximumEvents: max(1, self.batch.maximumEvents),
-            maximumBytes: max(1, self.batch.maximumBytes),
-            framing: dialect.framingPerEvent
-        )
+        return EncodedEvents(bytes: writer.bytes, events: events)
     }
 }
 

@@ -20,16 +20,16 @@ import ComplianceAPI
 struct SplunkHECDialect: HTTPDialect {
     let encoder: EventEncoder
     let envelope: SplunkHECEncoder
-    let usesAcknowledgements: Bool
+    let usesIndexerAcks: Bool
 
     static let retryCodes: Set<Int> = [8, 9, 18, 19, 20, 23]
     static let configurationCodes: Set<Int> = [1, 2, 3, 4, 7, 10, 11, 14, 16, 21, 22]
     static let eventCodes: Set<Int> = [5, 6, 12, 13, 15]
 
-    init(encoder: EventEncoder, envelope: SplunkHECEncoder, usesAcknowledgements: Bool) {
+    init(encoder: EventEncoder, envelope: SplunkHECEncoder, usesIndexerAcks: Bool) {
         self.encoder = encoder
         self.envelope = envelope
-        self.usesAcknowledgements = usesAcknowledgements
+        self.usesIndexerAcks = usesIndexerAcks
     }
 
     var framingPerEvent: Int { 1 }
@@ -52,7 +52,7 @@ struct SplunkHECDialect: HTTPDialect {
         let parsed = SplunkHECReply(body: reply.body)
         let status = reply.status
         if (200..<300).contains(status) {
-            return .accepted(acknowledgementID: usesAcknowledgements ? parsed.acknowledgementID : nil)
+            return .accepted(indexerAckID: usesIndexerAcks ? parsed.indexerAckID : nil)
         }
         let code = parsed.code ?? -1
         if Self.configurationCodes.contains(code) || [401, 403, 404].contains(status) {
@@ -73,7 +73,7 @@ struct SplunkHECDialect: HTTPDialect {
             guard let failed = parsed.invalidEventNumber, events.events.indices.contains(failed) else {
                 return .rejected(HTTPSinkError(code: .rejected, message: parsed.summary, status: status))
             }
-            let accepted: EventOutcome = usesAcknowledgements ? .resend : .delivered
+            let accepted: EventOutcome = usesIndexerAcks ? .resend : .delivered
             return .perEvent(
                 events.events.indices.map { position in
                     if position < failed { return accepted }

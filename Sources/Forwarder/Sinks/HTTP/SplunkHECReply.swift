@@ -11,13 +11,13 @@ struct SplunkHECReply: Sendable, Equatable {
     /// 0-based position of the event that failed; the ones before it were accepted.
     var invalidEventNumber: Int?
     /// The indexer acknowledgement id (only with a channel on an ack-enabled token).
-    var acknowledgementID: UInt64?
+    var indexerAckID: UInt64?
 
-    init(text: String? = nil, code: Int? = nil, invalidEventNumber: Int? = nil, acknowledgementID: UInt64? = nil) {
+    init(text: String? = nil, code: Int? = nil, invalidEventNumber: Int? = nil, indexerAckID: UInt64? = nil) {
         self.text = text
         self.code = code
         self.invalidEventNumber = invalidEventNumber
-        self.acknowledgementID = acknowledgementID
+        self.indexerAckID = indexerAckID
     }
 
     /// Parses a reply body; anything that is not a JSON object gives an empty reply.
@@ -27,7 +27,7 @@ struct SplunkHECReply: Sendable, Equatable {
         text = object["text"]?.stringValue
         code = object["code"]?.int64Value.flatMap { Int(exactly: $0) }
         invalidEventNumber = object["invalid-event-number"]?.int64Value.flatMap { Int(exactly: $0) }
-        acknowledgementID = object["ackId"]?.int64Value.flatMap { UInt64(exactly: $0) }
+        indexerAckID = object["ackId"]?.int64Value.flatMap { UInt64(exactly: $0) }
     }
 
     /// `Splunk HEC code 6 (Invalid data format)`.
@@ -41,7 +41,7 @@ struct SplunkHECReply: Sendable, Equatable {
     }
 
     /// The reply to `POST /services/collector/ack`: `{"acks":{"0":true,"1":false}}`.
-    static func acknowledgements(body: [UInt8]) -> [UInt64: Bool]? {
+    static func indexerAcks(body: [UInt8]) -> [UInt64: Bool]? {
         guard let acks = (try? JSONParser.parse(body))?.objectValue?["acks"]?.objectValue else { return nil }
         var result: [UInt64: Bool] = [:]
         for member in acks.members {
@@ -52,7 +52,7 @@ struct SplunkHECReply: Sendable, Equatable {
     }
 
     /// The body of an acknowledgement query: `{"acks":[0,1]}`.
-    static func acknowledgementQuery(_ ids: [UInt64]) -> [UInt8] {
+    static func indexerAckQuery(_ ids: [UInt64]) -> [UInt8] {
         var writer = JSONWriter(capacity: 16 + ids.count * 8)
         writer.writeRaw("{\"acks\":[")
         for (position, id) in ids.enumerated() {

@@ -1,3 +1,5 @@
+import Crypto
+
 /// Signs webhook bodies: `<header>: sha256=<hex HMAC-SHA256(secret, timestamp + "." + body)>`
 /// with the Unix time in `<header>-Timestamp` (default `X-Signature` and `X-Signature-Timestamp`).
 ///
@@ -9,11 +11,12 @@
 struct WebhookSigner: Sendable, CustomStringConvertible {
     /// The header carrying `sha256=<hex>`.
     let header: String
-    private let mac: HMACSHA256
+    /// The raw secret: Crypto's `SymmetricKey` is not `Sendable`, so the key is built per body.
+    private let secret: [UInt8]
 
     init(secret: [UInt8], header: String) {
         self.header = header
-        self.mac = HMACSHA256(key: secret)
+        self.secret = secret
     }
 
     /// The header carrying the Unix time in seconds.
@@ -21,7 +24,22 @@ struct WebhookSigner: Sendable, CustomStringConvertible {
 
     /// `sha256=<hex>` for `body` sent at `timestamp` (seconds since the epoch).
     func signature(body: [UInt8], timestamp: Int64) -> String {
-        "sha256=" + HMACSHA256.hex(mac.authenticationCode(Array(String(timestamp).utf8), [UInt8(ascii: ".")], body))
+        var mac = HMAC<SHA256>(key: SymmetricKey(data: secret))
+        mac.update(data: Array(String(timestamp).utf8))
+        mac.update(data: [UInt8(ascii: ".")])
+        mac.update(data: body)
+        return "sha256=" + Self.hex(mac.finalize())
+    }
+
+    /// Lower-case hexadecimal, as receivers compare signatures.
+    static func hex(_ bytes: some Sequence<UInt8>) -> String {
+        let digits = Array("0123456789abcdef".utf8)
+        var text: [UInt8] = []
+        for byte in bytes {
+            text.append(digits[Int(byte >> 4)])
+            text.append(digits[Int(byte & 0x0f)])
+        }
+        return String(decoding: text, as: UTF8.self)
     }
 
     var description: String { "WebhookSigner(header: \(header), key: <redacted>)" }

@@ -138,8 +138,8 @@ public struct SyslogSink: Sink {
         tls: NIOSSLContext?,
         context: SinkContext
     ) async throws {
-        let backoff = configuration.syslog.reconnect
-        var delay = backoff.initialBackoff
+        let backoff = configuration.syslog.reconnect.retryPolicy
+        var failures = 0
         while true {
             try Task.checkCancellation()
             do throws(SyslogSinkError) {
@@ -157,14 +157,15 @@ public struct SyslogSink: Sink {
                 await link.connection?.close()
                 link.connection = nil
                 guard error.isRetryable else { throw error }
+                failures += 1
+                let delay = backoff.delay(retry: failures)
                 context.metrics.health.markUnhealthy(error.description)
                 context.metrics.retried.increment(by: frames.count)
                 context.logger.error(
                     "syslog delivery failed; holding the batch and retrying",
                     metadata: ["error": "\(error)", "retry_in": "\(delay)"]
                 )
-                try await Task.sleep(for: Self.jittered(delay))
-                delay = min(delay * 2, backoff.maximumBackoff)
+                try await Task.sleep(for: delay)
             }
         }
     }
@@ -208,10 +209,5 @@ public struct SyslogSink: Sink {
         }
         link.connection = connection
         return connection
-    }
-
-    /// ±20 % so many forwarders do not reconnect in step after a receiver restart.
-    static func jittered(_ delay: Duration) -> Duration {
-        delay * Double.random(in: 0.8...1.2)
     }
 }

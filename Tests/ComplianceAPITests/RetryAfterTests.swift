@@ -1,9 +1,8 @@
-import ComplianceAPI
 import Testing
 
-@testable import Forwarder
+@testable import ComplianceAPI
 
-@Suite struct HTTPRetryAfterTests {
+@Suite struct RetryAfterTests {
     /// 1994-11-06T08:49:37Z, the RFC 9110 example date.
     static let exampleDate: Int64 = 784_111_777
     static let now = RFC3339Timestamp(secondsSinceEpoch: exampleDate - 120)

@@ -1,14 +1,14 @@
 import Synchronization
 
-/// Requests Splunk accepted but has not yet confirmed as indexed, by `ackId`.
+/// Requests Splunk accepted but has not yet confirmed as indexed, by `ackId` (indexer acks).
 ///
 /// With indexer acknowledgement an HTTP 200 only means "queued": the events count as delivered
-/// (and are acknowledged to the pipeline) once `/services/collector/ack` reports their `ackId`
+/// (and are acknowledged to the pipeline: a different acknowledgement) once `/services/collector/ack` reports their `ackId`
 /// as `true`. A request not confirmed within the timeout is sent again (a duplicate is possible,
 /// a loss is not). Ack ids restart at 0 when Splunk restarts; if an id comes back while an older
 /// request still holds it, the older request is handed back for resending, since its
 /// confirmation can no longer be told apart.
-final class SplunkAcknowledgementTracker: Sendable {
+final class SplunkIndexerAcks: Sendable {
     struct Pending: Sendable {
         var events: EncodedEvents
         var sentAt: ContinuousClock.Instant

@@ -1,19 +1,18 @@
-import ComplianceAPI
-
-/// Parses a `Retry-After` header (RFC 9110 §10.2.3): a number of seconds, or an HTTP date in any
-/// of the three forms recipients must accept (IMF-fixdate, RFC 850, asctime).
+/// Parses a `Retry-After` header (RFC 9110 §10.2.3): a whole number of seconds, or an HTTP date
+/// in any of the three forms recipients must accept (IMF-fixdate, RFC 850, asctime). The one
+/// parser for the API client and the HTTP sinks.
 ///
-/// The sink uses the result as a floor for its own backoff, never as the only wait: a server
-/// asking for 0 s during an outage still gets the exponential backoff.
-enum RetryAfter {
+/// Callers use the result as a floor for their own backoff (``RetryPolicy/delay(retry:retryAfter:using:)``),
+/// never as the only wait: a server asking for 0 s during an outage still gets the exponential backoff.
+package enum RetryAfter {
     /// A server (or a proxy in front of it) asking for more than this is treated as asking for
     /// this: a typo'd header must not park a sink for days.
-    static let ceiling: Duration = .seconds(900)
+    package static let ceiling: Duration = .seconds(900)
 
     /// The wait the header asks for, relative to `now`; `nil` when the value is not understood.
     /// A date in the past gives zero.
-    static func parse(_ value: String, now: RFC3339Timestamp) -> Duration? {
-        let text = value.trimmingSpaces
+    package static func parse(_ value: String, now: RFC3339Timestamp) -> Duration? {
+        let text = value.trimmedWhitespace
         if !text.isEmpty, text.utf8.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }) {
             // Digits only: seconds. Anything absurdly long saturates at the ceiling.
             guard text.utf8.count <= 9, let seconds = Int64(text) else { return ceiling }
@@ -27,7 +26,7 @@ enum RetryAfter {
     private static let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 
     /// Seconds since the epoch for an HTTP date, or `nil`.
-    static func httpDate(_ text: String) -> Int64? {
+    package static func httpDate(_ text: String) -> Int64? {
         let parts = text.split(separator: " ")
         // IMF-fixdate: Sun, 06 Nov 1994 08:49:37 GMT
         if parts.count == 6, parts[0].hasSuffix(","), parts[5] == "GMT" {
@@ -56,28 +55,7 @@ enum RetryAfter {
         guard fields.count == 3, let hour = Int64(fields[0]), let minute = Int64(fields[1]),
             let second = Int64(fields[2]), (0...23).contains(hour), (0...59).contains(minute), (0...60).contains(second)
         else { return nil }
-        let days = daysSinceEpoch(year: year, month: Int64(monthIndex + 1), day: day)
+        let days = RFC3339Timestamp.daysSinceEpoch(year: year, month: Int64(monthIndex + 1), day: day)
         return days * 86_400 + hour * 3600 + minute * 60 + second
-    }
-
-    /// Days from 1970-01-01 to a proleptic Gregorian date (Howard Hinnant's `days_from_civil`).
-    private static func daysSinceEpoch(year: Int64, month: Int64, day: Int64) -> Int64 {
-        let shifted = month <= 2 ? year - 1 : year
-        let era = (shifted >= 0 ? shifted : shifted - 399) / 400
-        let yearOfEra = shifted - era * 400
-        let dayOfYear = (153 * (month > 2 ? month - 3 : month + 9) + 2) / 5 + day - 1
-        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
-        return era * 146_097 + dayOfEra - 719_468
-    }
-}
-
-extension String {
-    /// Without leading and trailing spaces and tabs (header values' optional white space).
-    fileprivate var trimmingSpaces: String {
-        let isSpace: (Character) -> Bool = { $0 == " " || $0 == "\t" }
-        guard let first = firstIndex(where: { !isSpace($0) }), let last = lastIndex(where: { !isSpace($0) }) else {
-            return ""
-        }
-        return String(self[first...last])
     }
 }

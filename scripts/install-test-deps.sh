@@ -8,7 +8,8 @@ export DEBIAN_FRONTEND=noninteractive
 SUDO=""
 if [[ $(id -u) != 0 ]]; then SUDO="sudo"; fi
 
-apt_packages=(zlib1g-dev python3 python3-pip openssl gzip)
+# prometheus: its promtool checks and unit-tests examples/prometheus/alerts.yaml.
+apt_packages=(zlib1g-dev python3 python3-pip openssl gzip prometheus)
 missing=()
 for p in "${apt_packages[@]}"; do
     if [[ $(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true) != "install ok installed" ]]; then

@@ -10,6 +10,10 @@ scripts/install-test-deps.sh
 echo "== hadolint"
 scripts/lint-dockerfile.sh
 
+echo "== promtool (alert rules and their unit tests)"
+promtool check rules examples/prometheus/alerts.yaml
+(cd examples/prometheus && promtool test rules alerts.test.yaml)
+
 echo "== soundness (swift format lint, no try!/fatalError in Sources)"
 scripts/soundness.sh
 

@@ -133,7 +133,7 @@ struct ActivityMappingTableTests {
             #"{"id":"a1","created_at":"2026-01-01T00:00:00Z","type":"quantum_widget_created","actor":{"type":"user_actor","email_address":"a@b.c"},"widget":{"x":1}}"#
         )
         var ecs: [UInt8] = []
-        ActivityFormatter(format: .ecs, unknownTypes: counter).append(
+        ActivityEncoder(format: .ecs, unknownTypes: counter).append(
             activity,
             context: .init(readTime: .now),
             into: &ecs

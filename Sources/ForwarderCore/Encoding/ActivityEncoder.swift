@@ -10,7 +10,7 @@ import ComplianceAPI
 /// activity once per sink, so a pipeline should resolve the mapping once with
 /// ``ActivityMappingTable/mapping(for:countingUnknownIn:)`` and call
 /// ``append(_:mapping:context:into:)`` in each sink.
-public struct ActivityFormatter: Sendable {
+public struct ActivityEncoder: Sendable {
     /// The format written.
     public var format: OutputFormat
     /// Used for ``OutputFormat/ecs``.

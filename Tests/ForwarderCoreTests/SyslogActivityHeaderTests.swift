@@ -39,7 +39,9 @@ import Testing
                         into: &direct
                     ) { $0.append(contentsOf: payload.utf8) }
 
-                    var parameters = [SyslogHeaderEncoder.StructuredDataElement.Parameter(name: "id", value: activity.id)]
+                    var parameters = [
+                        SyslogHeaderEncoder.StructuredDataElement.Parameter(name: "id", value: activity.id)
+                    ]
                     if let organization = activity.organizationID, !organization.isEmpty {
                         parameters.append(.init(name: "org", value: organization))
                     }

@@ -81,7 +81,9 @@ struct SyslogFormatterTests {
 
     @Test("vector 3.5.4: all NILVALUEs")
     func vectorAllNil() throws {
-        let formatter = SyslogHeaderEncoder(configuration: .init(facility: 16, hostname: nil, appName: nil, procID: nil))
+        let formatter = SyslogHeaderEncoder(
+            configuration: .init(facility: 16, hostname: nil, appName: nil, procID: nil)
+        )
         var message: [UInt8] = []
         formatter.append(severity: 6, timestamp: nil, messageID: nil, structuredData: [], into: &message) { _ in }
         #expect(text(message) == "<134>1 - - - - - -")
@@ -105,7 +107,9 @@ struct SyslogFormatterTests {
             try StrictSyslogValidator.validate(Array("<013>1 - - - - - -".utf8))
         }
         // Severity from the CEF band.
-        #expect([0, 3, 4, 6, 7, 8, 9, 10].map(SyslogHeaderEncoder.severity(forCEFSeverity:)) == [6, 6, 5, 5, 4, 4, 2, 2])
+        #expect(
+            [0, 3, 4, 6, 7, 8, 9, 10].map(SyslogHeaderEncoder.severity(forCEFSeverity:)) == [6, 6, 5, 5, 4, 4, 2, 2]
+        )
     }
 
     @Test("vector 3.5.6: at most six fraction digits, uppercase T and Z")
@@ -269,7 +273,8 @@ struct SyslogFormatterTests {
             do {
                 let parsed = try StrictSyslogValidator.validate(message)
                 #expect(
-                    parsed.priority == SyslogHeaderEncoder.priority(facility: configuration.facility, severity: severity)
+                    parsed.priority
+                        == SyslogHeaderEncoder.priority(facility: configuration.facility, severity: severity)
                 )
                 // Every written parameter value unescapes back to the original.
                 let written = parsed.structuredData.flatMap(\.parameters).map(\.1)

@@ -93,7 +93,9 @@ struct SyslogMessageEncoder: Sendable {
         let isLegacy = syslog.configuration.headerStyle == .rfc3164
         var elements: [SyslogHeaderEncoder.StructuredDataElement] = []
         if syslog.configuration.includesStructuredData {
-            var parameters: [SyslogHeaderEncoder.StructuredDataElement.Parameter] = [.init(name: "id", value: activity.id)]
+            var parameters: [SyslogHeaderEncoder.StructuredDataElement.Parameter] = [
+                .init(name: "id", value: activity.id)
+            ]
             if let organization = activity.organizationID, !organization.isEmpty {
                 parameters.append(.init(name: "org", value: organization))
             }

@@ -109,7 +109,7 @@ struct DemoCommand: AsyncParsableCommand {
 
     static func printSummary(
         registry: PrometheusCollectorRegistry,
-        parts: ForwarderRuntime.Parts,
+        parts: ForwarderRuntime.Assembly,
         mock: MockComplianceAPI,
         output: String
     ) {

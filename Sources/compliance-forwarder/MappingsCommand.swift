@@ -60,12 +60,12 @@ struct MappingsCommand: AsyncParsableCommand {
         var bytes: [UInt8] = []
         switch format {
         case .ecs, .cef, .raw:
-            let formatter = ActivityFormatter(format: OutputFormat(rawValue: format.rawValue) ?? .ecs)
+            let formatter = ActivityEncoder(format: OutputFormat(rawValue: format.rawValue) ?? .ecs)
             formatter.append(activity, context: context, into: &bytes)
         case .syslog:
-            let formatter = ActivityFormatter(format: .cef)
+            let formatter = ActivityEncoder(format: .cef)
             let mapping = ActivityMappingTable.mapping(for: activity.type)
-            SyslogFormatter(configuration: .init(hostname: "forwarder.example", appName: "compliance-forwarder"))
+            SyslogHeaderEncoder(configuration: .init(hostname: "forwarder.example", appName: "compliance-forwarder"))
                 .append(activity, mapping: mapping, context: context, into: &bytes) { message in
                     formatter.append(activity, mapping: mapping, context: context, into: &message)
                 }

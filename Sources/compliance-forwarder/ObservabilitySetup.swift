@@ -24,7 +24,7 @@ enum ObservabilitySetup {
     ///   that holds the port).
     static func services(
         configuration: ForwarderConfiguration,
-        parts: ForwarderRuntime.Parts,
+        parts: ForwarderRuntime.Assembly,
         extra: [any Service] = [],
         serverRequired: Bool = true,
         logger: Logger

@@ -25,7 +25,7 @@ struct TransformBenchmark: AsyncParsableCommand {
         page.append(contentsOf: #"],"has_more":false,"first_id":null,"last_id":null}"#.utf8)
         let context = ActivityEncodingContext(readTime: .now)
         for format in [OutputFormat.ecs, .cef] {
-            let formatter = ActivityFormatter(format: format)
+            let formatter = ActivityEncoder(format: format)
             var output: [UInt8] = []
             output.reserveCapacity(page.count * 2)
             var events = 0

@@ -2,6 +2,8 @@ import ComplianceAPI
 import Foundation
 import Testing
 
+@testable import MockComplianceAPI
+
 /// The hand-written parser against Foundation's `JSONSerialization`, over a generated corpus of
 /// hostile documents: the same accept/reject decision and the same values.
 ///
@@ -212,18 +214,11 @@ import Testing
 
 /// Generates the corpus from a seed, so a failure names a document that comes back every run.
 struct CorpusGenerator {
-    var state: UInt64
+    var random: SplitMix64
 
-    init(seed: UInt64) { state = seed }
+    init(seed: UInt64) { random = SplitMix64(seed: seed) }
 
-    /// SplitMix64.
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
+    mutating func next() -> UInt64 { random.next() }
 
     mutating func below(_ bound: Int) -> Int { Int(next() % UInt64(bound)) }
 

@@ -23,7 +23,7 @@ struct ActivityFormatterTests {
         let context = ActivityEncodingContext(readTime: .now)
         for format in OutputFormat.allCases {
             var buffer = Array("prefix|".utf8)
-            ActivityFormatter(format: format).append(activity, context: context, into: &buffer)
+            ActivityEncoder(format: format).append(activity, context: context, into: &buffer)
             #expect(buffer.starts(with: Array("prefix|".utf8)), "appends, never replaces")
             #expect(!buffer.contains(0x0A) && !buffer.contains(0x0D), "\(format)")
             let line = Array(buffer.dropFirst(7))
@@ -44,7 +44,7 @@ struct ActivityFormatterTests {
         let activity = try Fixtures.a1()
         let mapping = ActivityTypeMapping(name: "Custom", categories: [.iam], types: [.user, .info], severity: 9)
         var buffer: [UInt8] = []
-        ActivityFormatter(format: .cef).append(
+        ActivityEncoder(format: .cef).append(
             activity,
             mapping: mapping,
             context: .init(readTime: .now),
@@ -67,10 +67,10 @@ struct ConfigurationValidationTests {
 
     @Test("syslog options")
     func syslog() {
-        #expect(SyslogFormatter.Configuration(hostname: "fwd.example.com").validationProblems.isEmpty)
-        #expect(!SyslogFormatter.Configuration(facility: 24).validationProblems.isEmpty)
-        #expect(!SyslogFormatter.Configuration(appName: "my app").validationProblems.isEmpty)
-        #expect(!SyslogFormatter.Configuration(structuredDataID: "claude").validationProblems.isEmpty)
-        #expect(!SyslogFormatter.Configuration(structuredDataID: "cla ude@1").validationProblems.isEmpty)
+        #expect(SyslogHeaderEncoder.Configuration(hostname: "fwd.example.com").validationProblems.isEmpty)
+        #expect(!SyslogHeaderEncoder.Configuration(facility: 24).validationProblems.isEmpty)
+        #expect(!SyslogHeaderEncoder.Configuration(appName: "my app").validationProblems.isEmpty)
+        #expect(!SyslogHeaderEncoder.Configuration(structuredDataID: "claude").validationProblems.isEmpty)
+        #expect(!SyslogHeaderEncoder.Configuration(structuredDataID: "cla ude@1").validationProblems.isEmpty)
     }
 }

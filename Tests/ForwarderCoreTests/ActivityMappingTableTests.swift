@@ -197,7 +197,7 @@ struct ActivityMappingTableTests {
             #"{"id":"a1","created_at":"2026-01-01T00:00:00Z","type":"quantum_widget_created","actor":{"type":"user_actor","email_address":"a@b.c"},"widget":{"x":1}}"#
         )
         var ecs: [UInt8] = []
-        ActivityFormatter(format: .ecs).append(activity, context: .init(readTime: .now), into: &ecs)
+        ActivityEncoder(format: .ecs).append(activity, context: .init(readTime: .now), into: &ecs)
         let document = try parseJSON(ecs)
         #expect(valueAt("event.action", in: document)?.stringValue == "quantum_widget_created")
         #expect(valueAt("event.outcome", in: document)?.stringValue == "success")

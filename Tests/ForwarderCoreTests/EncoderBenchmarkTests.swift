@@ -51,7 +51,7 @@ struct EncoderBenchmarkTests {
         }
 
         for format in [OutputFormat.ecs, .cef, .raw] {
-            let formatter = ActivityFormatter(format: format)
+            let formatter = ActivityEncoder(format: format)
             try run(format.rawValue) { index in
                 let activity = try Activity(json: samples[index % samples.count])
                 let mapping = ActivityMappingTable.mapping(for: activity.type)
@@ -60,7 +60,7 @@ struct EncoderBenchmarkTests {
         }
         try run("decode") { index in _ = try Activity(json: samples[index % samples.count]) }
         for format in [OutputFormat.ecs, .cef] {
-            let formatter = ActivityFormatter(format: format)
+            let formatter = ActivityEncoder(format: format)
             run("\(format.rawValue)-encode") { index in
                 let activity = decoded[index % decoded.count]
                 formatter.append(

@@ -55,8 +55,8 @@ struct FormatSamplesTests {
 
         let cefEncoder = CEFEncoder()
         let formatters = [
-            SyslogFormatter(configuration: .init(hostname: "fwd.example.com")),
-            SyslogFormatter(
+            SyslogHeaderEncoder(configuration: .init(hostname: "fwd.example.com")),
+            SyslogHeaderEncoder(
                 configuration: .init(
                     facility: 16,
                     hostname: "fwd.example.com",
@@ -65,7 +65,7 @@ struct FormatSamplesTests {
                     includesByteOrderMark: true
                 )
             ),
-            SyslogFormatter(configuration: .init(hostname: nil, appName: nil, includesStructuredData: false)),
+            SyslogHeaderEncoder(configuration: .init(hostname: nil, appName: nil, includesStructuredData: false)),
         ]
         var cef: [UInt8] = []
         var syslog: [UInt8] = []
@@ -77,7 +77,7 @@ struct FormatSamplesTests {
             var message: [UInt8] = []
             let format: OutputFormat = index % 2 == 0 ? .cef : .ecs
             formatters[index % formatters.count].append(activity, mapping: mapping, context: context, into: &message) {
-                ActivityFormatter(format: format).append(activity, mapping: mapping, context: context, into: &$0)
+                ActivityEncoder(format: format).append(activity, mapping: mapping, context: context, into: &$0)
             }
             SyslogFraming.appendOctetCounted(message, into: &syslog)
             syslog.append(0x0A)

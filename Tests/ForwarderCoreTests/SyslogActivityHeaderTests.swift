@@ -3,10 +3,10 @@ import Testing
 
 @testable import ForwarderCore
 
-/// `SyslogFormatter.append(_:mapping:context:into:message:)` writes the activity header directly;
+/// `SyslogHeaderEncoder.append(_:mapping:context:into:message:)` writes the activity header directly;
 /// it must give exactly the bytes of the general `append(severity:…)` with the documented element.
 @Suite struct SyslogActivityHeaderTests {
-    static let configurations: [SyslogFormatter.Configuration] = [
+    static let configurations: [SyslogHeaderEncoder.Configuration] = [
         .init(),
         .init(facility: 16, hostname: "fwd.example.com", appName: "cf", procID: "42"),
         .init(hostname: "höst name", appName: nil, includesStructuredData: false),
@@ -25,7 +25,7 @@ import Testing
     @Test(arguments: 0..<configurations.count)
     func matchesTheGeneralHeader(_ index: Int) throws {
         let configuration = Self.configurations[index]
-        let formatter = SyslogFormatter(configuration: configuration)
+        let formatter = SyslogHeaderEncoder(configuration: configuration)
         for record in Self.records {
             let activity = try Activity(json: record)
             let mapping = ActivityMappingTable.mapping(for: activity.type)
@@ -39,7 +39,9 @@ import Testing
                         into: &direct
                     ) { $0.append(contentsOf: payload.utf8) }
 
-                    var parameters = [SyslogFormatter.StructuredDataElement.Parameter(name: "id", value: activity.id)]
+                    var parameters = [
+                        SyslogHeaderEncoder.StructuredDataElement.Parameter(name: "id", value: activity.id)
+                    ]
                     if let organization = activity.organizationID, !organization.isEmpty {
                         parameters.append(.init(name: "org", value: organization))
                     }
@@ -47,16 +49,16 @@ import Testing
                     let elements =
                         configuration.includesStructuredData
                         ? [
-                            SyslogFormatter.StructuredDataElement(
+                            SyslogHeaderEncoder.StructuredDataElement(
                                 id: configuration.structuredDataID,
                                 parameters: parameters
                             )
                         ] : []
                     var general: [UInt8] = []
                     formatter.append(
-                        severity: SyslogFormatter.severity(forCEFSeverity: mapping.severity),
+                        severity: SyslogHeaderEncoder.severity(forCEFSeverity: mapping.severity),
                         timestamp: activity.createdAt,
-                        messageID: SyslogFormatter.messageID(for: activity.type),
+                        messageID: SyslogHeaderEncoder.messageID(for: activity.type),
                         structuredData: elements,
                         into: &general
                     ) { $0.append(contentsOf: payload.utf8) }

@@ -12,7 +12,7 @@ struct SyslogFormatterTests {
 
     @Test("vector 3.5.1: A1 with CEF, local0.info, octet-counted")
     func vectorA1() throws {
-        let formatter = SyslogFormatter(
+        let formatter = SyslogHeaderEncoder(
             configuration: .init(
                 facility: 16,
                 hostname: "fwd.example.com",
@@ -41,7 +41,7 @@ struct SyslogFormatterTests {
     @Test("vector 3.5.2: octets, not characters; BOM counted")
     func vectorOctets() throws {
         for bom in [false, true] {
-            let formatter = SyslogFormatter(
+            let formatter = SyslogHeaderEncoder(
                 configuration: .init(hostname: "fwd.example.com", appName: "acme-audit", includesByteOrderMark: bom)
             )
             var message: [UInt8] = []
@@ -67,7 +67,7 @@ struct SyslogFormatterTests {
     @Test("vector 3.5.3: structured-data escaping")
     func vectorStructuredData() throws {
         var bytes: [UInt8] = []
-        SyslogFormatter.appendStructuredData(
+        SyslogHeaderEncoder.appendStructuredData(
             [
                 .init(
                     id: "audit@32473",
@@ -81,7 +81,9 @@ struct SyslogFormatterTests {
 
     @Test("vector 3.5.4: all NILVALUEs")
     func vectorAllNil() throws {
-        let formatter = SyslogFormatter(configuration: .init(facility: 16, hostname: nil, appName: nil, procID: nil))
+        let formatter = SyslogHeaderEncoder(
+            configuration: .init(facility: 16, hostname: nil, appName: nil, procID: nil)
+        )
         var message: [UInt8] = []
         formatter.append(severity: 6, timestamp: nil, messageID: nil, structuredData: [], into: &message) { _ in }
         #expect(text(message) == "<134>1 - - - - - -")
@@ -94,10 +96,10 @@ struct SyslogFormatterTests {
 
     @Test("vector 3.5.5: PRI")
     func vectorPriority() throws {
-        #expect(SyslogFormatter.priority(facility: 13, severity: 6) == 110)
-        #expect(SyslogFormatter.priority(facility: 10, severity: 5) == 85)
-        #expect(SyslogFormatter.priority(facility: 16, severity: 6) == 134)
-        #expect(SyslogFormatter.priority(facility: 99, severity: 99) == 191)
+        #expect(SyslogHeaderEncoder.priority(facility: 13, severity: 6) == 110)
+        #expect(SyslogHeaderEncoder.priority(facility: 10, severity: 5) == 85)
+        #expect(SyslogHeaderEncoder.priority(facility: 16, severity: 6) == 134)
+        #expect(SyslogHeaderEncoder.priority(facility: 99, severity: 99) == 191)
         #expect(throws: StrictSyslogValidator.Invalid.self) {
             try StrictSyslogValidator.validate(Array("<192>1 - - - - - -".utf8))
         }
@@ -105,12 +107,14 @@ struct SyslogFormatterTests {
             try StrictSyslogValidator.validate(Array("<013>1 - - - - - -".utf8))
         }
         // Severity from the CEF band.
-        #expect([0, 3, 4, 6, 7, 8, 9, 10].map(SyslogFormatter.severity(forCEFSeverity:)) == [6, 6, 5, 5, 4, 4, 2, 2])
+        #expect(
+            [0, 3, 4, 6, 7, 8, 9, 10].map(SyslogHeaderEncoder.severity(forCEFSeverity:)) == [6, 6, 5, 5, 4, 4, 2, 2]
+        )
     }
 
     @Test("vector 3.5.6: at most six fraction digits, uppercase T and Z")
     func vectorTimestamp() throws {
-        let formatter = SyslogFormatter(configuration: .init(hostname: "h"))
+        let formatter = SyslogHeaderEncoder(configuration: .init(hostname: "h"))
         func stamp(_ text: String) -> String {
             var message: [UInt8] = []
             formatter.append(
@@ -130,28 +134,28 @@ struct SyslogFormatterTests {
 
     @Test("vector 3.5.7: header fields are sanitized")
     func vectorSanitizing() throws {
-        let formatter = SyslogFormatter(
+        let formatter = SyslogHeaderEncoder(
             configuration: .init(hostname: "höst name", appName: "acme audit", procID: "42")
         )
         let longType = String(repeating: "x", count: 33)
-        #expect(SyslogFormatter.messageID(for: longType) == nil)
-        #expect(SyslogFormatter.messageID(for: "sso_login_failed") == "sso_login_failed")
-        #expect(SyslogFormatter.messageID(for: "typ é") == nil)
+        #expect(SyslogHeaderEncoder.messageID(for: longType) == nil)
+        #expect(SyslogHeaderEncoder.messageID(for: "sso_login_failed") == "sso_login_failed")
+        #expect(SyslogHeaderEncoder.messageID(for: "typ é") == nil)
         var message: [UInt8] = []
         formatter.append(
             severity: 6,
             timestamp: nil,
-            messageID: SyslogFormatter.messageID(for: longType),
+            messageID: SyslogHeaderEncoder.messageID(for: longType),
             structuredData: [],
             into: &message
         ) { _ in }
         #expect(text(message) == "<110>1 - h_st_name acme_audit 42 - -")
-        #expect(SyslogFormatter.headerField(String(repeating: "a", count: 60), maxLength: 48).count == 48)
+        #expect(SyslogHeaderEncoder.headerField(String(repeating: "a", count: 60), maxLength: 48).count == 48)
     }
 
     @Test("vector 3.5.8: RFC 3164 header in UTC")
     func vectorLegacy() throws {
-        let formatter = SyslogFormatter(
+        let formatter = SyslogHeaderEncoder(
             configuration: .init(facility: 16, hostname: "fwd.example.com", appName: nil, headerStyle: .rfc3164)
         )
         let activity = try Fixtures.a1()
@@ -166,7 +170,7 @@ struct SyslogFormatterTests {
         }
         #expect(text(message) == "<134>May  1 12:34:56 fwd " + Self.a1CEF)
 
-        let tagged = SyslogFormatter(
+        let tagged = SyslogHeaderEncoder(
             configuration: .init(
                 facility: 13,
                 hostname: "10.0.0.5",
@@ -185,7 +189,7 @@ struct SyslogFormatterTests {
 
     @Test("activity structured data and severity")
     func activityMessage() throws {
-        let formatter = SyslogFormatter(configuration: .init(hostname: "fwd.example.com"))
+        let formatter = SyslogHeaderEncoder(configuration: .init(hostname: "fwd.example.com"))
         let activity = try Fixtures.activity(
             #"{"id":"act\"]1","created_at":"2024-05-01T12:34:56.789Z","type":"org_sso_connection_deleted","organization_id":"org_1","actor":{}}"#
         )
@@ -225,7 +229,7 @@ struct SyslogFormatterTests {
             func maybe() -> String? {
                 Int.random(in: 0..<5, using: &generator) == 0 ? nil : Hostile.string(using: &generator, maxPieces: 12)
             }
-            let configuration = SyslogFormatter.Configuration(
+            let configuration = SyslogHeaderEncoder.Configuration(
                 facility: Int.random(in: -5...30, using: &generator),
                 hostname: maybe(),
                 appName: maybe(),
@@ -234,7 +238,7 @@ struct SyslogFormatterTests {
                 structuredDataID: Hostile.string(using: &generator, maxPieces: 6),
                 includesByteOrderMark: Bool.random(using: &generator)
             )
-            let formatter = SyslogFormatter(configuration: configuration)
+            let formatter = SyslogHeaderEncoder(configuration: configuration)
             let severity = Int.random(in: -3...12, using: &generator)
             let timestamp: RFC3339Timestamp? =
                 Bool.random(using: &generator)
@@ -242,9 +246,9 @@ struct SyslogFormatterTests {
                     secondsSinceEpoch: Int64.random(in: 0...253_402_300_799, using: &generator),
                     nanoseconds: Int32.random(in: 0..<1_000_000_000, using: &generator)
                 ) : nil
-            var elements: [SyslogFormatter.StructuredDataElement] = []
+            var elements: [SyslogHeaderEncoder.StructuredDataElement] = []
             for _ in 0..<Int.random(in: 0...3, using: &generator) {
-                var parameters: [SyslogFormatter.StructuredDataElement.Parameter] = []
+                var parameters: [SyslogHeaderEncoder.StructuredDataElement.Parameter] = []
                 for _ in 0..<Int.random(in: 0...3, using: &generator) {
                     parameters.append(
                         .init(
@@ -269,7 +273,8 @@ struct SyslogFormatterTests {
             do {
                 let parsed = try StrictSyslogValidator.validate(message)
                 #expect(
-                    parsed.priority == SyslogFormatter.priority(facility: configuration.facility, severity: severity)
+                    parsed.priority
+                        == SyslogHeaderEncoder.priority(facility: configuration.facility, severity: severity)
                 )
                 // Every written parameter value unescapes back to the original.
                 let written = parsed.structuredData.flatMap(\.parameters).map(\.1)

@@ -13,11 +13,11 @@ import Testing
         framing: SyslogMessageEncoder.Framing = .octetCounting,
         format: OutputFormat = .raw,
         maximumMessageBytes: Int = 64 << 10,
-        header: SyslogFormatter.Configuration.HeaderStyle = .rfc5424
+        header: SyslogHeaderEncoder.Configuration.HeaderStyle = .rfc5424
     ) -> SyslogMessageEncoder {
         SyslogMessageEncoder(
-            syslog: SyslogFormatter(configuration: .init(hostname: "fwd.example.com", headerStyle: header)),
-            payload: ActivityFormatter(format: format),
+            syslog: SyslogHeaderEncoder(configuration: .init(hostname: "fwd.example.com", headerStyle: header)),
+            payload: ActivityEncoder(format: format),
             framing: framing,
             maximumMessageBytes: maximumMessageBytes
         )

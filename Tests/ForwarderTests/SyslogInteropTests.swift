@@ -47,7 +47,7 @@ struct SyslogInteropTests {
                     certificates: certificates,
                     clientCertificate: clientCertificate
                 ),
-                encoder: EventEncoder(formatter: ActivityFormatter(format: format))
+                encoder: EventEncoder(formatter: ActivityEncoder(format: format))
             )
         }
     }
@@ -124,7 +124,7 @@ struct SyslogInteropTests {
 
     static func checkHeader(_ message: SyslogReceiver.Message, _ activity: Activity) throws {
         // A NIL MSGID reads "-" in rsyslog and "" in syslog-ng.
-        let expected = SyslogFormatter.messageID(for: activity.type).map { [$0] } ?? ["-", ""]
+        let expected = SyslogHeaderEncoder.messageID(for: activity.type).map { [$0] } ?? ["-", ""]
         #expect(expected.contains(message.msgid), "msgid \(message.msgid) for \(activity.type)")
         #expect(message.hostname == "fwd.example.com")
         #expect(message.appName == "compliance-forwarder")

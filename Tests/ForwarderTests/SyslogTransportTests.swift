@@ -45,7 +45,7 @@ struct SyslogTransportTests {
         let sink = SyslogSink(
             name: "plain",
             configuration: configuration,
-            encoder: EventEncoder(formatter: ActivityFormatter(format: format))
+            encoder: EventEncoder(formatter: ActivityEncoder(format: format))
         )
         let activities = SyslogSinkHarness.activities(count: eventCount, seedOffset: seedOffset)
         let run = try await SyslogInteropTests.deliver(

@@ -27,7 +27,7 @@ public final class HangupReload: Sendable {
     public init(
         configurationPath: String,
         running: ForwarderConfiguration,
-        parts: ForwarderRuntime.Parts,
+        parts: ForwarderRuntime.Assembly,
         logger: Logger,
         load: @escaping @Sendable (String) throws -> ForwarderConfiguration = { try ConfigurationLoader.load(path: $0) }
     ) {

@@ -6,7 +6,7 @@ import Logging
 /// Builds a ``ForwarderPipeline`` from a validated configuration.
 public enum ForwarderRuntime {
     /// Everything a command needs to run the pipeline.
-    public struct Parts: Sendable {
+    public struct Assembly: Sendable {
         public var pipeline: ForwarderPipeline
         public var client: ComplianceClient
         public var checkpointStore: CheckpointStore
@@ -27,7 +27,7 @@ public enum ForwarderRuntime {
         clock: any APIClock = SystemAPIClock(),
         logger: Logger,
         onProgress: (@Sendable (Int, RFC3339Timestamp?) -> Void)? = nil
-    ) throws -> Parts {
+    ) throws -> Assembly {
         let source = configuration.source
         let client = ComplianceClient(configuration: source.clientConfiguration(), clock: clock, logger: logger)
         let store = CheckpointStore(path: checkpointPath ?? configuration.checkpoint.path)
@@ -68,7 +68,7 @@ public enum ForwarderRuntime {
             checkpointPath: checkpointPath ?? configuration.checkpoint.path,
             sinks: zip(sinks, pipeline.sinkMetrics).map { ($0.name, $1.health) }
         )
-        return Parts(
+        return Assembly(
             pipeline: pipeline,
             client: client,
             checkpointStore: store,

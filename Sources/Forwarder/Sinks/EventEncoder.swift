@@ -3,19 +3,19 @@ import ForwarderCore
 
 /// Turns an event into one line of a sink's format (ECS JSON, CEF or the raw record).
 public struct EventEncoder: Sendable {
-    public let formatter: ActivityFormatter
+    public let formatter: ActivityEncoder
 
-    public init(formatter: ActivityFormatter) {
+    public init(formatter: ActivityEncoder) {
         self.formatter = formatter
     }
 
     /// The encoder for a configured format.
     public init(format: ForwarderConfiguration.Sink.Format) {
-        self.init(formatter: ActivityFormatter(format: OutputFormat(rawValue: format.name) ?? .ecs))
+        self.init(formatter: ActivityEncoder(format: OutputFormat(rawValue: format.name) ?? .ecs))
     }
 
     /// The original record, byte for byte.
-    public static let raw = EventEncoder(formatter: ActivityFormatter(format: .raw))
+    public static let raw = EventEncoder(formatter: ActivityEncoder(format: .raw))
 
     /// Appends the event's encoding without a terminator.
     public func append(_ event: Event, readAt: RFC3339Timestamp, to bytes: inout [UInt8]) {

@@ -25,12 +25,12 @@ struct SyslogMessageEncoder: Sendable {
     static let minimumMessageBytes = 480
     static let truncationSuffix = Array(" [truncated]".utf8)
 
-    let syslog: SyslogFormatter
-    let payload: ActivityFormatter
+    let syslog: SyslogHeaderEncoder
+    let payload: ActivityEncoder
     let framing: Framing
     let maximumMessageBytes: Int
 
-    init(syslog: SyslogFormatter, payload: ActivityFormatter, framing: Framing, maximumMessageBytes: Int) {
+    init(syslog: SyslogHeaderEncoder, payload: ActivityEncoder, framing: Framing, maximumMessageBytes: Int) {
         self.syslog = syslog
         self.payload = payload
         self.framing = framing
@@ -86,9 +86,11 @@ struct SyslogMessageEncoder: Sendable {
         var message: [UInt8] = []
         var messageStart = 0
         let isLegacy = syslog.configuration.headerStyle == .rfc3164
-        var elements: [SyslogFormatter.StructuredDataElement] = []
+        var elements: [SyslogHeaderEncoder.StructuredDataElement] = []
         if syslog.configuration.includesStructuredData {
-            var parameters: [SyslogFormatter.StructuredDataElement.Parameter] = [.init(name: "id", value: activity.id)]
+            var parameters: [SyslogHeaderEncoder.StructuredDataElement.Parameter] = [
+                .init(name: "id", value: activity.id)
+            ]
             if let organization = activity.organizationID, !organization.isEmpty {
                 parameters.append(.init(name: "org", value: organization))
             }
@@ -97,9 +99,9 @@ struct SyslogMessageEncoder: Sendable {
             elements.append(.init(id: syslog.configuration.structuredDataID, parameters: parameters))
         }
         syslog.append(
-            severity: SyslogFormatter.severity(forCEFSeverity: mapping.severity),
+            severity: SyslogHeaderEncoder.severity(forCEFSeverity: mapping.severity),
             timestamp: activity.createdAt,
-            messageID: SyslogFormatter.messageID(for: activity.type),
+            messageID: SyslogHeaderEncoder.messageID(for: activity.type),
             structuredData: elements,
             into: &message
         ) { buffer in

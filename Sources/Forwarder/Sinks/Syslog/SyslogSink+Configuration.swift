@@ -70,8 +70,8 @@ extension SyslogSink {
         }
 
         /// The header options; HOSTNAME defaults to this machine's name.
-        var formatterConfiguration: SyslogFormatter.Configuration {
-            SyslogFormatter.Configuration(
+        var formatterConfiguration: SyslogHeaderEncoder.Configuration {
+            SyslogHeaderEncoder.Configuration(
                 facility: syslog.facility.code,
                 hostname: syslog.hostname ?? Self.machineHostname(),
                 appName: syslog.appName,

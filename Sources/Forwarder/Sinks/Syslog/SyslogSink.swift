@@ -49,7 +49,7 @@ public struct SyslogSink: Sink {
         self.configuration = configuration
         self.statistics = SyslogSinkStatistics(sink: name)
         self.encoder = SyslogMessageEncoder(
-            syslog: SyslogFormatter(configuration: configuration.formatterConfiguration),
+            syslog: SyslogHeaderEncoder(configuration: configuration.formatterConfiguration),
             payload: encoder.formatter,
             framing: configuration.framing,
             maximumMessageBytes: configuration.syslog.maximumMessageBytes

@@ -1,4 +1,4 @@
-extension SyslogFormatter.Configuration {
+extension SyslogHeaderEncoder.Configuration {
     /// Every problem with these options, for the configuration loader to report at once; empty when
     /// valid. (The formatter itself never fails: it clamps and replaces, but a configuration that
     /// needs that is almost certainly a mistake.)

@@ -25,7 +25,7 @@ import ComplianceAPI
 /// without its domain, and `TAG` = APP-NAME (omitted when `nil`, as ArcSight expects for CEF).
 ///
 /// Framing for stream transports is separate: ``SyslogFraming``.
-public struct SyslogFormatter: Sendable {
+public struct SyslogHeaderEncoder: Sendable {
     /// The options this formatter writes with.
     public let configuration: Configuration
     private let facility: Int
@@ -81,7 +81,7 @@ public struct SyslogFormatter: Sendable {
 
     /// Appends a syslog message for `activity`: the header (MSGID = activity type, structured data
     /// with the activity id, organization and self-generated marker), then the MSG that `message`
-    /// appends (typically ``ActivityFormatter/append(_:mapping:context:into:)``).
+    /// appends (typically ``ActivityEncoder/append(_:mapping:context:into:)``).
     public func append(
         _ activity: Activity,
         mapping: ActivityTypeMapping,

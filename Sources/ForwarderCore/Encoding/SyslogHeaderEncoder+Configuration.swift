@@ -1,4 +1,4 @@
-extension SyslogFormatter {
+extension SyslogHeaderEncoder {
     /// Output options.
     public struct Configuration: Sendable, Hashable {
         /// The header layout.

@@ -1,4 +1,4 @@
-extension SyslogFormatter {
+extension SyslogHeaderEncoder {
     /// One RFC 5424 SD-ELEMENT: `[id name="value" …]`.
     public struct StructuredDataElement: Sendable, Hashable {
         /// One `name="value"` pair.

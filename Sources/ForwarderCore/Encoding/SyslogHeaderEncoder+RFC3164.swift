@@ -1,7 +1,7 @@
 import ComplianceAPI
 
 /// The legacy header: `<PRI>Mmm dd hh:mm:ss HOST TAG: MSG`.
-extension SyslogFormatter {
+extension SyslogHeaderEncoder {
 
     private static let months: [[UInt8]] = [
         "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",

@@ -8,7 +8,7 @@ import ComplianceAPI
 /// ``append(_:context:into:)`` looks the type up in ``ActivityMappingTable``; a caller that already
 /// holds the row calls ``append(_:mapping:context:into:)``. Unknown types are counted once per
 /// activity by the poller, not here (a formatter runs once per sink).
-public struct ActivityFormatter: Sendable {
+public struct ActivityEncoder: Sendable {
     /// The format written.
     public var format: OutputFormat
     /// Used for ``OutputFormat/ecs``.

@@ -4,13 +4,6 @@ import Forwarder
 import ForwarderCore
 import Logging
 import ServiceLifecycle
-import Synchronization
-
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 
 /// `compliance-forwarder backfill --config F --since T [--until T]`: read one range and stop.
 ///
@@ -45,11 +38,12 @@ struct BackfillCommand: AsyncParsableCommand {
             radix: 16
         )
         let progress = BackfillProgress(since: sinceTime, until: untilTime ?? .now)
+        let checkpointPath = configuration.checkpoint.path + ".backfill-" + rangeKey
         try await CommandSupport.withExitCodes {
             let parts = try ForwarderRuntime.make(
                 configuration: configuration,
                 mode: .backfill(since: sinceTime, until: untilTime),
-                checkpointPath: configuration.checkpoint.path + ".backfill-" + rangeKey,
+                checkpointPath: checkpointPath,
                 logger: logger,
                 onProgress: { fetched, newest in progress.update(fetched: fetched, newest: newest) }
             )
@@ -71,71 +65,9 @@ struct BackfillCommand: AsyncParsableCommand {
                 try await group.run()
                 tasks.cancelAll()
             }
-            progress.finish()
+            let cursor = (try? CheckpointStore(path: checkpointPath).load())?.cursor
+            let metrics = ObservabilitySetup.registry.emitToString()
+            progress.finish(BackfillSummary(metricsText: metrics, cursor: cursor), logger: logger)
         }
-    }
-}
-
-/// Progress of a backfill: a bar with events/s and ETA on a terminal, log lines otherwise.
-final class BackfillProgress: Sendable {
-    private let since: RFC3339Timestamp
-    private let until: RFC3339Timestamp
-    private let started = ContinuousClock.now
-    private let state = Mutex<(fetched: Int, newest: RFC3339Timestamp?)>((0, nil))
-    private let isTerminal = isatty(STDOUT_FILENO) != 0
-
-    init(since: RFC3339Timestamp, until: RFC3339Timestamp) {
-        self.since = since
-        self.until = until
-    }
-
-    func update(fetched: Int, newest: RFC3339Timestamp?) {
-        state.withLock { state in
-            state.fetched = fetched
-            if let newest, newest > (state.newest ?? newest) || state.newest == nil { state.newest = newest }
-        }
-    }
-
-    func display(logger: Logger) async {
-        while !Task.isCancelled {
-            try? await Task.sleep(for: isTerminal ? .milliseconds(500) : .seconds(10))
-            if Task.isCancelled { return }
-            let line = render()
-            if isTerminal {
-                // Written straight to the descriptor: `print` buffers a line without a newline.
-                let bytes = Array(("\r\u{1B}[K" + line).utf8)
-                _ = bytes.withUnsafeBytes { write(STDOUT_FILENO, $0.baseAddress, $0.count) }
-            } else {
-                logger.info("backfill progress", metadata: ["progress": "\(line)"])
-            }
-        }
-    }
-
-    func finish() {
-        if isTerminal { print("\r\u{1B}[K" + render()) }
-    }
-
-    func render() -> String {
-        let (fetched, newest) = state.withLock { ($0.fetched, $0.newest) }
-        let elapsed = max((ContinuousClock.now - started).secondsValue, 0.001)
-        let rate = Double(fetched) / elapsed
-        let span = max(until.duration(since: since).secondsValue, 1)
-        let done = newest.map { min(max($0.duration(since: since).secondsValue / span, 0), 1) } ?? 0
-        let width = 30
-        let filled = Int(done * Double(width))
-        let bar = String(repeating: "#", count: filled) + String(repeating: ".", count: width - filled)
-        var eta = "--:--:--"
-        if done > 0.001 {
-            let remaining = Int(elapsed * (1 - done) / done)
-            eta = String(format: "%02d:%02d:%02d", remaining / 3600, remaining / 60 % 60, remaining % 60)
-        }
-        return "[\(bar)] \(Int(done * 100))%  \(fetched) events  \(Int(rate)) events/s  ETA \(eta)"
-    }
-}
-
-extension Duration {
-    var secondsValue: Double {
-        let (seconds, attoseconds) = components
-        return Double(seconds) + Double(attoseconds) / 1e18
     }
 }

@@ -70,15 +70,8 @@ struct LineLogHandler: LogHandler {
             line = writer.text
         }
         line += "\n"
-        var bytes = Array(line.utf8)
-        bytes.withUnsafeMutableBytes { raw in
-            var offset = 0
-            while offset < raw.count {
-                let written = write(STDERR_FILENO, raw.baseAddress! + offset, raw.count - offset)
-                if written <= 0 { break }
-                offset += written
-            }
-        }
+        TerminalStatusLine.shared.observe(message: event.message.description, metadata: merged)
+        TerminalStatusLine.shared.writeLog(Array(line.utf8))
     }
 
     private static func logfmtValue(_ text: String) -> String {

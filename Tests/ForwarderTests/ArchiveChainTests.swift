@@ -1,6 +1,6 @@
 import ComplianceAPI
-import Foundation
 import ForwarderCore
+import Foundation
 import Testing
 
 @testable import Forwarder
@@ -27,7 +27,13 @@ import Testing
             first: .init(id: "activity_\(first)", createdAt: "2026-01-01T00:00:00.000Z"),
             last: .init(id: "activity_\(first + count - 1)", createdAt: "2026-01-01T00:00:00.000Z"),
             recordsSHA256: hasher.finalize(),
-            page: BatchProvenance(startCursor: nil, lastID: "activity_\(first + count - 1)", count: count, requestID: "req_\(first)", late: false)
+            page: BatchProvenance(
+                startCursor: nil,
+                lastID: "activity_\(first + count - 1)",
+                count: count,
+                requestID: "req_\(first)",
+                late: false
+            )
         )
         return (payload, member)
     }
@@ -67,7 +73,9 @@ import Testing
             archive: ("archive", key)
         )
         let repaired = String(active.dropLast(4))
-        let manifestBytes = try Array(Data(contentsOf: URL(fileURLWithPath: directory.path + "/" + repaired + ".manifest.json")))
+        let manifestBytes = try Array(
+            Data(contentsOf: URL(fileURLWithPath: directory.path + "/" + repaired + ".manifest.json"))
+        )
         let manifest = try SegmentManifest(json: try JSONParser.parse(manifestBytes))
         #expect(manifest.sealReason == "repair")
         #expect(manifest.records == 5)
@@ -79,7 +87,8 @@ import Testing
         try restarted.close()
         #expect(restarted.chain?.head?.segment != repaired)
 
-        let report = try ArchiveVerifier(directory: directory.path, options: .init(publicKey: key.publicKeyBase64)).verify()
+        let report = try ArchiveVerifier(directory: directory.path, options: .init(publicKey: key.publicKeyBase64))
+            .verify()
         #expect(report.isIntact, "\(report.text)")
         #expect(report.manifestsChecked == 3)
         #expect(report.recordsChecked == 18)

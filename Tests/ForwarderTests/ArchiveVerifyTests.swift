@@ -37,13 +37,21 @@ import Testing
         #expect(status == 0, "\(output)")
         #expect(output.contains("INTACT"))
         #expect(output.contains("checked \(segments.count) segment(s), \(archive.recordIDs.count) record(s)"))
-        #expect(!output.contains(try String(contentsOfFile: archive.privateKeyFile, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)))
+        #expect(
+            !output.contains(
+                try String(contentsOfFile: archive.privateKeyFile, encoding: .utf8).trimmingCharacters(
+                    in: .whitespacesAndNewlines
+                )
+            )
+        )
     }
 
     @Test func everyManifestCarriesItsBatchesProvenance() async throws {
         let archive = try await pristine()
         let segment = try #require(try ArchiveFixture.segments(archive.directory).first)
-        let bytes = try Array(Data(contentsOf: URL(fileURLWithPath: archive.directory + "/" + segment + ".manifest.json")))
+        let bytes = try Array(
+            Data(contentsOf: URL(fileURLWithPath: archive.directory + "/" + segment + ".manifest.json"))
+        )
         let manifest = try SegmentManifest(json: try JSONParser.parse(bytes))
         #expect(manifest.previous == nil, "the first segment starts the chain")
         let page = try #require(manifest.members.first?.page)
@@ -196,11 +204,17 @@ import Testing
         let json = try JSONParser.parse(tampered.output.trimmingCharacters(in: .whitespacesAndNewlines))
         #expect(json.objectValue?.string("status") == "tampered_or_incomplete")
         let problems = json.objectValue?["problems"]?.arrayValue ?? []
-        #expect(problems.contains { $0.objectValue?.string("file") == victim && $0.objectValue?.string("check") == "segment-missing" })
+        #expect(
+            problems.contains {
+                $0.objectValue?.string("file") == victim && $0.objectValue?.string("check") == "segment-missing"
+            }
+        )
 
         let unreadable = try await ForwarderProcess.run(["archive", "verify", copy.path + "/does-not-exist"])
         #expect(unreadable.status == 74, "\(unreadable.output)")
-        let badKey = try await ForwarderProcess.run(["archive", "verify", copy.path, "--public-key", copy.path + "/nope.pub"])
+        let badKey = try await ForwarderProcess.run([
+            "archive", "verify", copy.path, "--public-key", copy.path + "/nope.pub",
+        ])
         #expect(badKey.status == 74, "\(badKey.output)")
     }
 

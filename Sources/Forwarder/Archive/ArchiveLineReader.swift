@@ -18,7 +18,10 @@ enum ArchiveLineReader {
             return Facts(id: id, hash: hash)
         case "ecs":
             let event = (try? JSONParser.parse(Array(line)))?.objectValue?["event"]?.objectValue
-            return Facts(id: event?.string("id"), hash: event?.string("hash").flatMap { RecordHash(hex: Array($0.utf8)) })
+            return Facts(
+                id: event?.string("id"),
+                hash: event?.string("hash").flatMap { RecordHash(hex: Array($0.utf8)) }
+            )
         case "cef":
             let text = Array(line)
             let hash = value(after: " cs6Label=recordSha256 cs6=", in: text).flatMap { RecordHash(hex: $0) }

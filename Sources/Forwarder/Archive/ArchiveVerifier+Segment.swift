@@ -15,22 +15,36 @@ extension ArchiveVerifier {
         }
         report.segmentsChecked += 1
         if data.count != manifest.segmentBytes {
-            report.add(.error, name, "segment-length", "\(data.count) bytes, the manifest says \(manifest.segmentBytes)")
+            report.add(
+                .error,
+                name,
+                "segment-length",
+                "\(data.count) bytes, the manifest says \(manifest.segmentBytes)"
+            )
         }
         let sha256 = ArchiveDigest.hex(data)
         if sha256 != manifest.segmentSHA256 {
-            report.add(.error, name, "segment-sha256", "SHA-256 is \(sha256), the manifest says \(manifest.segmentSHA256)")
+            report.add(
+                .error,
+                name,
+                "segment-sha256",
+                "SHA-256 is \(sha256), the manifest says \(manifest.segmentSHA256)"
+            )
         }
         let scan = GzipMemberScanner.memberComments(data, keepOutput: true)
         if scan.end != data.count {
             report.add(
-                .error, name, "gzip",
+                .error,
+                name,
+                "gzip",
                 "member \(scan.members.count + 1) (at byte \(scan.end)) is truncated or fails its CRC-32/length check"
             )
         }
         if scan.members.count != manifest.members.count {
             report.add(
-                .error, name, "member-count",
+                .error,
+                name,
+                "member-count",
                 "\(scan.members.count) complete gzip member(s), the manifest lists \(manifest.members.count)"
             )
         }
@@ -65,7 +79,9 @@ extension ArchiveVerifier {
         guard let expected else { return nil }
         if header.canonicalBytes != expected.canonicalBytes {
             report.add(
-                .error, name, "member-record",
+                .error,
+                name,
+                "member-record",
                 "member \(number)'s header record differs from the manifest's (re-compressed or replaced?)"
             )
         }
@@ -77,7 +93,12 @@ extension ArchiveVerifier {
         }
         report.recordsChecked += lines.count
         if lines.count != expected.records {
-            report.add(.error, name, "record-count", "member \(number) holds \(lines.count) record(s), the manifest says \(expected.records)")
+            report.add(
+                .error,
+                name,
+                "record-count",
+                "member \(number) holds \(lines.count) record(s), the manifest says \(expected.records)"
+            )
         }
         var hasher = ArchiveDigest.RecordsHasher()
         var missingHashes = 0
@@ -85,10 +106,20 @@ extension ArchiveVerifier {
             let facts = ArchiveLineReader.read(line, format: expected.lineFormat)
             if let hash = facts.hash { hasher.add(hash) } else { missingHashes += 1 }
             if index == 0, facts.id != expected.first?.id {
-                report.add(.error, name, "first-last-id", "member \(number) starts with \(facts.id ?? "?"), the manifest says \(expected.first?.id ?? "-")")
+                report.add(
+                    .error,
+                    name,
+                    "first-last-id",
+                    "member \(number) starts with \(facts.id ?? "?"), the manifest says \(expected.first?.id ?? "-")"
+                )
             }
             if index == lines.count - 1, facts.id != expected.last?.id {
-                report.add(.error, name, "first-last-id", "member \(number) ends with \(facts.id ?? "?"), the manifest says \(expected.last?.id ?? "-")")
+                report.add(
+                    .error,
+                    name,
+                    "first-last-id",
+                    "member \(number) ends with \(facts.id ?? "?"), the manifest says \(expected.last?.id ?? "-")"
+                )
             }
         }
         if missingHashes > 0 {

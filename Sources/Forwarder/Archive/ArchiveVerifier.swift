@@ -51,10 +51,20 @@ public struct ArchiveVerifier: Sendable {
         let manifestNames = Set(names.filter { $0.hasSuffix(SegmentManifest.fileSuffix) })
         let segmentNames = names.filter { $0.hasSuffix(".gz") && ManifestChain.sequence($0) != nil }
         for name in names where name.hasSuffix(".gz.tmp") {
-            report.add(.note, name, "active-segment", "not sealed yet (the sink is writing it, or it is repaired on start)")
+            report.add(
+                .note,
+                name,
+                "active-segment",
+                "not sealed yet (the sink is writing it, or it is repaired on start)"
+            )
         }
         for segment in segmentNames where !manifestNames.contains(segment + SegmentManifest.fileSuffix) {
-            report.add(.error, segment, "manifest-missing", "segment has no manifest (\(segment)\(SegmentManifest.fileSuffix))")
+            report.add(
+                .error,
+                segment,
+                "manifest-missing",
+                "segment has no manifest (\(segment)\(SegmentManifest.fileSuffix))"
+            )
         }
 
         var manifests: [ReadManifest] = []
@@ -77,7 +87,12 @@ public struct ArchiveVerifier: Sendable {
         for read in manifests {
             guard let manifest = read.manifest else { continue }
             guard present.contains(read.segmentName) else {
-                report.add(.error, read.segmentName, "segment-missing", "the manifest \(read.fileName) describes it but the file is missing")
+                report.add(
+                    .error,
+                    read.segmentName,
+                    "segment-missing",
+                    "the manifest \(read.fileName) describes it but the file is missing"
+                )
                 continue
             }
             if isSelected(manifest) { checkSegment(read.segmentName, against: manifest, into: &report) }
@@ -85,7 +100,11 @@ public struct ArchiveVerifier: Sendable {
         return report
     }
 
-    private func readManifest(_ name: String, segmentName: String, into report: inout ArchiveVerificationReport) -> ReadManifest? {
+    private func readManifest(
+        _ name: String,
+        segmentName: String,
+        into report: inout ArchiveVerificationReport
+    ) -> ReadManifest? {
         let bytes: [UInt8]
         do {
             guard let read = try PosixFile.read(directory + "/" + name) else { return nil }
@@ -108,7 +127,12 @@ public struct ArchiveVerifier: Sendable {
         do {
             let manifest = try SegmentManifest(json: value)
             if manifest.segment != segmentName {
-                report.add(.error, name, "manifest-name", "describes segment \(manifest.segment), but is named for \(segmentName) (renamed?)")
+                report.add(
+                    .error,
+                    name,
+                    "manifest-name",
+                    "describes segment \(manifest.segment), but is named for \(segmentName) (renamed?)"
+                )
             }
             result.manifest = manifest
         } catch {
@@ -129,20 +153,33 @@ public struct ArchiveVerifier: Sendable {
             if !keys.contains(signature.publicKey) { keys.append(signature.publicKey) }
             if let expected = options.publicKey, signature.publicKey != expected {
                 report.add(
-                    .error, read.fileName, "signing-key",
+                    .error,
+                    read.fileName,
+                    "signing-key",
                     "signed by \(ArchiveSigningKey.fingerprint(publicKeyBase64: signature.publicKey)), "
                         + "not by the expected key \(ArchiveSigningKey.fingerprint(publicKeyBase64: expected))"
                 )
                 continue
             }
-            if !ArchiveSigningKey.isValid(signature: signature.value, publicKey: signature.publicKey, bytes: manifest.signedBytes) {
-                report.add(.error, read.fileName, "signature", "the Ed25519 signature does not verify: the manifest was changed after signing")
+            if !ArchiveSigningKey.isValid(
+                signature: signature.value,
+                publicKey: signature.publicKey,
+                bytes: manifest.signedBytes
+            ) {
+                report.add(
+                    .error,
+                    read.fileName,
+                    "signature",
+                    "the Ed25519 signature does not verify: the manifest was changed after signing"
+                )
             }
         }
         report.signingKeys = keys.map { ArchiveSigningKey.fingerprint(publicKeyBase64: $0) }
         if unsigned > 0 {
             report.add(
-                options.publicKey == nil ? .warning : .error, directory, "unsigned",
+                options.publicKey == nil ? .warning : .error,
+                directory,
+                "unsigned",
                 "\(unsigned) manifest(s) carry no signature: anyone who can write the directory could have rewritten them"
             )
         }
@@ -151,7 +188,9 @@ public struct ArchiveVerifier: Sendable {
                 report.add(.error, directory, "signing-key", "manifests are signed by \(keys.count) different keys")
             }
             report.add(
-                .warning, directory, "signing-key",
+                .warning,
+                directory,
+                "signing-key",
                 "signatures checked against the key the manifests carry; pass --public-key to prove who signed"
             )
         }
@@ -167,7 +206,9 @@ public struct ArchiveVerifier: Sendable {
             guard let before = previous else {
                 if let link {
                     report.add(
-                        .error, read.fileName, "chain-start",
+                        .error,
+                        read.fileName,
+                        "chain-start",
                         "links to \(link.segment), which is not in the archive (segments removed from the start?)"
                     )
                 }
@@ -179,13 +220,17 @@ public struct ArchiveVerifier: Sendable {
             }
             if link.segment != before.segmentName {
                 report.add(
-                    .error, read.fileName, "chain-link",
+                    .error,
+                    read.fileName,
+                    "chain-link",
                     "the previous segment is \(link.segment), but the archive's is \(before.segmentName) "
                         + "(segment missing, renamed or reordered)"
                 )
             } else if link.manifestSHA256 != before.sha256 {
                 report.add(
-                    .error, read.fileName, "chain-link",
+                    .error,
+                    read.fileName,
+                    "chain-link",
                     "the previous manifest's SHA-256 is \(link.manifestSHA256), but \(before.fileName) hashes to \(before.sha256)"
                 )
             }
@@ -193,10 +238,13 @@ public struct ArchiveVerifier: Sendable {
     }
 
     private func isSelected(_ manifest: SegmentManifest) -> Bool {
-        if let since = options.since, let last = manifest.last.flatMap({ RFC3339Timestamp($0.createdAt) }), last < since {
+        if let since = options.since, let last = manifest.last.flatMap({ RFC3339Timestamp($0.createdAt) }), last < since
+        {
             return false
         }
-        if let until = options.until, let first = manifest.first.flatMap({ RFC3339Timestamp($0.createdAt) }), first >= until {
+        if let until = options.until, let first = manifest.first.flatMap({ RFC3339Timestamp($0.createdAt) }),
+            first >= until
+        {
             return false
         }
         return true

@@ -96,7 +96,9 @@ struct SegmentManifest: Sendable, Hashable {
             }
             return Int(number)
         }
-        guard try string("format") == Self.formatName else { throw ArchiveFormatError("\"format\" is not \(Self.formatName)") }
+        guard try string("format") == Self.formatName else {
+            throw ArchiveFormatError("\"format\" is not \(Self.formatName)")
+        }
         guard try int("version") == Self.formatVersion else {
             throw ArchiveFormatError("\"version\" \(object["version"]?.jsonText ?? "?") is not supported")
         }

@@ -153,14 +153,16 @@ public enum GzipDecoder {
                 header.comm_max = uInt(commentSpace.count - 1)
                 _ = withUnsafeMutablePointer(to: &header) { inflateGetHeader(&stream, $0) }
                 scratch.withUnsafeMutableBufferPointer { buffer in
-                stream.next_in = UnsafeMutablePointer(mutating: input.baseAddress.map { $0 + offset })
-                stream.avail_in = uInt(input.count - offset)
-                repeat {
-                    stream.next_out = buffer.baseAddress
-                    stream.avail_out = uInt(buffer.count)
-                    status = inflate(&stream, Z_NO_FLUSH)
-                    if keepOutput { produced.append(contentsOf: buffer[0..<(buffer.count - Int(stream.avail_out))]) }
-                } while status == Z_OK
+                    stream.next_in = UnsafeMutablePointer(mutating: input.baseAddress.map { $0 + offset })
+                    stream.avail_in = uInt(input.count - offset)
+                    repeat {
+                        stream.next_out = buffer.baseAddress
+                        stream.avail_out = uInt(buffer.count)
+                        status = inflate(&stream, Z_NO_FLUSH)
+                        if keepOutput {
+                            produced.append(contentsOf: buffer[0..<(buffer.count - Int(stream.avail_out))])
+                        }
+                    } while status == Z_OK
                 }
                 hadComment = header.comment != nil && data[offset + 3] & 0x10 != 0
             }

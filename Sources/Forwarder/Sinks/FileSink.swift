@@ -95,7 +95,9 @@ public struct FileSink: Sink {
         for await item in input {
             if let rotation, rotation.current != rotationsSeen {
                 rotationsSeen = rotation.current
-                try await retrying(context) { () throws(FileError) in try writer.close(reason: SegmentManifest.SealReason.rotation) }
+                try await retrying(context) { () throws(FileError) in
+                    try writer.close(reason: SegmentManifest.SealReason.rotation)
+                }
             }
             switch item {
             case .tick:
@@ -107,9 +109,15 @@ public struct FileSink: Sink {
                 for event in batch.events {
                     let start = buffer.count
                     encoder.appendLine(event, readAt: readAt, to: &buffer)
-                    records.add(ArchiveDigest.lineHash(event, line: buffer[start..<(buffer.count - 1)], format: lineFormat))
+                    records.add(
+                        ArchiveDigest.lineHash(event, line: buffer[start..<(buffer.count - 1)], format: lineFormat)
+                    )
                 }
-                let member = ArchiveMemberRecord(batch: batch, lineFormat: lineFormat, recordsSHA256: records.finalize())
+                let member = ArchiveMemberRecord(
+                    batch: batch,
+                    lineFormat: lineFormat,
+                    recordsSHA256: records.finalize()
+                )
                 try await retrying(context) { () throws(FileError) in try writer.append(buffer, member: member) }
                 context.acknowledge(batch)
                 context.metrics.delivered.increment(by: batch.events.count)

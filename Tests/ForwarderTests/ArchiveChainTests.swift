@@ -94,6 +94,34 @@ import Testing
         #expect(report.recordsChecked == 18)
     }
 
+    @Test func segmentsRemovedByRetentionPassWithANoteAndTheRestIsChecked() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let key = ArchiveSigningKey.generate()
+        var configuration = Self.configuration(directory.path)
+        configuration.retentionFiles = 2
+        let writer = try GzipSegmentWriter(configuration: configuration, now: { .now }, archive: ("archive", key))
+        for round in 0..<5 {
+            let (payload, member) = batch(round * 10, 10)
+            try writer.append(payload, member: member)
+            try writer.close(reason: .rotation)
+        }
+        let files = try directory.files()
+        #expect(files.filter { $0.hasSuffix(".gz") }.count == 2)
+        #expect(files.filter { $0.hasSuffix(".retention.json") }.count == 3)
+        let options = ArchiveVerifier.Options(publicKey: key.publicKeyBase64)
+        let report = try ArchiveVerifier(directory: directory.path, options: options).verify()
+        #expect(report.isIntact, "\(report.text)")
+        #expect(report.problems.filter { $0.check == "retention" && $0.message.contains("max_files 2") }.count == 3)
+        #expect(report.recordsChecked == 20)
+
+        // A retention record cannot excuse a deletion it does not sign for.
+        let forged = try #require(files.first { $0.hasSuffix(".retention.json") })
+        try Data("{}".utf8).write(to: URL(fileURLWithPath: directory.path + "/" + forged))
+        let tampered = try ArchiveVerifier(directory: directory.path, options: options).verify()
+        #expect(tampered.errors.contains { $0.check == "segment-missing" })
+    }
+
     @Test func unsignedManifestsVerifyWithAWarning() throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }

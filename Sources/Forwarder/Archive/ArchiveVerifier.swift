@@ -87,6 +87,15 @@ public struct ArchiveVerifier: Sendable {
         for read in manifests {
             guard let manifest = read.manifest else { continue }
             guard present.contains(read.segmentName) else {
+                if let removal = retentionRecord(for: read, into: &report) {
+                    report.add(
+                        .note,
+                        read.segmentName,
+                        "retention",
+                        "removed by retention policy (\(removal.reason)) at \(removal.removedAt)"
+                    )
+                    continue
+                }
                 report.add(
                     .error,
                     read.segmentName,
@@ -235,6 +244,40 @@ public struct ArchiveVerifier: Sendable {
                 )
             }
         }
+    }
+
+    /// The signed retention record that explains a missing segment; `nil` when there is none or
+    /// it does not hold (reported).
+    private func retentionRecord(
+        for read: ReadManifest,
+        into report: inout ArchiveVerificationReport
+    ) -> RetentionRecord? {
+        let name = read.segmentName + RetentionRecord.fileSuffix
+        guard let bytes = try? PosixFile.read(directory + "/" + name), let value = try? JSONParser.parse(bytes),
+            let record = try? RetentionRecord(json: value)
+        else { return nil }
+        guard record.segment == read.segmentName, record.manifestSHA256 == read.sha256 else {
+            report.add(.error, name, "retention", "does not match the manifest of \(read.segmentName)")
+            return nil
+        }
+        let manifestKey = read.manifest?.signature?.publicKey
+        if let signature = record.signature {
+            let expected = options.publicKey ?? manifestKey
+            guard signature.publicKey == expected || expected == nil,
+                ArchiveSigningKey.isValid(
+                    signature: signature.value,
+                    publicKey: signature.publicKey,
+                    bytes: record.signedBytes
+                )
+            else {
+                report.add(.error, name, "retention", "the signature does not verify with the archive's key")
+                return nil
+            }
+        } else if manifestKey != nil || options.publicKey != nil {
+            report.add(.error, name, "retention", "unsigned, but the chain is signed")
+            return nil
+        }
+        return record
     }
 
     private func isSelected(_ manifest: SegmentManifest) -> Bool {

@@ -208,15 +208,23 @@ final class GzipSegmentWriter {
     private func applyRetention() throws(FileError) {
         var files = try finalFiles()
         if let keep = configuration.retentionFiles, files.count > keep {
-            for path in files.prefix(files.count - keep) { try PosixFile.remove(path) }
+            for path in files.prefix(files.count - keep) { try removeForRetention(path, reason: "max_files \(keep)") }
             files.removeFirst(files.count - keep)
         }
         if let age = configuration.retentionAge {
             let cutoff = now().adding(.zero - age).secondsSinceEpoch
             for path in files {
-                if let status = PosixFile.status(path), status.modified < cutoff { try PosixFile.remove(path) }
+                if let status = PosixFile.status(path), status.modified < cutoff {
+                    try removeForRetention(path, reason: "max_age \(ConfigurationSyntax.format(age))")
+                }
             }
         }
+    }
+
+    /// The signed retention record goes first, so a removal never looks like tampering.
+    private func removeForRetention(_ path: String, reason: String) throws(FileError) {
+        try chain?.recordRemoval(of: Self.fileName(path), reason: reason, at: now())
+        try PosixFile.remove(path)
     }
 
     static func finalName(_ configuration: Configuration, _ time: RFC3339Timestamp, _ sequence: Int) -> String {

@@ -39,6 +39,15 @@ struct ArchiveSigningKey: Sendable {
         try privateKey.signature(for: bytes).base64EncodedString()
     }
 
+    /// The signature of an archive file's `bytes` (a manifest or retention record of `segment`).
+    func signature(for bytes: [UInt8], of segment: String) throws(FileError) -> SegmentManifest.Signature {
+        do {
+            return .init(publicKey: publicKeyBase64, value: try sign(bytes))
+        } catch {
+            throw FileError(code: .signingKey, message: "signing failed: \(error)", path: segment)
+        }
+    }
+
     /// `SHA256:<hex>` of a base64 public key.
     static func fingerprint(publicKeyBase64: String) -> String {
         guard let raw = Data(base64Encoded: publicKeyBase64) else { return "SHA256:invalid" }

@@ -68,16 +68,7 @@ final class ManifestChain {
             sealReason: reason,
             previous: head
         )
-        if let signingKey {
-            do {
-                manifest.signature = .init(
-                    publicKey: signingKey.publicKeyBase64,
-                    value: try signingKey.sign(manifest.signedBytes)
-                )
-            } catch {
-                throw FileError(code: .compression, message: "signing the manifest failed: \(error)", path: segment)
-            }
-        }
+        if let signingKey { manifest.signature = try signingKey.signature(for: manifest.signedBytes, of: segment) }
         let data = manifest.fileBytes
         try Self.writeAtomically(data, to: manifestPath(for: segment), mode: fileMode, directory: directory)
         head = SegmentManifest.Link(segment: segment, manifestSHA256: ArchiveDigest.hex(data))

@@ -24,15 +24,7 @@ struct RetentionRecord: Sendable, Hashable {
             "reason": .string(reason),
             "removed_at": .string(removedAt),
         ]
-        if signed {
-            object["signature"] =
-                signature.map {
-                    .object([
-                        "algorithm": .string("ed25519"), "public_key": .string($0.publicKey),
-                        "value": .string($0.value),
-                    ])
-                } ?? .null
-        }
+        if signed { object["signature"] = signature.map(\.json) ?? .null }
         return .object(object)
     }
 
@@ -73,20 +65,7 @@ extension ManifestChain {
             reason: reason,
             removedAt: time.description
         )
-        if let signingKey {
-            do {
-                record.signature = .init(
-                    publicKey: signingKey.publicKeyBase64,
-                    value: try signingKey.sign(record.signedBytes)
-                )
-            } catch {
-                throw FileError(
-                    code: .signingKey,
-                    message: "signing the retention record failed: \(error)",
-                    path: segment
-                )
-            }
-        }
+        if let signingKey { record.signature = try signingKey.signature(for: record.signedBytes, of: segment) }
         try Self.writeAtomically(
             record.fileBytes,
             to: directory + "/" + segment + RetentionRecord.fileSuffix,

@@ -26,6 +26,10 @@ struct SegmentManifest: Sendable, Hashable {
     struct Signature: Sendable, Hashable {
         var publicKey: String
         var value: String
+
+        var json: JSONValue {
+            .object(["algorithm": .string("ed25519"), "public_key": .string(publicKey), "value": .string(value)])
+        }
     }
 
     var sink: String
@@ -65,15 +69,7 @@ struct SegmentManifest: Sendable, Hashable {
                 .object(["segment": .string($0.segment), "manifest_sha256": .string($0.manifestSHA256)])
             } ?? .null,
         ]
-        if signed {
-            object["signature"] =
-                signature.map {
-                    .object([
-                        "algorithm": .string("ed25519"), "public_key": .string($0.publicKey),
-                        "value": .string($0.value),
-                    ])
-                } ?? .null
-        }
+        if signed { object["signature"] = signature.map(\.json) ?? .null }
         return .object(object)
     }
 

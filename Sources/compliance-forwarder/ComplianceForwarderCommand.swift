@@ -9,7 +9,7 @@ struct ComplianceForwarderCommand: AsyncParsableCommand {
         version: ComplianceClient.version,
         subcommands: [
             RunCommand.self, BackfillCommand.self, DemoCommand.self, ValidateCommand.self, CheckCommand.self,
-            HealthCommand.self, CheckpointCommand.self,
+            HealthCommand.self, CheckpointCommand.self, ArchiveCommand.self,
             MappingsCommand.self,
             MockAPICommand.self, BenchmarkCommand.self,
         ]

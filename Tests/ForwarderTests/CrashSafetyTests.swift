@@ -25,6 +25,7 @@ import Testing
             maximumLateness: .seconds(8),
             recordAccess: false
         )
+        let keys = try ArchiveKeyFiles.generate(in: directory.path + "/keys")
         try await MockComplianceAPI.withRunning(configuration: configuration) { mock in
             let start = now.adding(.seconds(-6 * 3600 - 120)).wireText
             let yaml = """
@@ -49,6 +50,7 @@ import Testing
                     format: raw
                     directory: \(directory.path)/archive
                     rotate: { max_bytes: 8MiB, max_age: 1h }
+                    signing_key_file: \(keys.privateKeyPath)
                 server:
                   listen: 127.0.0.1:0
                 log:
@@ -104,6 +106,14 @@ import Testing
             #expect(lost.isEmpty, "lost: \(lost.prefix(5))")
             #expect(status == 0, "SIGTERM drains and exits 0")
             #expect(try directory.files(in: "archive").allSatisfy { !$0.hasSuffix(".tmp") })
+            // The chain survives the kills: every repaired segment sealed, none missing or forged.
+            let report = try ArchiveVerifier(
+                directory: directory.path + "/archive",
+                options: .init(publicKey: try ArchiveKeyFiles.loadPublicKey(path: keys.publicKeyPath))
+            ).verify()
+            #expect(report.isIntact, "\(report.text)")
+            #expect(report.recordsChecked == delivered.count)
+            print("crash safety: archive verify after the kills: \(report.text.split(separator: "\n").last ?? "")")
             // In flight per kill: a channel (10 000) plus a page being handed over (2000) plus what
             // was acknowledged in the last checkpoint interval.
             #expect(duplicates <= Self.kills * 25_000)

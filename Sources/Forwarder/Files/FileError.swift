@@ -7,6 +7,8 @@ public struct FileError: Error, Sendable, CustomStringConvertible {
         public static let io = Code("io")
         public static let compression = Code("compression")
         public static let corruptCheckpoint = Code("corrupt_checkpoint")
+        /// The archive signing key cannot be read or is not a key.
+        public static let signingKey = Code("signing_key")
 
         public var description: String { name }
     }

@@ -32,10 +32,27 @@ final class GzipMemberEncoder {
         if initialized { deflateEnd(&stream) }
     }
 
-    /// Appends one gzip member holding `input` to `output`.
-    func compress(_ input: [UInt8], into output: inout [UInt8]) throws(FileError) {
+    /// Appends one gzip member holding `input` to `output`; `comment` (ASCII, no NUL) goes into
+    /// the member header's FCOMMENT field, which gzip readers skip.
+    func compress(_ input: [UInt8], comment: [UInt8]? = nil, into output: inout [UInt8]) throws(FileError) {
         deflateReset(&stream)
-        let bound = Int(deflateBound(&stream, uLong(input.count))) + 32
+        guard let comment else {
+            try deflateMember(input, headerBytes: 0, into: &output)
+            return
+        }
+        var header = gz_header()
+        var terminated = comment + [0]
+        try terminated.withUnsafeMutableBufferPointer { (text) throws(FileError) in
+            header.comment = text.baseAddress
+            try withUnsafeMutablePointer(to: &header) { (pointer) throws(FileError) in
+                deflateSetHeader(&stream, pointer)
+                try deflateMember(input, headerBytes: text.count, into: &output)
+            }
+        }
+    }
+
+    private func deflateMember(_ input: [UInt8], headerBytes: Int, into output: inout [UInt8]) throws(FileError) {
+        let bound = Int(deflateBound(&stream, uLong(input.count))) + 32 + headerBytes
         let start = output.count
         output.append(contentsOf: repeatElement(0, count: bound))
         var status: Int32 = Z_OK
@@ -71,6 +88,18 @@ enum GzipMemberScanner {
         }
         return offset
     }
+
+    /// The header comment of each complete member at the start of `data` (`nil` where a member
+    /// has none), and where those members end.
+    static func memberComments(_ data: [UInt8], keepOutput: Bool = false) -> (members: [GzipDecoder.Member], end: Int) {
+        var members: [GzipDecoder.Member] = []
+        var offset = 0
+        while offset < data.count, let member = GzipDecoder.inflateMember(data, from: offset, keepOutput: keepOutput) {
+            members.append(member)
+            offset += member.consumed
+        }
+        return (members, offset)
+    }
 }
 
 /// Decompresses multi-member gzip data (for tests, tooling and recovery).
@@ -91,10 +120,19 @@ public enum GzipDecoder {
         return (output, offset == data.count)
     }
 
+    /// One complete gzip member.
+    struct Member {
+        /// The decompressed content (empty unless asked for).
+        var output: [UInt8]
+        /// Compressed bytes, header to trailer.
+        var consumed: Int
+        /// The header's FCOMMENT, without its NUL.
+        var comment: [UInt8]?
+    }
+
     /// Inflates the one member starting at `offset`; `nil` unless it is complete and its CRC-32
     /// and ISIZE verify (zlib checks the trailer before it reports the end).
-    static func inflateMember(_ data: [UInt8], from offset: Int, keepOutput: Bool) -> (output: [UInt8], consumed: Int)?
-    {
+    static func inflateMember(_ data: [UInt8], from offset: Int, keepOutput: Bool) -> Member? {
         guard data.count - offset >= 18, data[offset] == 0x1F, data[offset + 1] == 0x8B, data[offset + 2] == 8 else {
             return nil
         }
@@ -106,19 +144,31 @@ public enum GzipDecoder {
         var scratch = [UInt8](repeating: 0, count: 64 * 1024)
         var produced: [UInt8] = []
         var status: Int32 = Z_OK
+        var header = gz_header()
+        var commentBuffer = [UInt8](repeating: 0, count: 8 * 1024)
+        var hadComment = false
         data.withUnsafeBufferPointer { input in
-            scratch.withUnsafeMutableBufferPointer { buffer in
-                stream.next_in = UnsafeMutablePointer(mutating: input.baseAddress.map { $0 + offset })
-                stream.avail_in = uInt(input.count - offset)
-                repeat {
-                    stream.next_out = buffer.baseAddress
-                    stream.avail_out = uInt(buffer.count)
-                    status = inflate(&stream, Z_NO_FLUSH)
-                    if keepOutput { produced.append(contentsOf: buffer[0..<(buffer.count - Int(stream.avail_out))]) }
-                } while status == Z_OK
+            commentBuffer.withUnsafeMutableBufferPointer { commentSpace in
+                header.comment = commentSpace.baseAddress
+                header.comm_max = uInt(commentSpace.count - 1)
+                _ = withUnsafeMutablePointer(to: &header) { inflateGetHeader(&stream, $0) }
+                scratch.withUnsafeMutableBufferPointer { buffer in
+                    stream.next_in = UnsafeMutablePointer(mutating: input.baseAddress.map { $0 + offset })
+                    stream.avail_in = uInt(input.count - offset)
+                    repeat {
+                        stream.next_out = buffer.baseAddress
+                        stream.avail_out = uInt(buffer.count)
+                        status = inflate(&stream, Z_NO_FLUSH)
+                        if keepOutput {
+                            produced.append(contentsOf: buffer[0..<(buffer.count - Int(stream.avail_out))])
+                        }
+                    } while status == Z_OK
+                }
+                hadComment = header.comment != nil && data[offset + 3] & 0x10 != 0
             }
         }
         guard status == Z_STREAM_END else { return nil }
-        return (produced, data.count - offset - Int(stream.avail_in))
+        let comment = hadComment ? Array(commentBuffer.prefix { $0 != 0 }) : nil
+        return Member(output: produced, consumed: data.count - offset - Int(stream.avail_in), comment: comment)
     }
 }

@@ -1,4 +1,6 @@
 import ComplianceAPI
+import Crypto
+import ForwarderCore
 
 #if canImport(Glibc)
 import Glibc
@@ -39,13 +41,32 @@ final class GzipSegmentWriter {
     private var compressed: [UInt8] = []
     /// Segments finalised so far by this writer (for tests and metrics).
     private(set) var finalizedCount = 0
+    /// Seals segments with signed, chained manifests; `nil` writes none.
+    let chain: ManifestChain?
+    /// The active segment's member records and running SHA-256 (for its manifest).
+    private var activeMembers: [ArchiveMemberRecord] = []
+    private var activeHasher = Crypto.SHA256()
 
     /// Opens the directory, repairing and finalising any segment a crash left behind.
-    init(configuration: Configuration, now: @escaping @Sendable () -> RFC3339Timestamp) throws(FileError) {
+    /// - Parameter archive: the sink name and signing key when segments get manifests.
+    init(
+        configuration: Configuration,
+        now: @escaping @Sendable () -> RFC3339Timestamp,
+        archive: (sinkName: String, signingKey: ArchiveSigningKey?)? = nil
+    ) throws(FileError) {
         self.configuration = configuration
         self.now = now
         self.encoder = try GzipMemberEncoder(level: configuration.compressionLevel)
         try PosixFile.makeDirectories(configuration.directory)
+        chain = try archive.map { (archive) throws(FileError) in
+            try ManifestChain(
+                directory: configuration.directory,
+                sinkName: archive.sinkName,
+                signingKey: archive.signingKey,
+                fileMode: mode_t(configuration.fileMode),
+                isSegment: { Self.isOurs($0, configuration) && !$0.hasSuffix(".tmp") }
+            )
+        }
         let names = try PosixFile.list(configuration.directory).filter { Self.isOurs($0, configuration) }
         nextSequence = (names.compactMap { Self.sequence(of: $0) }.max() ?? 0) + 1
         for name in names.sorted() where name.hasSuffix(".tmp") {
@@ -57,14 +78,15 @@ final class GzipSegmentWriter {
         if let active { PosixFile.close(active.fd) }
     }
 
-    /// Appends `payload` (whole lines) as one gzip member and makes it durable.
-    func append(_ payload: [UInt8]) throws(FileError) {
+    /// Appends `payload` (whole lines) as one gzip member and makes it durable; `member` (its
+    /// completeness record) goes into the member's header and the segment's manifest.
+    func append(_ payload: [UInt8], member: ArchiveMemberRecord? = nil) throws(FileError) {
         guard !payload.isEmpty else { return }
         try rotateIfDue()
         let segment = try activeSegment()
         let committedBytes = active?.bytes ?? 0
         compressed.removeAll(keepingCapacity: true)
-        try encoder.compress(payload, into: &compressed)
+        try encoder.compress(payload, comment: chain == nil ? nil : member?.canonicalBytes, into: &compressed)
         do {
             try PosixFile.writeAll(segment.fd, compressed, path: segment.path)
             try PosixFile.sync(segment.fd, path: segment.path)
@@ -74,6 +96,10 @@ final class GzipSegmentWriter {
             throw error
         }
         active?.bytes += compressed.count
+        if chain != nil {
+            activeHasher.update(data: compressed)
+            activeMembers.append(member ?? .unrecorded)
+        }
     }
 
     /// Closes the active segment when it is too big or too old.
@@ -82,13 +108,13 @@ final class GzipSegmentWriter {
         if active.bytes >= configuration.maximumBytes
             || now().duration(since: active.openedAt) >= configuration.maximumAge
         {
-            try finalizeActive()
+            try finalizeActive(reason: .rotation)
         }
     }
 
-    /// Finalises the active segment (on shutdown).
-    func close() throws(FileError) {
-        try finalizeActive()
+    /// Finalises the active segment (on shutdown, or `.rotation` when asked to rotate).
+    func close(reason: SegmentManifest.SealReason = .shutdown) throws(FileError) {
+        try finalizeActive(reason: reason)
     }
 
     /// The final files, oldest first.
@@ -115,16 +141,33 @@ final class GzipSegmentWriter {
         return (fd, path)
     }
 
-    private func finalizeActive() throws(FileError) {
+    private func finalizeActive(reason: SegmentManifest.SealReason) throws(FileError) {
         guard let segment = active else { return }
-        active = nil
-        defer { PosixFile.close(segment.fd) }
         if segment.bytes == 0 {
+            active = nil
+            PosixFile.close(segment.fd)
             try PosixFile.remove(segment.path)
             try PosixFile.syncDirectory(configuration.directory)
             return
         }
         try PosixFile.sync(segment.fd, path: segment.path)
+        // The manifest is durable before the segment takes its final name; a failure here leaves
+        // the segment active so the seal is retried.
+        let finalPath = String(segment.path.dropLast(4))
+        if let chain {
+            try chain.seal(
+                segment: Self.fileName(finalPath),
+                bytes: segment.bytes,
+                sha256: RecordHash(digest: activeHasher.finalize()).hex,
+                members: activeMembers,
+                reason: reason,
+                sealedAt: now()
+            )
+        }
+        active = nil
+        activeMembers.removeAll()
+        activeHasher = Crypto.SHA256()
+        defer { PosixFile.close(segment.fd) }
         try PosixFile.renameNoReplace(segment.path, String(segment.path.dropLast(4)))
         try PosixFile.syncDirectory(configuration.directory)
         finalizedCount += 1
@@ -133,7 +176,8 @@ final class GzipSegmentWriter {
 
     private func repair(path: String) throws(FileError) {
         let data = try PosixFile.read(path) ?? []
-        let valid = GzipMemberScanner.validPrefixLength(data)
+        let scan = GzipMemberScanner.memberComments(data)
+        let valid = scan.end
         if valid == 0 {
             try PosixFile.remove(path)
             try PosixFile.syncDirectory(configuration.directory)
@@ -145,6 +189,18 @@ final class GzipSegmentWriter {
             try PosixFile.truncate(fd, to: valid, path: path)
             try PosixFile.sync(fd, path: path)
         }
+        let finalName = Self.fileName(String(path.dropLast(4)))
+        // A manifest already there means the crash came between sealing and renaming.
+        if let chain, !chain.hasManifest(for: finalName) {
+            try chain.seal(
+                segment: finalName,
+                bytes: valid,
+                sha256: ArchiveDigest.hex(Array(data.prefix(valid))),
+                members: scan.members.map { ArchiveMemberRecord(headerComment: $0.comment) },
+                reason: .repair,
+                sealedAt: now()
+            )
+        }
         try PosixFile.renameNoReplace(path, String(path.dropLast(4)))
         try PosixFile.syncDirectory(configuration.directory)
     }
@@ -152,15 +208,23 @@ final class GzipSegmentWriter {
     private func applyRetention() throws(FileError) {
         var files = try finalFiles()
         if let keep = configuration.retentionFiles, files.count > keep {
-            for path in files.prefix(files.count - keep) { try PosixFile.remove(path) }
+            for path in files.prefix(files.count - keep) { try removeForRetention(path, reason: "max_files \(keep)") }
             files.removeFirst(files.count - keep)
         }
         if let age = configuration.retentionAge {
             let cutoff = now().adding(.zero - age).secondsSinceEpoch
             for path in files {
-                if let status = PosixFile.status(path), status.modified < cutoff { try PosixFile.remove(path) }
+                if let status = PosixFile.status(path), status.modified < cutoff {
+                    try removeForRetention(path, reason: "max_age \(ConfigurationSyntax.format(age))")
+                }
             }
         }
+    }
+
+    /// The signed retention record goes first, so a removal never looks like tampering.
+    private func removeForRetention(_ path: String, reason: String) throws(FileError) {
+        try chain?.recordRemoval(of: Self.fileName(path), reason: reason, at: now())
+        try PosixFile.remove(path)
     }
 
     static func finalName(_ configuration: Configuration, _ time: RFC3339Timestamp, _ sequence: Int) -> String {
@@ -173,6 +237,10 @@ final class GzipSegmentWriter {
             pad(c.year, 4) + pad(c.month, 2) + pad(c.day, 2) + "T" + pad(c.hour, 2) + pad(c.minute, 2)
             + pad(c.second, 2) + "Z"
         return "\(configuration.prefix)-\(stamp)-\(pad(Int64(sequence), 6)).\(configuration.fileExtension).gz"
+    }
+
+    static func fileName(_ path: String) -> String {
+        String(path.split(separator: "/").last ?? Substring(path))
     }
 
     static func isOurs(_ name: String, _ configuration: Configuration) -> Bool {

@@ -97,7 +97,8 @@ public enum ForwarderRuntime {
                     retentionFiles: file.retention.maximumFiles,
                     retentionAge: file.retention.maximumAge,
                     fileMode: UInt32(file.fileMode),
-                    compressionLevel: file.compressionLevel
+                    compressionLevel: file.compressionLevel,
+                    signingKeyFile: file.signingKeyFile
                 ),
                 encoder: encoder,
                 rotation: rotation

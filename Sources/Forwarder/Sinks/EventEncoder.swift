@@ -21,7 +21,11 @@ public struct EventEncoder: Sendable {
     public func append(_ event: Event, readAt: RFC3339Timestamp, to bytes: inout [UInt8]) {
         formatter.append(
             event.activity,
-            context: ActivityEncodingContext(readTime: readAt, selfGenerated: event.selfGenerated),
+            context: ActivityEncodingContext(
+                readTime: readAt,
+                selfGenerated: event.selfGenerated,
+                recordHash: event.recordHash
+            ),
             into: &bytes
         )
     }

@@ -17,6 +17,8 @@ public struct FileSink: Sink {
         public var retentionAge: Duration?
         public var fileMode: UInt32
         public var compressionLevel: Int
+        /// The Ed25519 key that signs segment manifests; `nil` writes unsigned manifests.
+        public var signingKeyFile: String?
 
         public init(
             directory: String,
@@ -27,7 +29,8 @@ public struct FileSink: Sink {
             retentionFiles: Int? = nil,
             retentionAge: Duration? = nil,
             fileMode: UInt32 = 0o640,
-            compressionLevel: Int = 6
+            compressionLevel: Int = 6,
+            signingKeyFile: String? = nil
         ) {
             self.directory = directory
             self.prefix = prefix
@@ -38,6 +41,7 @@ public struct FileSink: Sink {
             self.retentionAge = retentionAge
             self.fileMode = fileMode
             self.compressionLevel = compressionLevel
+            self.signingKeyFile = signingKeyFile
         }
     }
 
@@ -63,6 +67,14 @@ public struct FileSink: Sink {
     }
 
     public func run(input: SinkChannel.Stream, context: SinkContext) async throws {
+        let signingKey = try configuration.signingKeyFile.map { (path) throws(FileError) in
+            do throws(ArchiveKeyError) {
+                return try ArchiveSigningKey.load(path: path)
+            } catch {
+                throw FileError(code: .signingKey, message: error.reason, path: error.path)
+            }
+        }
+        let lineFormat = encoder.formatter.format
         let writer = try GzipSegmentWriter(
             configuration: .init(
                 directory: configuration.directory,
@@ -75,14 +87,17 @@ public struct FileSink: Sink {
                 fileMode: configuration.fileMode,
                 compressionLevel: Int32(configuration.compressionLevel)
             ),
-            now: now
+            now: now,
+            archive: (sinkName: name, signingKey: signingKey)
         )
         var buffer: [UInt8] = []
         var rotationsSeen = rotation?.current ?? 0
         for await item in input {
             if let rotation, rotation.current != rotationsSeen {
                 rotationsSeen = rotation.current
-                try await retrying(context) { () throws(FileError) in try writer.close() }
+                try await retrying(context) { () throws(FileError) in
+                    try writer.close(reason: SegmentManifest.SealReason.rotation)
+                }
             }
             switch item {
             case .tick:
@@ -90,10 +105,20 @@ public struct FileSink: Sink {
             case .batch(let batch):
                 buffer.removeAll(keepingCapacity: true)
                 let readAt = now()
+                var records = ArchiveDigest.RecordsHasher()
                 for event in batch.events {
+                    let start = buffer.count
                     encoder.appendLine(event, readAt: readAt, to: &buffer)
+                    records.add(
+                        ArchiveDigest.lineHash(event, line: buffer[start..<(buffer.count - 1)], format: lineFormat)
+                    )
                 }
-                try await retrying(context) { () throws(FileError) in try writer.append(buffer) }
+                let member = ArchiveMemberRecord(
+                    batch: batch,
+                    lineFormat: lineFormat,
+                    recordsSHA256: records.finalize()
+                )
+                try await retrying(context) { () throws(FileError) in try writer.append(buffer, member: member) }
                 context.acknowledge(batch)
                 context.metrics.delivered.increment(by: batch.events.count)
             }

@@ -151,7 +151,7 @@ final class Poller: Sendable {
                     ?? page.data.map(\.createdAt).max() ?? run.cursorCreatedAt ?? run.start
                 resume = ResumePoint(id: lastID, createdAt: createdAt)
             }
-            try await emit(page, resume: resume, late: false, &run)
+            try await emit(page, resume: resume, late: false, startCursor: query.afterID, &run)
             if let resume {
                 run.cursor = resume.id
                 run.cursorCreatedAt = resume.createdAt
@@ -180,7 +180,7 @@ final class Poller: Sendable {
             query.createdAt = CreatedAtFilter(gte: windowStart, lte: cursorCreatedAt)
             query.afterID = after
             guard let page = try await fetch(query, &run) else { return }
-            try await emit(page, resume: nil, late: true, &run)
+            try await emit(page, resume: nil, late: true, startCursor: query.afterID, &run)
             guard page.hasMore, let lastID = page.lastID else { return }
             after = lastID
         }
@@ -203,6 +203,7 @@ final class Poller: Sendable {
         _ page: CursorPage<Activity>,
         resume: ResumePoint?,
         late: Bool,
+        startCursor: String?,
         _ run: inout RunState
     ) async throws {
         let horizon = clock.now.adding(.zero - DeduplicationHorizon.span(lookback: configuration.lookback))
@@ -249,7 +250,14 @@ final class Poller: Sendable {
             BatchRecord(sequence: run.sequence, eventCount: events.count, resume: resume, ids: ids)
         )
         if !events.isEmpty {
-            try await sendToAll(.batch(Batch(sequence: run.sequence, events: events)))
+            let provenance = BatchProvenance(
+                startCursor: startCursor,
+                lastID: page.lastID,
+                count: page.data.count,
+                requestID: page.requestID,
+                late: late
+            )
+            try await sendToAll(.batch(Batch(sequence: run.sequence, events: events, provenance: provenance)))
         }
         run.seen.prune(olderThan: horizon)
         onProgress?(Progress(fetched: run.fetched, newestCreatedAt: newestCreatedAt))

@@ -32,6 +32,7 @@ extension ConfigurationLoader {
 
         let fileMode = readFileMode(sink) ?? defaults.fileMode
         let compressionLevel = sink.int("compression_level", default: defaults.compressionLevel, range: 1...9)
+        let signingKeyFile = readSigningKeyFile(sink, archiveDirectory: directory)
 
         guard let directory else { return nil }
         return ForwarderConfiguration.FileSink(
@@ -40,7 +41,8 @@ extension ConfigurationLoader {
             rotate: rotate,
             retention: retention,
             fileMode: fileMode,
-            compressionLevel: compressionLevel
+            compressionLevel: compressionLevel,
+            signingKeyFile: signingKeyFile
         )
     }
 

@@ -13,7 +13,9 @@ extension ConfigurationLoader {
     }
 
     static let commonSinkKeys = ["name", "type", "format", "batch"]
-    static let fileSinkKeys = ["directory", "prefix", "rotate", "retention", "file_mode", "compression_level"]
+    static let fileSinkKeys = [
+        "directory", "prefix", "rotate", "retention", "file_mode", "compression_level", "signing_key_file",
+    ]
     static let syslogSinkKeys = [
         "address", "transport", "framing", "header", "facility", "app_name", "hostname", "max_message_bytes", "bom",
         "tls", "reconnect",

@@ -13,6 +13,9 @@ extension ForwarderConfiguration {
         public var fileMode: Int
         /// `compression_level`: gzip level 1 (fastest) … 9 (smallest).
         public var compressionLevel: Int
+        /// `signing_key_file`: the Ed25519 private key (from `archive keygen`) that signs segment
+        /// manifests; `nil` writes unsigned manifests (and `archive verify` warns).
+        public var signingKeyFile: String?
 
         /// - Parameters:
         ///   - directory: Required.
@@ -21,13 +24,15 @@ extension ForwarderConfiguration {
         ///   - retention: Defaults to keeping everything.
         ///   - fileMode: Defaults to `0o640`: audit data is not world-readable.
         ///   - compressionLevel: Defaults to 6, gzip's own default.
+        ///   - signingKeyFile: Defaults to none (unsigned manifests).
         public init(
             directory: String,
             prefix: String = "activities",
             rotate: Rotate = Rotate(),
             retention: Retention = Retention(),
             fileMode: Int = 0o640,
-            compressionLevel: Int = 6
+            compressionLevel: Int = 6,
+            signingKeyFile: String? = nil
         ) {
             self.directory = directory
             self.prefix = prefix
@@ -35,6 +40,7 @@ extension ForwarderConfiguration {
             self.retention = retention
             self.fileMode = fileMode
             self.compressionLevel = compressionLevel
+            self.signingKeyFile = signingKeyFile
         }
 
         /// `rotate`: a segment is closed when either limit is reached.

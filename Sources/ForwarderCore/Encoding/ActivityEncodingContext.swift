@@ -9,12 +9,17 @@ public struct ActivityEncodingContext: Sendable, Hashable {
     /// `labels.self_generated: "true"`, CEF `cs5=true` with `cs5Label=selfGenerated`, syslog SD
     /// `selfGenerated="true"`.
     public var selfGenerated: Bool
+    /// SHA-256 of the record's original bytes (ECS `event.hash`, CEF `cs6` `recordSha256`);
+    /// `nil` leaves the field out.
+    public var recordHash: RecordHash?
 
     /// - Parameters:
     ///   - readTime: when the page holding the activity was received.
     ///   - selfGenerated: whether the forwarder itself caused the activity.
-    public init(readTime: RFC3339Timestamp, selfGenerated: Bool = false) {
+    ///   - recordHash: the record's SHA-256, when computed (default none).
+    public init(readTime: RFC3339Timestamp, selfGenerated: Bool = false, recordHash: RecordHash? = nil) {
         self.readTime = readTime
         self.selfGenerated = selfGenerated
+        self.recordHash = recordHash
     }
 }

@@ -30,7 +30,8 @@ import ComplianceAPI
 /// | `cs3` `activityFields` | compact JSON of every per-type field (truncated at 4000) |
 /// | `cs4` `actorFields` | compact JSON of actor fields not carried by the keys above |
 /// | `cs5` `selfGenerated` | `true` for the forwarder's own polling activity |
-/// | `cs6` `activityId` | an activity id longer than 40 characters, never truncated |
+/// | `cs6` `recordSha256` | SHA-256 of the record's original bytes (hex) |
+/// | `cs6` `activityId` | instead, an activity id longer than 40 characters, never truncated |
 ///
 /// CEF is a lossy view (length limits); forward `raw` or ECS where every byte matters. The record is
 /// written without a trailing newline.
@@ -182,6 +183,8 @@ public struct CEFEncoder: Sendable {
         if longID {
             // The dedup key must survive whole: no limit applies here.
             writer.appendCustom(6, label: "activityId", value: activity.id, maxLength: nil)
+        } else if let recordHash = context.recordHash {
+            writer.appendCustom(6, label: "recordSha256", value: recordHash.hex, maxLength: nil)
         }
     }
 

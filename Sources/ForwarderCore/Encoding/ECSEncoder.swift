@@ -269,6 +269,11 @@ public struct ECSEncoder: Sendable {
             json.bytes.appendStatic(",\"reason\":")
             json.writeString(reason)
         }
+        if let recordHash = context.recordHash {
+            json.bytes.appendStatic(",\"hash\":\"")
+            recordHash.appendHex(to: &json.bytes)
+            json.bytes.append(UInt8(ascii: "\""))
+        }
         if configuration.includesOriginal {
             json.bytes.appendStatic(",\"original\":")
             activity.withRawJSONBytes { json.writeString(utf8: $0) }

@@ -1,0 +1,100 @@
+import ComplianceAPI
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The hash chain of a file sink's segment manifests: seals segments (writes their signed
+/// manifests atomically) and remembers the chain head, recovered from disk on start so that a
+/// restart continues the chain instead of starting a new one.
+///
+/// Not thread-safe: owned by the sink's ``GzipSegmentWriter``.
+final class ManifestChain {
+    let directory: String
+    let sinkName: String
+    let signingKey: ArchiveSigningKey?
+    let fileMode: mode_t
+    /// The newest manifest: what the next one links to.
+    private(set) var head: SegmentManifest.Link?
+
+    /// - Parameter isSegment: whether a file name is one of this sink's final segment names.
+    init(
+        directory: String,
+        sinkName: String,
+        signingKey: ArchiveSigningKey?,
+        fileMode: mode_t,
+        isSegment: (String) -> Bool
+    ) throws(FileError) {
+        self.directory = directory
+        self.sinkName = sinkName
+        self.signingKey = signingKey
+        self.fileMode = fileMode
+        let newest = try PosixFile.list(directory)
+            .filter { $0.hasSuffix(SegmentManifest.fileSuffix) }
+            .map { String($0.dropLast(SegmentManifest.fileSuffix.count)) }
+            .filter(isSegment)
+            .max { (Self.sequence($0) ?? -1, $0) < (Self.sequence($1) ?? -1, $1) }
+        if let newest, let bytes = try PosixFile.read(manifestPath(for: newest)) {
+            head = SegmentManifest.Link(segment: newest, manifestSHA256: ArchiveDigest.hex(bytes))
+        }
+    }
+
+    func manifestPath(for segment: String) -> String {
+        directory + "/" + segment + SegmentManifest.fileSuffix
+    }
+
+    func hasManifest(for segment: String) -> Bool {
+        PosixFile.status(manifestPath(for: segment)) != nil
+    }
+
+    /// Writes the manifest of the segment named `segment` (a final name) and makes it the head.
+    func seal(
+        segment: String,
+        bytes: Int,
+        sha256: String,
+        members: [ArchiveMemberRecord],
+        reason: SegmentManifest.SealReason,
+        sealedAt: RFC3339Timestamp
+    ) throws(FileError) {
+        var manifest = SegmentManifest(
+            sink: sinkName,
+            segment: segment,
+            segmentBytes: bytes,
+            segmentSHA256: sha256,
+            members: members,
+            sealedAt: sealedAt.description,
+            sealReason: reason,
+            previous: head
+        )
+        if let signingKey { manifest.signature = try signingKey.signature(for: manifest.signedBytes, of: segment) }
+        let data = manifest.fileBytes
+        try Self.writeAtomically(data, to: manifestPath(for: segment), mode: fileMode, directory: directory)
+        head = SegmentManifest.Link(segment: segment, manifestSHA256: ArchiveDigest.hex(data))
+    }
+
+    /// temp → fsync → rename → fsync directory: after a crash the file is whole or absent.
+    static func writeAtomically(_ data: [UInt8], to path: String, mode: mode_t, directory: String) throws(FileError) {
+        let temporary = path + ".tmp"
+        let fd = try PosixFile.open(temporary, flags: O_WRONLY | O_CREAT | O_TRUNC, mode: mode)
+        do {
+            try PosixFile.writeAll(fd, data, path: temporary)
+            try PosixFile.sync(fd, path: temporary)
+        } catch {
+            PosixFile.close(fd)
+            throw error
+        }
+        PosixFile.close(fd)
+        try PosixFile.rename(temporary, path)
+        try PosixFile.syncDirectory(directory)
+    }
+
+    /// The `<seq>` of a segment name (`…-000042.ndjson.gz`).
+    static func sequence(_ name: String) -> Int? {
+        guard let stem = name.split(separator: ".").first else { return nil }
+        let parts = stem.split(separator: "-")
+        guard parts.count >= 3, let last = parts.last, last.count == 6 else { return nil }
+        return Int(last)
+    }
+}

@@ -1,0 +1,88 @@
+import ArgumentParser
+import ComplianceAPI
+import Forwarder
+import ForwarderCore
+
+/// `compliance-forwarder archive keygen|verify`: the archive's signing keys and its proof.
+struct ArchiveCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "archive",
+        abstract: "Make the archive's signing key, or verify an archive (see docs/archive.md).",
+        subcommands: [Keygen.self, Verify.self]
+    )
+
+    struct Keygen: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Write a new Ed25519 signing key pair for file sink manifests.",
+            discussion: """
+                Writes \(ArchiveKeyFiles.privateKeyName) (mode 0600; point the file sink's \
+                signing_key_file at it) and \(ArchiveKeyFiles.publicKeyName) (give it to whoever \
+                verifies) into --out, and prints the public key's fingerprint. Never replaces an \
+                existing key file.
+                """
+        )
+
+        @Option(help: "The directory the key files are written to.") var out: String
+
+        func run() async throws {
+            try await CommandSupport.withExitCodes {
+                let generated = try ArchiveKeyFiles.generate(in: out)
+                print("private key: \(generated.privateKeyPath) (mode 0600: keep it apart from the archive)")
+                print("public key:  \(generated.publicKeyPath)")
+                print("fingerprint: \(generated.fingerprint)")
+            }
+        }
+    }
+
+    struct Verify: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Check an archive directory against its signed, hash-chained manifests.",
+            discussion: """
+                Checks every segment's length and SHA-256, every gzip member, record counts, \
+                first/last ids and record hashes, the chain links and their order, and the \
+                signatures; names each problem with its file and check. Exit status: \
+                \(ForwarderExitCode.success) intact, \(ForwarderExitCode.dataInvalid) tampered or \
+                incomplete, \(ForwarderExitCode.ioError) the archive or key cannot be read, \
+                \(ForwarderExitCode.usage) wrong arguments.
+                """
+        )
+
+        @Argument(help: "The archive directory (a file sink's `directory`).") var directory: String
+        @Option(help: "The signer's public key file (from `archive keygen`).") var publicKey: String?
+        @Option(help: "Check only segments with records at or after this time (RFC 3339).") var since: String?
+        @Option(help: "Check only segments with records before this time (RFC 3339).") var until: String?
+        @Flag(help: "Print the report as JSON.") var json = false
+
+        func validate() throws {
+            for (name, value) in [("--since", since), ("--until", until)] {
+                if let value, RFC3339Timestamp(value) == nil {
+                    throw ValidationError("\(name) is not an RFC 3339 time: \(value)")
+                }
+            }
+        }
+
+        func run() async throws {
+            var options = ArchiveVerifier.Options(
+                since: since.flatMap { RFC3339Timestamp($0) },
+                until: until.flatMap { RFC3339Timestamp($0) }
+            )
+            let report: ArchiveVerificationReport
+            do {
+                options.publicKey = try publicKey.map { (path) throws(FileError) in
+                    try ArchiveKeyFiles.loadPublicKey(path: path)
+                }
+                report = try ArchiveVerifier(directory: directory, options: options).verify()
+            } catch let error as FileError {
+                CommandSupport.printError("error: \(error)")
+                throw ExitCode(
+                    error.code == .io ? ForwarderExitCode.ioError.rawValue : ForwarderExitCode.usage.rawValue
+                )
+            } catch {
+                CommandSupport.printError("error: cannot read the archive: \(error)")
+                throw ExitCode(ForwarderExitCode.ioError.rawValue)
+            }
+            print(json ? report.json : report.text)
+            if !report.isIntact { throw ExitCode(ForwarderExitCode.dataInvalid.rawValue) }
+        }
+    }
+}

@@ -144,12 +144,7 @@ import Testing
         }
     }
 
-    // Disabled on 2026-12-05 after the HTTP delivery became a state machine: it passes alone, but
-    // after the suite's other tests the webhook sink's 503s never turn /readyz to 503 within 60 s
-    // (the second page is fetched; no failure is logged). Cause not found yet: see the session's
-    // closing note. Re-enable once found.
-    @Test(.disabled("readiness after a webhook 503 fails when run after the other Operations tests"))
-    func readyzFollowsASinkThatGoesDownAndComesBack() async throws {
+    @Test func readyzFollowsASinkThatGoesDownAndComesBack() async throws {
         try #require(ForwarderProcess.isBuilt, "build the executable first: swift build --build-tests")
         let directory = try TemporaryDirectory()
         defer { directory.remove() }

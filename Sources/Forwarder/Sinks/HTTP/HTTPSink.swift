@@ -175,23 +175,33 @@ public struct HTTPSink: Sink {
         let queueLimit = maximumInFlight * requestLimits.maximumEvents
         try await withThrowingTaskGroup(of: Void.self) { workers in
             var running = 0
+            let finished = FinishedWorkers()
+            var reaped = 0
+            func reapOne() async throws {
+                _ = try await workers.next()
+                reaped += 1
+                running -= 1
+            }
             for await item in input {
-                guard case .batch(let batch) = item else { continue }
-                try await delivery.waitForIndexerAckRoom()
-                delivery.enqueue(encode(batch))
-                Self.startWorkers(&workers, running: &running, maximum: maximumInFlight, delivery: delivery)
+                // A worker returns when the queue runs dry; while the input is quiet nothing else
+                // reaps it, and its slot must count as free or the next batches wait for a full
+                // queue (or the end of the input) before anything sends them.
+                while reaped < finished.count { try await reapOne() }
+                if case .batch(let batch) = item {
+                    try await delivery.waitForIndexerAckRoom()
+                    delivery.enqueue(encode(batch))
+                }
+                Self.startWorkers(&workers, running: &running, maximum: maximumInFlight, delivery, finished)
                 while delivery.queuedEventCount >= queueLimit, running > 0 {
-                    _ = try await workers.next()
-                    running -= 1
-                    Self.startWorkers(&workers, running: &running, maximum: maximumInFlight, delivery: delivery)
+                    try await reapOne()
+                    Self.startWorkers(&workers, running: &running, maximum: maximumInFlight, delivery, finished)
                 }
             }
             // The input is over: send whatever is queued, waiting out deferred events' backoffs.
             while true {
-                Self.startWorkers(&workers, running: &running, maximum: maximumInFlight, delivery: delivery)
+                Self.startWorkers(&workers, running: &running, maximum: maximumInFlight, delivery, finished)
                 guard running > 0 else { break }
-                _ = try await workers.next()
-                running -= 1
+                try await reapOne()
             }
         }
     }
@@ -202,10 +212,14 @@ public struct HTTPSink: Sink {
         _ workers: inout ThrowingTaskGroup<Void, any Error>,
         running: inout Int,
         maximum: Int,
-        delivery: HTTPDelivery
+        _ delivery: HTTPDelivery,
+        _ finished: FinishedWorkers
     ) {
         while running < maximum, delivery.hasWork(orWaiting: running == 0) {
-            workers.addTask { try await delivery.work() }
+            workers.addTask {
+                defer { finished.increment() }
+                try await delivery.work()
+            }
             running += 1
         }
     }

@@ -8,8 +8,8 @@ import Testing
 /// The manifest chain across crashes and restarts, on real files: a segment repaired after a
 /// crash gets its manifest, and the chain head is recovered from disk, never restarted.
 @Suite struct ArchiveChainTests {
-    static func configuration(_ directory: String) -> GzipSegmentWriter.Configuration {
-        GzipSegmentWriter.Configuration(directory: directory, prefix: "activities", fileExtension: "ndjson")
+    static func configuration(_ directory: String) -> ForwarderConfiguration.FileSink {
+        ForwarderConfiguration.FileSink(directory: directory)
     }
 
     /// `count` raw lines and their member record, as the file sink would write them.
@@ -47,6 +47,7 @@ import Testing
         do {
             let writer = try GzipSegmentWriter(
                 configuration: Self.configuration(directory.path),
+                fileExtension: "ndjson",
                 now: clock,
                 archive: ("archive", key)
             )
@@ -69,6 +70,7 @@ import Testing
 
         let restarted = try GzipSegmentWriter(
             configuration: Self.configuration(directory.path),
+            fileExtension: "ndjson",
             now: clock,
             archive: ("archive", key)
         )
@@ -99,8 +101,13 @@ import Testing
         defer { directory.remove() }
         let key = ArchiveSigningKey.generate()
         var configuration = Self.configuration(directory.path)
-        configuration.retentionFiles = 2
-        let writer = try GzipSegmentWriter(configuration: configuration, now: { .now }, archive: ("archive", key))
+        configuration.retention.maximumFiles = 2
+        let writer = try GzipSegmentWriter(
+            configuration: configuration,
+            fileExtension: "ndjson",
+            now: { .now },
+            archive: ("archive", key)
+        )
         for round in 0..<5 {
             let (payload, member) = batch(round * 10, 10)
             try writer.append(payload, member: member)
@@ -127,6 +134,7 @@ import Testing
         defer { directory.remove() }
         let writer = try GzipSegmentWriter(
             configuration: Self.configuration(directory.path),
+            fileExtension: "ndjson",
             now: { .now },
             archive: ("archive", nil)
         )

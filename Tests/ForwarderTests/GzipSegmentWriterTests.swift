@@ -1,4 +1,5 @@
 import ComplianceAPI
+import ForwarderCore
 import Foundation
 import Synchronization
 import Testing
@@ -12,21 +13,19 @@ import Testing
         func advance(_ duration: Duration) { value.withLock { $0 = $0.adding(duration) } }
     }
 
-    func configuration(_ directory: String) -> GzipSegmentWriter.Configuration {
-        .init(
-            directory: directory,
-            prefix: "activities",
-            fileExtension: "ndjson",
-            maximumBytes: 1_000_000,
-            maximumAge: .seconds(60)
-        )
+    func configuration(_ directory: String) -> ForwarderConfiguration.FileSink {
+        .init(directory: directory, rotate: .init(maximumBytes: 1_000_000, maximumAge: .seconds(60)))
     }
 
     @Test func eachAppendIsOneMemberAndRotationRenamesAtomically() throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let time = ManualTime()
-        let writer = try GzipSegmentWriter(configuration: configuration(directory.path), now: { time.now })
+        let writer = try GzipSegmentWriter(
+            configuration: configuration(directory.path),
+            fileExtension: "ndjson",
+            now: { time.now }
+        )
         try writer.append(Array("line1\n".utf8))
         try writer.append(Array("line2\n".utf8))
         let active = try directory.files()
@@ -62,7 +61,11 @@ import Testing
         defer { directory.remove() }
         let time = ManualTime()
         do {
-            let writer = try GzipSegmentWriter(configuration: configuration(directory.path), now: { time.now })
+            let writer = try GzipSegmentWriter(
+                configuration: configuration(directory.path),
+                fileExtension: "ndjson",
+                now: { time.now }
+            )
             try writer.append(Array("a\n".utf8))
             try writer.append(Array("b\n".utf8))
         }
@@ -76,7 +79,11 @@ import Testing
         bytes.append(contentsOf: member.prefix(10))
         try bytes.write(to: URL(fileURLWithPath: path))
 
-        _ = try GzipSegmentWriter(configuration: configuration(directory.path), now: { time.now })
+        _ = try GzipSegmentWriter(
+            configuration: configuration(directory.path),
+            fileExtension: "ndjson",
+            now: { time.now }
+        )
         let files = try directory.files()
         #expect(files == [String(name.dropLast(4))], "repaired and finalised, no .tmp left")
         let repaired = try #require(FileManager.default.contents(atPath: directory.path + "/" + files[0]))
@@ -91,7 +98,11 @@ import Testing
             to: URL(fileURLWithPath: directory.path + "/activities-20260101T000000Z-000007.ndjson.gz.tmp")
         )
         let time = ManualTime()
-        let writer = try GzipSegmentWriter(configuration: configuration(directory.path), now: { time.now })
+        let writer = try GzipSegmentWriter(
+            configuration: configuration(directory.path),
+            fileExtension: "ndjson",
+            now: { time.now }
+        )
         #expect(try directory.files().isEmpty)
         try writer.append(Array("x\n".utf8))
         #expect(try directory.files() == ["activities-20260921T141320Z-000008.ndjson.gz.tmp"])
@@ -102,9 +113,9 @@ import Testing
         defer { directory.remove() }
         let time = ManualTime()
         var configuration = configuration(directory.path)
-        configuration.maximumBytes = 1
-        configuration.retentionFiles = 3
-        let writer = try GzipSegmentWriter(configuration: configuration, now: { time.now })
+        configuration.rotate.maximumBytes = 1
+        configuration.retention.maximumFiles = 3
+        let writer = try GzipSegmentWriter(configuration: configuration, fileExtension: "ndjson", now: { time.now })
         for index in 0..<6 {
             try writer.append(Array("event \(index)\n".utf8))
             time.advance(.seconds(1))

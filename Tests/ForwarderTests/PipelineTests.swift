@@ -71,7 +71,9 @@ import Testing
                     sinks: [sink],
                     clock: clock,
                     directory: directory,
-                    configuration: .init(pollInterval: .seconds(5), lookback: .seconds(600))
+                    configuration: .init(
+                        source: .init(apiKey: APIKey("unused"), pollInterval: .seconds(5), lookback: .seconds(600))
+                    )
                 ) { sink.uniqueCount >= 3 }
                 #expect(sink.ids == [early, newer, late])
                 #expect(try metrics.expectCounter("compliance_forwarder_late_arrivals_total").totalValue == 1)
@@ -108,7 +110,9 @@ import Testing
                 sinks: [sink],
                 clock: clock,
                 directory: directory,
-                configuration: .init(pageSize: 700, pollInterval: .seconds(10)),
+                configuration: .init(
+                    source: .init(apiKey: APIKey("unused"), pageSize: 700, pollInterval: .seconds(10))
+                ),
                 budget: .init(maximumRequestsPerMinute: 30, reserveFraction: 0)
             ) { sink.uniqueCount >= 20_000 }
             #expect(Set(sink.ids) == Set(expected))
@@ -135,9 +139,8 @@ import Testing
             let fast = RecordingSink(name: "fast")
             let stalled = RecordingSink(name: "stalled", stalled: true)
             let configuration = ForwarderPipeline.Configuration(
-                pageSize: 1000,
-                channelEvents: 3000,
-                channelBytes: 32 << 20
+                source: .init(apiKey: APIKey("unused"), pageSize: 1000),
+                pipeline: .init(channel: .init(maximumEvents: 3000, maximumBytes: 32 << 20))
             )
             let client = ComplianceClient(
                 configuration: .init(baseURL: mock.baseURL, apiKey: APIKey("k"), budget: .init(reserveFraction: 0)),

@@ -36,11 +36,13 @@ import Testing
             )
             let sink = FileSink(
                 name: "archive",
-                configuration: .init(directory: archive, maximumAge: maximumAge),
+                configuration: .init(directory: archive, rotate: .init(maximumAge: maximumAge)),
                 encoder: .raw
             )
             let pipeline = ForwarderPipeline(
-                configuration: .init(pollInterval: .milliseconds(50), lookback: .seconds(600)),
+                configuration: .init(
+                    source: .init(apiKey: APIKey("unused"), pollInterval: .milliseconds(50), lookback: .seconds(600))
+                ),
                 client: client,
                 sinks: [sink],
                 checkpointStore: CheckpointStore(path: directory.path + "/checkpoint.json"),

@@ -1,4 +1,5 @@
 import ComplianceAPI
+import ForwarderCore
 import Testing
 
 @testable import Forwarder
@@ -101,7 +102,8 @@ final class DetectorBox {
 /// The one place the source's settings become the query every request carries.
 @Suite struct BaseQueryTests {
     @Test func carriesTheFiltersAndPageSizeAndNothingElse() throws {
-        let configuration = ForwarderPipeline.Configuration(
+        let configuration = ForwarderConfiguration.Source(
+            apiKey: APIKey("unused"),
             pageSize: 250,
             activityTypes: ["sso_login_failed"],
             organizationIDs: ["org_1"],

@@ -34,7 +34,7 @@ struct SyslogServerNameTests {
             )
         }
 
-        func configuration(serverName: String) -> SyslogSink.Configuration {
+        func configuration(serverName: String) -> ForwarderConfiguration.SyslogSink {
             .testReceiver(
                 port: receiver.port,
                 certificates: certificates,
@@ -58,7 +58,7 @@ struct SyslogServerNameTests {
         let setup = try Setup(kind, serverCertificate: "ip-only")
         defer { setup.tearDown() }
         let configuration = setup.configuration(serverName: TestIdentityPKI.siemName)
-        let result = await SinkProbe.probeSyslog(configuration.syslog, timeout: .seconds(10))
+        let result = await SinkProbe.probeSyslog(configuration, timeout: .seconds(10))
         #expect(result.outcome == .misconfigured, "\(result)")
         #expect(result.detail.contains("not valid for siem.example.test"), "\(result)")
     }

@@ -11,21 +11,13 @@ import Testing
     .enabled(if: SyslogReceiver.installed || SyslogReceiver.isCI, Comment(rawValue: SyslogReceiver.skipMessage))
 )
 struct SyslogTLSNegativeTests {
-    static func connect(_ configuration: SyslogSink.Configuration) async throws -> SyslogConnection {
-        let context = try SyslogTLS.makeContext(configuration.syslog.tls)
-        return try await SyslogConnection.connect(
-            host: "127.0.0.1",
-            port: configuration.syslog.address.port,
-            tls: context,
-            serverName: configuration.serverName,
-            identity: configuration.serverIdentity,
-            datagram: false,
-            settle: configuration.settleTime
-        )
+    static func connect(_ configuration: ForwarderConfiguration.SyslogSink) async throws -> SyslogConnection {
+        let context = try SyslogTLS.makeContext(configuration.tls)
+        return try await configuration.connect(tls: context, settle: SyslogSink.Options().settleTime)
     }
 
     static func expectFailure(
-        _ configuration: SyslogSink.Configuration,
+        _ configuration: ForwarderConfiguration.SyslogSink,
         codes: [SyslogSinkError.Code],
         mentioning words: [String]
     ) async throws {
@@ -46,7 +38,7 @@ struct SyslogTLSNegativeTests {
         guard SyslogReceiver.available() else { return }
         let setup = try SyslogInteropTests.Setup(kind, mutualTLS: false)
         defer { setup.tearDown() }
-        let configuration = SyslogSink.Configuration.testReceiver(
+        let configuration = ForwarderConfiguration.SyslogSink.testReceiver(
             port: setup.receiver.port,
             certificates: setup.certificates,
             clientCertificate: false,
@@ -67,7 +59,7 @@ struct SyslogTLSNegativeTests {
         // help either: SyslogServerNameTests.)
         let setup = try SyslogInteropTests.Setup(kind, mutualTLS: false, serverCertificate: "wrong-server")
         defer { setup.tearDown() }
-        let configuration = SyslogSink.Configuration.testReceiver(
+        let configuration = ForwarderConfiguration.SyslogSink.testReceiver(
             port: setup.receiver.port,
             certificates: setup.certificates,
             clientCertificate: false
@@ -84,7 +76,7 @@ struct SyslogTLSNegativeTests {
         guard SyslogReceiver.available() else { return }
         let setup = try SyslogInteropTests.Setup(kind, mutualTLS: true)
         defer { setup.tearDown() }
-        let configuration = SyslogSink.Configuration.testReceiver(
+        let configuration = ForwarderConfiguration.SyslogSink.testReceiver(
             port: setup.receiver.port,
             certificates: setup.certificates,
             clientCertificate: false

@@ -30,16 +30,14 @@ struct SyslogTransportTests {
             transport: transport.name
         )
         defer { receiver.stop() }
-        let configuration = SyslogSink.Configuration(
-            syslog: ForwarderConfiguration.SyslogSink(
-                address: NetworkAddress(host: "127.0.0.1", port: receiver.port),
-                transport: transport,
-                framing: framing,
-                hostname: "fwd.example.com",
-                reconnect: ForwarderConfiguration.Backoff(
-                    initialBackoff: .milliseconds(100),
-                    maximumBackoff: .seconds(1)
-                )
+        let configuration = ForwarderConfiguration.SyslogSink(
+            address: NetworkAddress(host: "127.0.0.1", port: receiver.port),
+            transport: transport,
+            framing: framing,
+            hostname: "fwd.example.com",
+            reconnect: ForwarderConfiguration.Backoff(
+                initialBackoff: .milliseconds(100),
+                maximumBackoff: .seconds(1)
             )
         )
         let sink = SyslogSink(

@@ -18,22 +18,10 @@ import Darwin
 ///
 /// Not thread-safe: one task owns a writer.
 final class GzipSegmentWriter {
-    struct Configuration: Sendable {
-        var directory: String
-        var prefix: String
-        /// `ndjson` or `cef`.
-        var fileExtension: String
-        var maximumBytes: Int = 64 * 1024 * 1024
-        var maximumAge: Duration = .seconds(3600)
-        /// Final files kept; `nil` keeps all.
-        var retentionFiles: Int?
-        /// Final files older than this are removed; `nil` keeps all.
-        var retentionAge: Duration?
-        var fileMode: UInt32 = 0o640
-        var compressionLevel: Int32 = 6
-    }
-
-    let configuration: Configuration
+    /// The `type: file` settings (directory, prefix, rotation, retention, mode, level).
+    let configuration: ForwarderConfiguration.FileSink
+    /// `ndjson` or `cef`: the line format's name in every file name.
+    let fileExtension: String
     private let now: @Sendable () -> RFC3339Timestamp
     private let encoder: GzipMemberEncoder
     private var active: (fd: Int32, path: String, openedAt: RFC3339Timestamp, bytes: Int)?
@@ -50,24 +38,28 @@ final class GzipSegmentWriter {
     /// Opens the directory, repairing and finalising any segment a crash left behind.
     /// - Parameter archive: the sink name and signing key when segments get manifests.
     init(
-        configuration: Configuration,
+        configuration: ForwarderConfiguration.FileSink,
+        fileExtension: String,
         now: @escaping @Sendable () -> RFC3339Timestamp,
         archive: (sinkName: String, signingKey: ArchiveSigningKey?)? = nil
     ) throws(FileError) {
         self.configuration = configuration
+        self.fileExtension = fileExtension
         self.now = now
-        self.encoder = try GzipMemberEncoder(level: configuration.compressionLevel)
+        self.encoder = try GzipMemberEncoder(level: Int32(configuration.compressionLevel))
         try PosixFile.makeDirectories(configuration.directory)
+        let prefix = configuration.prefix
+        let isOurs = { GzipSegmentWriter.isSegmentName($0, prefix: prefix, fileExtension: fileExtension) }
         chain = try archive.map { (archive) throws(FileError) in
             try ManifestChain(
                 directory: configuration.directory,
                 sinkName: archive.sinkName,
                 signingKey: archive.signingKey,
                 fileMode: mode_t(configuration.fileMode),
-                isSegment: { Self.isOurs($0, configuration) && !$0.hasSuffix(".tmp") }
+                isSegment: { isOurs($0) && !$0.hasSuffix(".tmp") }
             )
         }
-        let names = try PosixFile.list(configuration.directory).filter { Self.isOurs($0, configuration) }
+        let names = try PosixFile.list(configuration.directory).filter { isOurs($0) }
         nextSequence = (names.compactMap { Self.sequence(of: $0) }.max() ?? 0) + 1
         for name in names.sorted() where name.hasSuffix(".tmp") {
             try repair(path: configuration.directory + "/" + name)
@@ -105,8 +97,8 @@ final class GzipSegmentWriter {
     /// Closes the active segment when it is too big or too old.
     func rotateIfDue() throws(FileError) {
         guard let active else { return }
-        if active.bytes >= configuration.maximumBytes
-            || now().duration(since: active.openedAt) >= configuration.maximumAge
+        if active.bytes >= configuration.rotate.maximumBytes
+            || now().duration(since: active.openedAt) >= configuration.rotate.maximumAge
         {
             try finalizeActive(reason: .rotation)
         }
@@ -120,7 +112,7 @@ final class GzipSegmentWriter {
     /// The final files, oldest first.
     func finalFiles() throws(FileError) -> [String] {
         try PosixFile.list(configuration.directory)
-            .filter { Self.isOurs($0, configuration) && !$0.hasSuffix(".tmp") }
+            .filter { isOurs($0) && !$0.hasSuffix(".tmp") }
             .sorted()
             .map { configuration.directory + "/" + $0 }
     }
@@ -128,7 +120,7 @@ final class GzipSegmentWriter {
     private func activeSegment() throws(FileError) -> (fd: Int32, path: String) {
         if let active { return (active.fd, active.path) }
         let opened = now()
-        let path = configuration.directory + "/" + Self.finalName(configuration, opened, nextSequence) + ".tmp"
+        let path = configuration.directory + "/" + finalName(opened, nextSequence) + ".tmp"
         nextSequence += 1
         let fd = try PosixFile.open(
             path,
@@ -207,11 +199,11 @@ final class GzipSegmentWriter {
 
     private func applyRetention() throws(FileError) {
         var files = try finalFiles()
-        if let keep = configuration.retentionFiles, files.count > keep {
+        if let keep = configuration.retention.maximumFiles, files.count > keep {
             for path in files.prefix(files.count - keep) { try removeForRetention(path, reason: "max_files \(keep)") }
             files.removeFirst(files.count - keep)
         }
-        if let age = configuration.retentionAge {
+        if let age = configuration.retention.maximumAge {
             let cutoff = now().adding(.zero - age).secondsSinceEpoch
             for path in files {
                 if let status = PosixFile.status(path), status.modified < cutoff {
@@ -227,7 +219,7 @@ final class GzipSegmentWriter {
         try PosixFile.remove(path)
     }
 
-    static func finalName(_ configuration: Configuration, _ time: RFC3339Timestamp, _ sequence: Int) -> String {
+    func finalName(_ time: RFC3339Timestamp, _ sequence: Int) -> String {
         let c = time.utcComponents
         func pad(_ value: Int64, _ width: Int) -> String {
             let digits = String(value)
@@ -236,18 +228,22 @@ final class GzipSegmentWriter {
         let stamp =
             pad(c.year, 4) + pad(c.month, 2) + pad(c.day, 2) + "T" + pad(c.hour, 2) + pad(c.minute, 2)
             + pad(c.second, 2) + "Z"
-        return "\(configuration.prefix)-\(stamp)-\(pad(Int64(sequence), 6)).\(configuration.fileExtension).gz"
+        return "\(configuration.prefix)-\(stamp)-\(pad(Int64(sequence), 6)).\(fileExtension).gz"
     }
 
     static func fileName(_ path: String) -> String {
         String(path.split(separator: "/").last ?? Substring(path))
     }
 
-    static func isOurs(_ name: String, _ configuration: Configuration) -> Bool {
-        name.hasPrefix(configuration.prefix + "-")
-            && (name.hasSuffix(".\(configuration.fileExtension).gz")
-                || name.hasSuffix(".\(configuration.fileExtension).gz.tmp"))
-            && sequence(of: name) != nil
+    func isOurs(_ name: String) -> Bool {
+        Self.isSegmentName(name, prefix: configuration.prefix, fileExtension: fileExtension)
+    }
+
+    static func isSegmentName(_ name: String, prefix: String, fileExtension: String) -> Bool {
+        name.hasPrefix(prefix + "-")
+            && (name.hasSuffix(".\(fileExtension).gz")
+                || name.hasSuffix(".\(fileExtension).gz.tmp"))
+            && Self.sequence(of: name) != nil
     }
 
     /// The `<seq>` part of a segment name.

@@ -49,20 +49,9 @@ public enum SinkProbe {
                 detail: "\(target) over UDP: cannot be checked without sending (lab use only)"
             )
         }
-        let configuration = SyslogSink.Configuration(syslog: syslog)
         do {
             let context = syslog.transport == .tls ? try SyslogTLS.makeContext(syslog.tls) : nil
-            let connection = try await SyslogConnection.connect(
-                host: syslog.address.host,
-                port: syslog.address.port,
-                tls: context,
-                serverName: configuration.serverName,
-                // The sink's own name check: without it `check` passed where `run` refused.
-                identity: configuration.serverIdentity,
-                datagram: false,
-                settle: .milliseconds(300),
-                timeout: timeout
-            )
+            let connection = try await syslog.connect(tls: context, settle: .milliseconds(300), timeout: timeout)
             await connection.close()
             let how = context == nil ? "TCP connection accepted" : "TLS handshake completed and session kept"
             return Result(outcome: .passed, detail: "\(target): \(how)")

@@ -82,11 +82,8 @@ public final class DeadLetterWriter: Sendable {
             try box.lock.withLock { (segment: inout GzipSegmentWriter?) throws(FileError) in
                 if segment == nil {
                     segment = try GzipSegmentWriter(
-                        configuration: .init(
-                            directory: directory,
-                            prefix: Self.safeName(name),
-                            fileExtension: "ndjson"
-                        ),
+                        configuration: .init(directory: directory, prefix: Self.safeName(name)),
+                        fileExtension: "ndjson",
                         now: now
                     )
                 }

@@ -18,67 +18,33 @@ import ServiceLifecycle
 /// `ServiceGroup` cancels: the checkpoint then holds whatever was acknowledged, which is always a
 /// safe place to resume (at worst some events are sent again).
 public final class ForwarderPipeline: Service {
+    /// The validated configuration's pieces the pipeline reads, taken whole.
     public struct Configuration: Sendable {
         /// Follow the feed, or read one range and stop.
+        public enum Mode: Sendable {
+            /// Follow the feed until shutdown.
+            case follow
+            /// Read `[since, until)` once and return.
+            case backfill(since: RFC3339Timestamp, until: RFC3339Timestamp?)
+        }
+
         public var mode: Mode
-        public var pageSize: Int
-        public var pollInterval: Duration
-        public var lookback: Duration
-        public var activityTypes: [String]
-        public var excludeActivityTypes: [String]
-        public var organizationIDs: [String]
-        public var actorIDs: [String]
-        public var dropSelfGenerated: Bool
-        /// Per-sink channel bounds.
-        public var channelEvents: Int
-        public var channelBytes: Int
+        /// `source`: the filters, page size and pacing of every request.
+        public var source: ForwarderConfiguration.Source
+        /// `pipeline`: the bound on each sink's channel.
+        public var pipeline: ForwarderConfiguration.Pipeline
+        /// `checkpoint.flush_interval`.
         public var checkpointFlushInterval: Duration
-
-        /// The filters and page size every request carries (the one place they become a query);
-        /// the poller adds order, cursors and time bounds.
-        public var baseQuery: ActivityQuery {
-            ActivityQuery(
-                activityTypes: activityTypes,
-                excludeActivityTypes: excludeActivityTypes,
-                organizationIDs: organizationIDs,
-                actorIDs: actorIDs,
-                limit: pageSize
-            )
-        }
-
-        public struct Mode: Sendable {
-            let value: Poller.Configuration.Mode
-            public static let follow = Mode(value: .follow)
-            public static func backfill(since: RFC3339Timestamp, until: RFC3339Timestamp?) -> Mode {
-                Mode(value: .backfill(since: since, until: until))
-            }
-        }
 
         public init(
             mode: Mode = .follow,
-            pageSize: Int = 5000,
-            pollInterval: Duration = .seconds(30),
-            lookback: Duration = .seconds(600),
-            activityTypes: [String] = [],
-            excludeActivityTypes: [String] = [],
-            organizationIDs: [String] = [],
-            actorIDs: [String] = [],
-            dropSelfGenerated: Bool = false,
-            channelEvents: Int = 10_000,
-            channelBytes: Int = 32 * 1024 * 1024,
-            checkpointFlushInterval: Duration = .seconds(1)
+            source: ForwarderConfiguration.Source,
+            pipeline: ForwarderConfiguration.Pipeline = .init(),
+            checkpointFlushInterval: Duration = ForwarderConfiguration.Checkpoint.defaultFlushInterval
         ) {
             self.mode = mode
-            self.pageSize = pageSize
-            self.pollInterval = pollInterval
-            self.lookback = lookback
-            self.activityTypes = activityTypes
-            self.excludeActivityTypes = excludeActivityTypes
-            self.organizationIDs = organizationIDs
-            self.actorIDs = actorIDs
-            self.dropSelfGenerated = dropSelfGenerated
-            self.channelEvents = channelEvents
-            self.channelBytes = channelBytes
+            self.source = source
+            self.pipeline = pipeline
             self.checkpointFlushInterval = checkpointFlushInterval
         }
     }
@@ -121,12 +87,15 @@ public final class ForwarderPipeline: Service {
             store: checkpointStore,
             initial: initialState,
             sinkCount: sinks.count,
-            horizon: DeduplicationHorizon.span(lookback: configuration.lookback),
+            horizon: DeduplicationHorizon.span(lookback: configuration.source.lookback),
             clock: clock,
             logger: logger
         )
         self.channels = sinks.map { _ in
-            SinkChannel(maximumEvents: configuration.channelEvents, maximumBytes: configuration.channelBytes)
+            SinkChannel(
+                maximumEvents: configuration.pipeline.channel.maximumEvents,
+                maximumBytes: configuration.pipeline.channel.maximumBytes
+            )
         }
         self.channelDepths = channels.map(\.depth)
         self.sinkMetrics = sinks.map { SinkMetrics(sink: $0.name) }
@@ -139,13 +108,8 @@ public final class ForwarderPipeline: Service {
         }
         let poller = Poller(
             client: client,
-            configuration: .init(
-                mode: configuration.mode.value,
-                query: configuration.baseQuery,
-                pollInterval: configuration.pollInterval,
-                lookback: configuration.lookback,
-                dropSelfGenerated: configuration.dropSelfGenerated
-            ),
+            mode: configuration.mode,
+            source: configuration.source,
             checkpointer: checkpointer,
             outputs: channels,
             deadLetters: deadLetters,

@@ -41,16 +41,8 @@ public enum ForwarderRuntime {
         let pipeline = ForwarderPipeline(
             configuration: .init(
                 mode: mode,
-                pageSize: source.pageSize,
-                pollInterval: source.pollInterval,
-                lookback: source.lookback,
-                activityTypes: source.activityTypes,
-                excludeActivityTypes: source.excludeActivityTypes,
-                organizationIDs: source.organizationIDs,
-                actorIDs: source.actorIDs,
-                dropSelfGenerated: source.dropSelfGenerated,
-                channelEvents: configuration.pipeline.channel.maximumEvents,
-                channelBytes: configuration.pipeline.channel.maximumBytes,
+                source: source,
+                pipeline: configuration.pipeline,
                 checkpointFlushInterval: configuration.checkpoint.flushInterval
             ),
             client: client,
@@ -86,25 +78,9 @@ public enum ForwarderRuntime {
         let encoder = EventEncoder(format: sink.format)
         switch sink.destination {
         case .file(let file):
-            return FileSink(
-                name: sink.name,
-                configuration: .init(
-                    directory: file.directory,
-                    prefix: file.prefix,
-                    fileExtension: sink.format == .cef ? "cef" : "ndjson",
-                    maximumBytes: file.rotate.maximumBytes,
-                    maximumAge: file.rotate.maximumAge,
-                    retentionFiles: file.retention.maximumFiles,
-                    retentionAge: file.retention.maximumAge,
-                    fileMode: UInt32(file.fileMode),
-                    compressionLevel: file.compressionLevel,
-                    signingKeyFile: file.signingKeyFile
-                ),
-                encoder: encoder,
-                rotation: rotation
-            )
+            return FileSink(name: sink.name, configuration: file, encoder: encoder, rotation: rotation)
         case .syslog(let syslog):
-            return SyslogSink(name: sink.name, configuration: .init(syslog: syslog), encoder: encoder)
+            return SyslogSink(name: sink.name, configuration: syslog, encoder: encoder)
         case .http:
             return try HTTPSink.make(from: sink, encoder: encoder)
         }

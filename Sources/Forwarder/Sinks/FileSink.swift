@@ -1,4 +1,5 @@
 import ComplianceAPI
+import ForwarderCore
 import Logging
 
 /// The archive: one line per event (CEF, or ECS / raw NDJSON), gzip-compressed, rotated by size
@@ -7,46 +8,9 @@ import Logging
 /// Each batch becomes one gzip member, `fsync`ed before the batch is acknowledged. An idle
 /// segment rotates on its timer's tick (``Sink/tickInterval``) once it is older than `max_age`.
 public struct FileSink: Sink {
-    public struct Configuration: Sendable {
-        public var directory: String
-        public var prefix: String
-        public var fileExtension: String
-        public var maximumBytes: Int
-        public var maximumAge: Duration
-        public var retentionFiles: Int?
-        public var retentionAge: Duration?
-        public var fileMode: UInt32
-        public var compressionLevel: Int
-        /// The Ed25519 key that signs segment manifests; `nil` writes unsigned manifests.
-        public var signingKeyFile: String?
-
-        public init(
-            directory: String,
-            prefix: String = "activities",
-            fileExtension: String = "ndjson",
-            maximumBytes: Int = 64 * 1024 * 1024,
-            maximumAge: Duration = .seconds(3600),
-            retentionFiles: Int? = nil,
-            retentionAge: Duration? = nil,
-            fileMode: UInt32 = 0o640,
-            compressionLevel: Int = 6,
-            signingKeyFile: String? = nil
-        ) {
-            self.directory = directory
-            self.prefix = prefix
-            self.fileExtension = fileExtension
-            self.maximumBytes = maximumBytes
-            self.maximumAge = maximumAge
-            self.retentionFiles = retentionFiles
-            self.retentionAge = retentionAge
-            self.fileMode = fileMode
-            self.compressionLevel = compressionLevel
-            self.signingKeyFile = signingKeyFile
-        }
-    }
-
     public let name: String
-    public let configuration: Configuration
+    /// The `type: file` settings.
+    public let configuration: ForwarderConfiguration.FileSink
     let encoder: EventEncoder
     let now: @Sendable () -> RFC3339Timestamp
     let rotation: FileRotationRequest?
@@ -54,7 +18,7 @@ public struct FileSink: Sink {
     /// - Parameter rotation: Closes the active segment at the next input after each request (SIGHUP).
     public init(
         name: String,
-        configuration: Configuration,
+        configuration: ForwarderConfiguration.FileSink,
         encoder: EventEncoder,
         rotation: FileRotationRequest? = nil,
         now: @escaping @Sendable () -> RFC3339Timestamp = { .now }
@@ -76,17 +40,8 @@ public struct FileSink: Sink {
         }
         let lineFormat = encoder.formatter.format
         let writer = try GzipSegmentWriter(
-            configuration: .init(
-                directory: configuration.directory,
-                prefix: configuration.prefix,
-                fileExtension: configuration.fileExtension,
-                maximumBytes: configuration.maximumBytes,
-                maximumAge: configuration.maximumAge,
-                retentionFiles: configuration.retentionFiles,
-                retentionAge: configuration.retentionAge,
-                fileMode: configuration.fileMode,
-                compressionLevel: Int32(configuration.compressionLevel)
-            ),
+            configuration: configuration,
+            fileExtension: lineFormat == .cef ? "cef" : "ndjson",
             now: now,
             archive: (sinkName: name, signingKey: signingKey)
         )

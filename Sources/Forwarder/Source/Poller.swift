@@ -18,24 +18,6 @@ import ServiceLifecycle
 /// `[now − lookback, cursor's created_at]` is re-read and ids not already emitted are emitted
 /// (and counted as late arrivals).
 final class Poller: Sendable {
-    struct Configuration: Sendable {
-        enum Mode: Sendable {
-            /// Follow the feed until shutdown.
-            case follow
-            /// Read `[since, until)` once and return.
-            case backfill(since: RFC3339Timestamp, until: RFC3339Timestamp?)
-        }
-
-        var mode: Mode = .follow
-        /// The filters and page size every request carries
-        /// (``ForwarderPipeline/Configuration/baseQuery``); the poller adds order, cursors and time
-        /// bounds.
-        var query = ActivityQuery(limit: 5000)
-        var pollInterval: Duration = .seconds(30)
-        var lookback: Duration = .seconds(600)
-        var dropSelfGenerated = false
-    }
-
     /// Progress for `backfill`'s display.
     struct Progress: Sendable {
         var fetched: Int
@@ -43,7 +25,9 @@ final class Poller: Sendable {
     }
 
     private let client: ComplianceClient
-    private let configuration: Configuration
+    private let mode: ForwarderPipeline.Configuration.Mode
+    /// Filters, page size, poll interval, lookback and self-generated handling.
+    private let source: ForwarderConfiguration.Source
     private let checkpointer: Checkpointer
     private let outputs: [SinkChannel]
     private let deadLetters: DeadLetterWriter
@@ -54,7 +38,8 @@ final class Poller: Sendable {
 
     init(
         client: ComplianceClient,
-        configuration: Configuration,
+        mode: ForwarderPipeline.Configuration.Mode,
+        source: ForwarderConfiguration.Source,
         checkpointer: Checkpointer,
         outputs: [SinkChannel],
         deadLetters: DeadLetterWriter,
@@ -63,7 +48,8 @@ final class Poller: Sendable {
         onProgress: (@Sendable (Progress) -> Void)? = nil
     ) {
         self.client = client
-        self.configuration = configuration
+        self.mode = mode
+        self.source = source
         self.checkpointer = checkpointer
         self.outputs = outputs
         self.deadLetters = deadLetters
@@ -93,7 +79,7 @@ final class Poller: Sendable {
             start: committed.start,
             seen: SeenIDs(committed.delivered)
         )
-        if case .backfill(let since, _) = configuration.mode, run.cursor == nil { run.start = since }
+        if case .backfill(let since, _) = mode, run.cursor == nil { run.start = since }
         logger.info(
             "source starting",
             metadata: [
@@ -103,9 +89,9 @@ final class Poller: Sendable {
         while !Task.isShuttingDownGracefully {
             try await cursorPass(&run)
             if Task.isShuttingDownGracefully { break }
-            if case .backfill(_, let until) = configuration.mode {
+            if case .backfill(_, let until) = mode {
                 // A range ending inside the lookback window may still receive late rows.
-                if until.map({ clock.now.duration(since: $0) < configuration.lookback }) ?? true {
+                if until.map({ clock.now.duration(since: $0) < source.lookback }) ?? true {
                     try await overlapPass(&run)
                 }
                 return
@@ -113,7 +99,7 @@ final class Poller: Sendable {
             try await overlapPass(&run)
             do {
                 try await cancelWhenGracefulShutdown {
-                    try await self.clock.sleep(for: self.configuration.pollInterval)
+                    try await self.clock.sleep(for: self.source.pollInterval)
                 }
             } catch is CancellationError {
                 if Task.isShuttingDownGracefully { break }
@@ -124,7 +110,7 @@ final class Poller: Sendable {
     }
 
     private func baseQuery() -> ActivityQuery {
-        var query = configuration.query
+        var query = source.baseQuery
         query.order = .ascending
         return query
     }
@@ -140,7 +126,7 @@ final class Poller: Sendable {
             } else {
                 query.createdAt.gte = run.start
             }
-            if case .backfill(_, let until) = configuration.mode { query.createdAt.lt = until }
+            if case .backfill(_, let until) = mode { query.createdAt.lt = until }
             guard let page = try await fetch(query, &run) else { return }
             lastRequestID = page.requestID ?? lastRequestID
             count += page.data.count
@@ -171,7 +157,7 @@ final class Poller: Sendable {
     private func overlapPass(_ run: inout RunState) async throws {
         guard let cursorCreatedAt = run.cursorCreatedAt else { return }
         let now = clock.now
-        let windowStart = now.adding(.zero - configuration.lookback)
+        let windowStart = now.adding(.zero - source.lookback)
         guard cursorCreatedAt >= windowStart else { return }
         run.lastOverlap = now
         var after: String?
@@ -206,7 +192,7 @@ final class Poller: Sendable {
         startCursor: String?,
         _ run: inout RunState
     ) async throws {
-        let horizon = clock.now.adding(.zero - DeduplicationHorizon.span(lookback: configuration.lookback))
+        let horizon = clock.now.adding(.zero - DeduplicationHorizon.span(lookback: source.lookback))
         var events: [Event] = []
         var ids: [(String, RFC3339Timestamp)] = []
         var newestCreatedAt: RFC3339Timestamp?
@@ -224,7 +210,7 @@ final class Poller: Sendable {
             let selfGenerated = run.detector.isSelfGenerated(activity)
             if selfGenerated {
                 metrics.selfGenerated.increment()
-                if configuration.dropSelfGenerated { continue }
+                if source.dropSelfGenerated { continue }
             }
             events.append(Event(index: events.count, activity: activity, selfGenerated: selfGenerated))
         }

@@ -6,10 +6,13 @@ extension ForwarderConfiguration {
         /// `flush_interval`: the most often the file is rewritten; it is always written on shutdown.
         public var flushInterval: Duration
 
+        /// The default `flush_interval`.
+        public static let defaultFlushInterval = Duration.seconds(1)
+
         /// - Parameters:
         ///   - path: The state file; required.
         ///   - flushInterval: Defaults to 1 s.
-        public init(path: String, flushInterval: Duration = .seconds(1)) {
+        public init(path: String, flushInterval: Duration = defaultFlushInterval) {
             self.path = path
             self.flushInterval = flushInterval
         }

@@ -86,6 +86,18 @@ extension ForwarderConfiguration {
             self.retry = retry
         }
 
+        /// The filters and page size every request carries (the one place they become a query);
+        /// the poller adds order, cursors and time bounds.
+        public var baseQuery: ActivityQuery {
+            ActivityQuery(
+                activityTypes: activityTypes,
+                excludeActivityTypes: excludeActivityTypes,
+                organizationIDs: organizationIDs,
+                actorIDs: actorIDs,
+                limit: pageSize
+            )
+        }
+
         /// The client settings this source implies. Retries never give up: a page that fails
         /// is retried with the same cursor until it succeeds or fails permanently.
         ///

@@ -61,7 +61,7 @@ struct SyslogSinkHarness {
     }
 }
 
-extension SyslogSink.Configuration {
+extension ForwarderConfiguration.SyslogSink {
     /// A TLS sink for a test receiver on 127.0.0.1 that verifies the name `localhost`.
     static func testReceiver(
         port: Int,
@@ -69,21 +69,19 @@ extension SyslogSink.Configuration {
         clientCertificate: Bool,
         caFile: String? = nil,
         serverName: String = "localhost"
-    ) -> SyslogSink.Configuration {
-        SyslogSink.Configuration(
-            syslog: ForwarderConfiguration.SyslogSink(
-                address: NetworkAddress(host: "127.0.0.1", port: port),
-                hostname: "fwd.example.com",
-                tls: ForwarderConfiguration.TLS(
-                    caFile: caFile ?? certificates + "/ca.pem",
-                    certFile: clientCertificate ? certificates + "/client.pem" : nil,
-                    keyFile: clientCertificate ? certificates + "/client-key.pem" : nil,
-                    serverName: serverName
-                ),
-                reconnect: ForwarderConfiguration.Backoff(
-                    initialBackoff: .milliseconds(100),
-                    maximumBackoff: .seconds(1)
-                )
+    ) -> ForwarderConfiguration.SyslogSink {
+        ForwarderConfiguration.SyslogSink(
+            address: NetworkAddress(host: "127.0.0.1", port: port),
+            hostname: "fwd.example.com",
+            tls: ForwarderConfiguration.TLS(
+                caFile: caFile ?? certificates + "/ca.pem",
+                certFile: clientCertificate ? certificates + "/client.pem" : nil,
+                keyFile: clientCertificate ? certificates + "/client-key.pem" : nil,
+                serverName: serverName
+            ),
+            reconnect: ForwarderConfiguration.Backoff(
+                initialBackoff: .milliseconds(100),
+                maximumBackoff: .seconds(1)
             )
         )
     }

@@ -16,7 +16,7 @@ import NIOSSL
 /// The limit of TCP, stated plainly: "written to the socket" is not "processed by the receiver".
 /// The kernel accepts bytes that a receiver which then crashes or restarts never reads, and syslog
 /// has no application-level acknowledgement. So the sink keeps the events it acknowledged in the
-/// last ``Configuration/resendRetention`` (bounded by count and bytes) and, after any reconnect,
+/// last ``Options/resendRetention`` (bounded by count and bytes) and, after any reconnect,
 /// re-sends them before anything new: a receiver restart yields duplicates (each message carries the
 /// activity `id` in its structured data, so they can be dropped), not losses. What this does not
 /// cover: a receiver that takes bytes and silently discards them while the connection stays up for
@@ -28,7 +28,9 @@ import NIOSSL
 /// ``SyslogMessageEncoder``); the complete record goes to the dead-letter file.
 public struct SyslogSink: Sink {
     public let name: String
-    public let configuration: Configuration
+    /// The `type: syslog` settings.
+    public let configuration: ForwarderConfiguration.SyslogSink
+    public let options: Options
     /// Syslog-specific counters (re-sent, truncated, connections).
     public let statistics: SyslogSinkStatistics
     let encoder: SyslogMessageEncoder
@@ -36,34 +38,37 @@ public struct SyslogSink: Sink {
 
     /// - Parameters:
     ///   - name: the sink's configured name.
-    ///   - configuration: transport, framing, header, TLS and resend settings.
+    ///   - configuration: transport, framing, header and TLS settings.
     ///   - encoder: the payload format (CEF, ECS or raw) inside the syslog MSG.
+    ///   - options: the resend window and connection internals.
     ///   - now: the read time written into ECS/CEF payloads.
     public init(
         name: String,
-        configuration: Configuration,
+        configuration: ForwarderConfiguration.SyslogSink,
         encoder: EventEncoder,
+        options: Options = .init(),
         now: @escaping @Sendable () -> RFC3339Timestamp = { .now }
     ) {
         self.name = name
         self.configuration = configuration
+        self.options = options
         self.statistics = SyslogSinkStatistics(sink: name)
         self.encoder = SyslogMessageEncoder(
-            syslog: SyslogHeaderEncoder(configuration: configuration.formatterConfiguration),
+            syslog: SyslogHeaderEncoder(configuration: configuration.headerConfiguration),
             payload: encoder.formatter,
-            framing: configuration.framing,
-            maximumMessageBytes: configuration.syslog.maximumMessageBytes
+            framing: configuration.messageFraming,
+            maximumMessageBytes: configuration.maximumMessageBytes
         )
         self.now = now
     }
 
     public func run(input: SinkChannel.Stream, context: SinkContext) async throws {
-        let tls = configuration.syslog.transport == .tls ? try SyslogTLS.makeContext(configuration.syslog.tls) : nil
+        let tls = configuration.transport == .tls ? try SyslogTLS.makeContext(configuration.tls) : nil
         var link = Link(
             window: SyslogResendWindow(
-                retention: configuration.resendRetention,
-                maximumEvents: configuration.syslog.transport == .udp ? 0 : configuration.resendMaximumEvents,
-                maximumBytes: configuration.resendMaximumBytes
+                retention: options.resendRetention,
+                maximumEvents: configuration.transport == .udp ? 0 : options.resendMaximumEvents,
+                maximumBytes: options.resendMaximumBytes
             )
         )
         do {
@@ -92,7 +97,7 @@ public struct SyslogSink: Sink {
 
     private func handle(_ batch: Batch, link: inout Link, tls: NIOSSLContext?, context: SinkContext) async throws {
         let readAt = now()
-        var frames = SyslogFrames(framing: encoder.framing, chunkBytes: configuration.writeChunkBytes)
+        var frames = SyslogFrames(framing: encoder.framing, chunkBytes: options.writeChunkBytes)
         var truncated: [DeadLetterWriter.Entry] = []
         var message: [UInt8] = []
         message.reserveCapacity(4096)
@@ -138,7 +143,7 @@ public struct SyslogSink: Sink {
         tls: NIOSSLContext?,
         context: SinkContext
     ) async throws {
-        let backoff = configuration.syslog.reconnect.retryPolicy
+        let backoff = configuration.reconnect.retryPolicy
         var failures = 0
         while true {
             try Task.checkCancellation()
@@ -181,16 +186,7 @@ public struct SyslogSink: Sink {
             await connection.close()
             link.connection = nil
         }
-        let syslog = configuration.syslog
-        let connection = try await SyslogConnection.connect(
-            host: syslog.address.host,
-            port: syslog.address.port,
-            tls: tls,
-            serverName: configuration.serverName,
-            identity: configuration.serverIdentity,
-            datagram: syslog.transport == .udp,
-            settle: configuration.settleTime
-        )
+        let connection = try await configuration.connect(tls: tls, settle: options.settleTime)
         statistics.connected()
         if link.window.count > 0 {
             let resent = link.window.count

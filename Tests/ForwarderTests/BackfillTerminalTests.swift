@@ -18,7 +18,12 @@ import Testing
         var screen: [String]
     }
 
-    func backfill(faults: [MockFault]) async throws -> Run {
+    /// Runs `backfill` on a pseudo-terminal against the mock serving `faults` first; `during` may
+    /// act on the running child while its output is read.
+    func backfill(
+        faults: [MockFault],
+        during: (PseudoTerminal, ForwarderProcess) async -> Void = { _, _ in }
+    ) async throws -> Run {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let now = RFC3339Timestamp.now
@@ -54,10 +59,10 @@ import Testing
                 ],
                 environment: ["TEST_COMPLIANCE_KEY": "sk-ant-api01-pseudo-terminal-test"]
             )
+            await during(terminal, child)
             let output = await terminal.readAll()
-            let process = ForwarderProcess(process: child, output: URL(fileURLWithPath: "/dev/null"))
-            let status = try await process.waitForExit(timeout: .seconds(60))
-            if status == nil { process.signal(SIGKILL) }
+            let status = try await child.waitForExit(timeout: .seconds(60))
+            if status == nil { child.signal(SIGKILL) }
             return Run(
                 status: status ?? -1,
                 output: output,
@@ -120,6 +125,20 @@ import Testing
         )
         #expect(errorLine.hasPrefix("error:"), "the error starts a clean line: \(errorLine)")
         #expect(!run.screen.contains(where: Self.isBar), "the bar is left on screen: \(run.screen)")
+        #expect(run.screen.last == "", "the shell prompt starts a clean line")
+    }
+
+    @Test func anInterruptedBackfillEndsTheBarWithItsSummary() async throws {
+        try #require(ForwarderProcess.isBuilt, "build the executable first: swift build --build-tests")
+        // The first page comes at once, the second request hangs until the interrupt cancels it.
+        let run = try await backfill(faults: [.slow(.zero), .slow(.seconds(30))]) { terminal, child in
+            if await terminal.read(until: { Self.frames($0).contains { $0.events == 10 } }) {
+                child.signal(SIGINT)
+            }
+        }
+        #expect(run.status == 0, "\(run.output)")
+        #expect(!run.screen.contains(where: Self.isBar), "the bar is left on screen: \(run.screen)")
+        #expect(run.screen.contains { $0.hasPrefix("backfill done: 10 events in ") }, "\(run.screen)")
         #expect(run.screen.last == "", "the shell prompt starts a clean line")
     }
 }

@@ -1,11 +1,16 @@
 import CPseudoTerminal
 import Foundation
 
-/// A pseudo-terminal pair: a child whose output goes to ``secondary`` believes it writes to a
-/// terminal; the test reads what it drew from the primary side.
-final class PseudoTerminal: Sendable {
+/// A pseudo-terminal pair: a child whose output goes to its secondary side believes it writes to
+/// a terminal; the test reads what it drew from the primary side.
+final class PseudoTerminal {
     let primary: Int32
     let secondary: Int32
+    private var bytes: [UInt8] = []
+    private var chunks: AsyncStream<[UInt8]>.Iterator?
+
+    /// Everything read so far.
+    var output: String { String(decoding: bytes, as: UTF8.self) }
 
     init() throws {
         var primary: Int32 = -1
@@ -21,9 +26,12 @@ final class PseudoTerminal: Sendable {
         self.secondary = secondary
     }
 
-    /// Starts the built binary with standard output and error on the terminal, then closes this
-    /// process's copy of the secondary side so the end of the child's output ends ``readAll()``.
-    func start(_ arguments: [String], environment: [String: String]) throws -> Process {
+    deinit { close(primary) }
+
+    /// Starts the built binary with standard output and error on the terminal, closes this
+    /// process's copy of the secondary side (so the child's exit ends the output), and reads the
+    /// primary side on a thread of its own, keeping the cooperative pool free for the in-process mock.
+    func start(_ arguments: [String], environment: [String: String]) throws -> ForwarderProcess {
         let process = Process()
         process.executableURL = ForwarderProcess.executable
         process.arguments = arguments
@@ -33,33 +41,41 @@ final class PseudoTerminal: Sendable {
         process.standardError = terminal
         try process.run()
         close(secondary)
-        return process
+        let (stream, continuation) = AsyncStream.makeStream(of: [UInt8].self)
+        let primary = primary
+        Thread {
+            var buffer = [UInt8](repeating: 0, count: 4096)
+            while true {
+                let count = Glibc.read(primary, &buffer, buffer.count)
+                if count > 0 {
+                    continuation.yield(Array(buffer[0..<count]))
+                } else if count < 0 && errno == EINTR {
+                    continue
+                } else {
+                    break  // EIO once the last writer is gone
+                }
+            }
+            continuation.finish()
+        }.start()
+        chunks = stream.makeAsyncIterator()
+        return ForwarderProcess(process: process, output: URL(fileURLWithPath: "/dev/null"))
     }
 
-    /// Everything written to the terminal until every writer has closed it, read on a thread of
-    /// its own so the cooperative pool stays free for the in-process mock.
-    func readAll() async -> String {
-        let primary = primary
-        let bytes = await withCheckedContinuation { (continuation: CheckedContinuation<[UInt8], Never>) in
-            let reader = Thread {
-                var bytes: [UInt8] = []
-                var buffer = [UInt8](repeating: 0, count: 4096)
-                while true {
-                    let count = read(primary, &buffer, buffer.count)
-                    if count > 0 {
-                        bytes += buffer[0..<count]
-                    } else if count < 0 && errno == EINTR {
-                        continue
-                    } else {
-                        break  // EIO once the last writer is gone
-                    }
-                }
-                continuation.resume(returning: bytes)
-            }
-            reader.start()
+    /// Reads until `condition` holds for the output so far; `false` if the output ended first.
+    func read(until condition: (String) -> Bool) async -> Bool {
+        var iterator = chunks
+        defer { chunks = iterator }
+        while !condition(output) {
+            guard let chunk = await iterator?.next() else { return false }
+            bytes += chunk
         }
-        close(primary)
-        return String(decoding: bytes, as: UTF8.self)
+        return true
+    }
+
+    /// Reads to the end of the output (every writer closed the terminal) and returns all of it.
+    func readAll() async -> String {
+        _ = await read { _ in false }
+        return output
     }
 
     /// The lines a terminal shows after `output`: carriage returns move to the start of the line,

@@ -6,6 +6,7 @@ import Foundation
 final class PseudoTerminal {
     let primary: Int32
     let secondary: Int32
+    private var secondaryOpen = true
     private var bytes: [UInt8] = []
     private var chunks: AsyncStream<[UInt8]>.Iterator?
 
@@ -26,7 +27,10 @@ final class PseudoTerminal {
         self.secondary = secondary
     }
 
-    deinit { close(primary) }
+    deinit {
+        close(primary)
+        if secondaryOpen { close(secondary) }
+    }
 
     /// Starts the built binary with standard output and error on the terminal, closes this
     /// process's copy of the secondary side (so the child's exit ends the output), and reads the
@@ -41,6 +45,7 @@ final class PseudoTerminal {
         process.standardError = terminal
         try process.run()
         close(secondary)
+        secondaryOpen = false
         let (stream, continuation) = AsyncStream.makeStream(of: [UInt8].self)
         let primary = primary
         Thread {

@@ -135,7 +135,8 @@ public final class ForwarderPipeline: Service {
     public func run() async throws {
         var progress: (@Sendable (Poller.Progress) -> Void)?
         if let onProgress {
-            progress = { @Sendable update in onProgress(update.fetched, update.oldestCreatedAt, update.newestCreatedAt)
+            progress = { @Sendable update in
+                onProgress(update.fetched, update.oldestCreatedAt, update.newestCreatedAt)
             }
         }
         let poller = Poller(

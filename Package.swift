@@ -40,6 +40,8 @@ let package = Package(
     ],
     targets: [
         .systemLibrary(name: "CZlib", path: "Sources/CZlib"),
+        // openpty(3), for the tests that run the binary on a pseudo-terminal.
+        .systemLibrary(name: "CPseudoTerminal", path: "Sources/CPseudoTerminal"),
         .target(
             name: "ComplianceAPI",
             dependencies: [
@@ -131,7 +133,7 @@ let package = Package(
         .testTarget(
             name: "ForwarderTests",
             dependencies: [
-                "Forwarder", "MockComplianceAPI", "ComplianceAPI", "ForwarderCore", "CZlib",
+                "Forwarder", "MockComplianceAPI", "ComplianceAPI", "ForwarderCore", "CZlib", "CPseudoTerminal",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),

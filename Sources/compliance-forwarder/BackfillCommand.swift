@@ -45,7 +45,9 @@ struct BackfillCommand: AsyncParsableCommand {
                 mode: .backfill(since: sinceTime, until: untilTime),
                 checkpointPath: checkpointPath,
                 logger: logger,
-                onProgress: { fetched, newest in progress.update(fetched: fetched, newest: newest) }
+                onProgress: { fetched, oldest, newest in
+                    progress.update(fetched: fetched, oldest: oldest, newest: newest)
+                }
             )
             let services = try await ObservabilitySetup.services(
                 configuration: configuration,
@@ -60,10 +62,15 @@ struct BackfillCommand: AsyncParsableCommand {
                     logger: logger
                 ).withGrace(configuration.pipeline.shutdownGrace)
             )
-            try await withThrowingTaskGroup(of: Void.self) { tasks in
-                tasks.addTask { await progress.display(logger: logger) }
-                try await group.run()
-                tasks.cancelAll()
+            do {
+                try await withThrowingTaskGroup(of: Void.self) { tasks in
+                    tasks.addTask { await progress.display(logger: logger) }
+                    try await group.run()
+                    tasks.cancelAll()
+                }
+            } catch {
+                progress.abandon()
+                throw error
             }
             let cursor = (try? CheckpointStore(path: checkpointPath).load())?.cursor
             let metrics = ObservabilitySetup.registry.emitToString()

@@ -10,7 +10,7 @@ import Darwin
 
 /// How far a backfill got, measured over the span that holds data.
 ///
-/// The span starts at the first page fetched (or `--since`, if later) and ends at `--until` or
+/// The span starts at the first record fetched (or `--since`, if later) and ends at `--until` or
 /// now: a `--since` decades back over a feed of ten days must not read 99 % after half the events.
 struct BackfillSpan: Sendable, Equatable {
     let since: RFC3339Timestamp
@@ -23,9 +23,9 @@ struct BackfillSpan: Sendable, Equatable {
         self.until = until
     }
 
-    /// Takes the newest `created_at` of a page just fetched.
-    mutating func record(newest pageNewest: RFC3339Timestamp) {
-        if start == nil { start = max(pageNewest, since) }
+    /// Takes the oldest and newest `created_at` of a page just fetched (pages come oldest first).
+    mutating func record(oldest pageOldest: RFC3339Timestamp, newest pageNewest: RFC3339Timestamp) {
+        if start == nil { start = max(pageOldest, since) }
         newest = max(newest ?? pageNewest, pageNewest)
     }
 
@@ -51,10 +51,10 @@ final class BackfillProgress: Sendable {
     }
 
     /// Called by the poller after every page.
-    func update(fetched: Int, newest: RFC3339Timestamp?) {
+    func update(fetched: Int, oldest: RFC3339Timestamp?, newest: RFC3339Timestamp?) {
         state.withLock { state in
             state.fetched = fetched
-            if let newest { state.span.record(newest: newest) }
+            if let oldest, let newest { state.span.record(oldest: oldest, newest: newest) }
         }
         status.progressed()
         if isTerminal { status.show(render()) }
@@ -83,6 +83,11 @@ final class BackfillProgress: Sendable {
         } else {
             logger.info("backfill finished", metadata: ["summary": "\(line)"])
         }
+    }
+
+    /// Erases the bar when the backfill fails, before the error is printed.
+    func abandon() {
+        if isTerminal { status.clear() }
     }
 
     func render() -> String {

@@ -59,6 +59,16 @@ final class TerminalStatusLine: Sendable {
         }
     }
 
+    /// Erases the status line, if one is drawn, and keeps none: a failing backfill's error message
+    /// and the shell prompt after it start on a clean line.
+    func clear() {
+        state.withLock { state in
+            guard state.line != nil else { return }
+            state.line = nil
+            Self.writeAll(Self.clearLine, to: STDOUT_FILENO)
+        }
+    }
+
     /// Writes one complete log line to standard error, above the status line when there is one.
     func writeLog(_ bytes: [UInt8]) {
         state.withLock { state in

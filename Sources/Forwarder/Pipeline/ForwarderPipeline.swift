@@ -61,7 +61,7 @@ public final class ForwarderPipeline: Service {
     public let deadLetters: DeadLetterWriter
     private let clock: any APIClock
     private let logger: Logger
-    private let onProgress: (@Sendable (Int, RFC3339Timestamp?) -> Void)?
+    private let onProgress: (@Sendable (Int, RFC3339Timestamp?, RFC3339Timestamp?) -> Void)?
 
     /// - Parameters:
     ///   - initialState: The loaded checkpoint, or a fresh one for the configured start.
@@ -74,7 +74,7 @@ public final class ForwarderPipeline: Service {
         deadLetters: DeadLetterWriter,
         clock: any APIClock = SystemAPIClock(),
         logger: Logger,
-        onProgress: (@Sendable (Int, RFC3339Timestamp?) -> Void)? = nil
+        onProgress: (@Sendable (Int, RFC3339Timestamp?, RFC3339Timestamp?) -> Void)? = nil
     ) {
         self.configuration = configuration
         self.client = client
@@ -104,7 +104,9 @@ public final class ForwarderPipeline: Service {
     public func run() async throws {
         var progress: (@Sendable (Poller.Progress) -> Void)?
         if let onProgress {
-            progress = { @Sendable update in onProgress(update.fetched, update.newestCreatedAt) }
+            progress = { @Sendable update in
+                onProgress(update.fetched, update.oldestCreatedAt, update.newestCreatedAt)
+            }
         }
         let poller = Poller(
             client: client,

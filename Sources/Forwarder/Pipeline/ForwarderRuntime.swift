@@ -19,6 +19,8 @@ public enum ForwarderRuntime {
     /// - Parameters:
     ///   - checkpointPath: Overrides `checkpoint.path` (backfills keep their own file).
     ///   - extraSinks: Sinks added after the configured ones (the demo's terminal output).
+    ///   - onProgress: Called after each page with the events fetched so far and the oldest and
+    ///     newest `created_at` of the page's new records (`backfill`'s progress bar).
     public static func make(
         configuration: ForwarderConfiguration,
         mode: ForwarderPipeline.Configuration.Mode = .follow,
@@ -26,7 +28,7 @@ public enum ForwarderRuntime {
         extraSinks: [any Sink] = [],
         clock: any APIClock = SystemAPIClock(),
         logger: Logger,
-        onProgress: (@Sendable (Int, RFC3339Timestamp?) -> Void)? = nil
+        onProgress: (@Sendable (Int, RFC3339Timestamp?, RFC3339Timestamp?) -> Void)? = nil
     ) throws -> Assembly {
         let source = configuration.source
         let client = ComplianceClient(configuration: source.clientConfiguration(), clock: clock, logger: logger)

@@ -18,9 +18,11 @@ import ServiceLifecycle
 /// `[now − lookback, cursor's created_at]` is re-read and ids not already emitted are emitted
 /// (and counted as late arrivals).
 final class Poller: Sendable {
-    /// Progress for `backfill`'s display.
+    /// Progress for `backfill`'s display, after each page.
     struct Progress: Sendable {
         var fetched: Int
+        /// The oldest new record of the page: the first page's is where the backfill's data starts.
+        var oldestCreatedAt: RFC3339Timestamp?
         var newestCreatedAt: RFC3339Timestamp?
     }
 
@@ -195,6 +197,7 @@ final class Poller: Sendable {
         let horizon = clock.now.adding(.zero - DeduplicationHorizon.span(lookback: source.lookback))
         var events: [Event] = []
         var ids: [(String, RFC3339Timestamp)] = []
+        var oldestCreatedAt: RFC3339Timestamp?
         var newestCreatedAt: RFC3339Timestamp?
         for activity in page.data {
             if run.seen.contains(activity.id) {
@@ -205,6 +208,7 @@ final class Poller: Sendable {
                 run.seen.insert(activity.id, createdAt: activity.createdAt)
                 ids.append((activity.id, activity.createdAt))
             }
+            oldestCreatedAt = min(oldestCreatedAt ?? activity.createdAt, activity.createdAt)
             newestCreatedAt = max(newestCreatedAt ?? activity.createdAt, activity.createdAt)
             if !ActivityMappingTable.isKnown(activity.type) { metrics.unknownTypes.increment() }
             let selfGenerated = run.detector.isSelfGenerated(activity)
@@ -246,7 +250,9 @@ final class Poller: Sendable {
             try await sendToAll(.batch(Batch(sequence: run.sequence, events: events, provenance: provenance)))
         }
         run.seen.prune(olderThan: horizon)
-        onProgress?(Progress(fetched: run.fetched, newestCreatedAt: newestCreatedAt))
+        onProgress?(
+            Progress(fetched: run.fetched, oldestCreatedAt: oldestCreatedAt, newestCreatedAt: newestCreatedAt)
+        )
     }
 
     private func sendToAll(_ input: SinkInput) async throws {

@@ -2,7 +2,6 @@ import ArgumentParser
 import ComplianceAPI
 import Forwarder
 import Foundation
-import MockComplianceAPI
 
 /// The evidence's cost per event on the file path: the same ECS batches through the segment
 /// writer with per-record hashes and signed manifests on and off, alternating, several runs.
@@ -20,21 +19,13 @@ struct ArchiveBenchmark: AsyncParsableCommand {
     var directory = FileManager.default.temporaryDirectory.path
 
     func run() async throws {
-        let generator = ActivityGenerator()
-        var page: [UInt8] = Array(#"{"data":["#.utf8)
-        for index in 0..<batchSize {
-            let type = generator.types[index % generator.types.count]
-            guard let activity = generator.sample(type: type, seed: UInt64(index + 1)) else { continue }
-            if index > 0 { page.append(UInt8(ascii: ",")) }
-            page.append(contentsOf: activity.rawJSON.utf8)
-        }
-        page.append(contentsOf: #"],"has_more":false,"first_id":null,"last_id":null}"#.utf8)
+        let page = TransformBenchmark.samplePage(size: batchSize)
         let activities = try CursorPage<Activity>.decode(page).data
-        var perEvent: [Bool: [Double]] = [:]
+        var perEvent: [String: [Double]] = [:]
         for run in 0..<runs {
-            for evidence in [false, true] {
+            for (variant, evidence, rebuild) in [("off", false, false), ("hash", false, true), ("on ", true, true)] {
                 let path =
-                    directory + "/cf-archive-bench-\(ProcessInfo.processInfo.processIdentifier)-\(run)-\(evidence)"
+                    directory + "/cf-archive-bench-\(ProcessInfo.processInfo.processIdentifier)-\(run)-\(variant)"
                 defer { try? FileManager.default.removeItem(atPath: path) }
                 let cpuStart = ProcessCPU.seconds()
                 let start = ContinuousClock.now
@@ -43,6 +34,7 @@ struct ArchiveBenchmark: AsyncParsableCommand {
                     batches: batches,
                     directory: path,
                     evidence: evidence,
+                    rebuildEvents: rebuild,
                     maximumBytes: segmentBytes
                 )
                 let seconds = (ContinuousClock.now - start).seconds
@@ -51,17 +43,21 @@ struct ArchiveBenchmark: AsyncParsableCommand {
                     (try? FileManager.default.contentsOfDirectory(atPath: path))?.filter {
                         $0.hasSuffix(".gz")
                     }.count ?? 0
-                perEvent[evidence, default: []].append(cpu)
+                perEvent[variant, default: []].append(cpu)
                 print(
-                    "archive evidence \(evidence ? "on " : "off"): \(events) events, "
+                    "archive evidence \(variant): \(events) events, "
                         + "\(Int(Double(events) / seconds)) events/s, "
                         + "\(String(format: "%.3f", cpu)) CPU µs/event, \(segments) segment(s)"
                 )
             }
         }
         let median = { (values: [Double]) in values.sorted()[values.count / 2] }
-        let off = median(perEvent[false] ?? [0])
-        let on = median(perEvent[true] ?? [0])
+        let off = median(perEvent["off"] ?? [0])
+        let hash = median(perEvent["hash"] ?? [0])
+        let on = median(perEvent["on "] ?? [0])
+        print(
+            "archive record hashes (events built per batch): median \(String(format: "%.3f", hash - off)) CPU µs/event"
+        )
         print(
             "archive overhead: median \(String(format: "%.3f", on)) - \(String(format: "%.3f", off)) = "
                 + "\(String(format: "%.3f", on - off)) CPU µs/event over \(runs) run(s)"

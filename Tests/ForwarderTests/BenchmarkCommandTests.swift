@@ -27,6 +27,7 @@ import Testing
         ])
         #expect(status == 0, "\(output)")
         #expect(output.contains("archive evidence off: 60 events"))
+        #expect(output.contains("archive evidence hash: 60 events"))
         #expect(output.contains("archive evidence on : 60 events"))
         #expect(output.contains("archive overhead: median"))
         #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path).isEmpty, "runs clean up")

@@ -11,12 +11,14 @@ public enum ArchiveOverheadBenchmark {
     /// With `evidence` off the events (and so their record hashes) are built once, outside the
     /// measured work, and no member records or manifests are written; with it on every batch's
     /// events are built (hashing each record) exactly as the poller does, and every sealed
-    /// segment gets a manifest signed with a fresh Ed25519 key.
+    /// segment gets a manifest signed with a fresh Ed25519 key. `rebuildEvents` with `evidence`
+    /// off builds the events per batch too: the per-record hash's share of the difference.
     public static func write(
         activities: [Activity],
         batches: Int,
         directory: String,
         evidence: Bool,
+        rebuildEvents: Bool = false,
         maximumBytes: Int
     ) throws(FileError) -> Int {
         let writer = try GzipSegmentWriter(
@@ -30,12 +32,13 @@ public enum ArchiveOverheadBenchmark {
             archive: evidence ? (sinkName: "bench", signingKey: ArchiveSigningKey.generate()) : nil
         )
         let encoder = EventEncoder(format: .ecs)
-        let prebuilt = evidence ? [] : activities.enumerated().map { Event(index: $0.offset, activity: $0.element) }
+        let perBatch = evidence || rebuildEvents
+        let prebuilt = perBatch ? [] : activities.enumerated().map { Event(index: $0.offset, activity: $0.element) }
         var buffer: [UInt8] = []
         var written = 0
         for batchNumber in 0..<batches {
             let events =
-                evidence ? activities.enumerated().map { Event(index: $0.offset, activity: $0.element) } : prebuilt
+                perBatch ? activities.enumerated().map { Event(index: $0.offset, activity: $0.element) } : prebuilt
             buffer.removeAll(keepingCapacity: true)
             let readAt = RFC3339Timestamp.now
             guard evidence else {

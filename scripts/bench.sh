@@ -24,6 +24,8 @@ python3 -c 'import claude_compliance_sdk' 2>/dev/null ||
 echo "== machine: $(nproc) CPUs, $(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo), $(free -g | awk '/Mem:/ {print $2}') GiB"
 echo "== transform (decode + map + encode, no I/O)"
 "$bin" benchmark transform
+echo "== archive evidence on the file path (record hashes + signed manifests on vs off)"
+"$bin" benchmark archive --runs 5
 echo "== HTTP sinks, one sink to an in-process receiver on loopback"
 # HTTP sinks (docs/http-sinks.md, Performance): one sink to an in-process receiver on loopback.
 for mode in webhook splunk_hec elasticsearch; do

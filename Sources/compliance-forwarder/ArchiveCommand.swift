@@ -40,10 +40,15 @@ struct ArchiveCommand: AsyncParsableCommand {
             discussion: """
                 Checks every segment's length and SHA-256, every gzip member, record counts, \
                 first/last ids and record hashes, the chain links and their order, and the \
-                signatures; names each problem with its file and check. Exit status: \
+                signatures; names each problem with its file and check. With --against-api \
+                (and --config, --since, --until) it also lists the ids the API holds in the window \
+                with the configured key and filters, and names every id the archive lacks and \
+                every archived id the API does not know. Exit status: \
                 \(ForwarderExitCode.success) intact, \(ForwarderExitCode.dataInvalid) tampered or \
                 incomplete, \(ForwarderExitCode.ioError) the archive or key cannot be read, \
-                \(ForwarderExitCode.usage) wrong arguments.
+                \(ForwarderExitCode.usage) wrong arguments, \(ForwarderExitCode.configurationInvalid) \
+                invalid configuration, \(ForwarderExitCode.unavailable) or \
+                \(ForwarderExitCode.temporaryFailure) the API refused or failed.
                 """
         )
 
@@ -52,8 +57,15 @@ struct ArchiveCommand: AsyncParsableCommand {
         @Option(help: "Check only segments with records at or after this time (RFC 3339).") var since: String?
         @Option(help: "Check only segments with records before this time (RFC 3339).") var until: String?
         @Flag(help: "Print the report as JSON.") var json = false
+        @Flag(help: "Also compare the archive's ids with the ids the API lists in [--since, --until).")
+        var againstAPI = false
+        @Option(name: .shortAndLong, help: "The YAML configuration (API key and filters) for --against-api.")
+        var config: String?
 
         func validate() throws {
+            if againstAPI, config == nil || since == nil || until == nil {
+                throw ValidationError("--against-api needs --config, --since and --until")
+            }
             for (name, value) in [("--since", since), ("--until", until)] {
                 if let value, RFC3339Timestamp(value) == nil {
                     throw ValidationError("\(name) is not an RFC 3339 time: \(value)")
@@ -66,7 +78,7 @@ struct ArchiveCommand: AsyncParsableCommand {
                 since: since.flatMap { RFC3339Timestamp($0) },
                 until: until.flatMap { RFC3339Timestamp($0) }
             )
-            let report: ArchiveVerificationReport
+            var report: ArchiveVerificationReport
             do {
                 options.publicKey = try publicKey.map { (path) throws(FileError) in
                     try ArchiveKeyFiles.loadPublicKey(path: path)
@@ -81,8 +93,68 @@ struct ArchiveCommand: AsyncParsableCommand {
                 CommandSupport.printError("error: cannot read the archive: \(error)")
                 throw ExitCode(ForwarderExitCode.ioError.rawValue)
             }
+            if againstAPI, let config, let since = options.since, let until = options.until {
+                try await compareWithAPI(&report, config: config, since: since, until: until)
+            }
             print(json ? report.json : report.text)
             if !report.isIntact { throw ExitCode(ForwarderExitCode.dataInvalid.rawValue) }
+        }
+
+        /// Lists the window's ids from the API and adds what differs from the archive to `report`.
+        private func compareWithAPI(
+            _ report: inout ArchiveVerificationReport,
+            config: String,
+            since: RFC3339Timestamp,
+            until: RFC3339Timestamp
+        ) async throws {
+            let source = try CommandSupport.loadConfiguration(config).source
+            let comparison = ArchiveAPIComparison(
+                since: since,
+                until: until,
+                dropSelfGenerated: source.dropSelfGenerated
+            )
+            let archived: ArchivedRecords
+            do {
+                archived = try ArchivedRecords.read(directory: directory)
+            } catch {
+                CommandSupport.printError("error: cannot read the archive: \(error)")
+                throw ExitCode(ForwarderExitCode.ioError.rawValue)
+            }
+            var listing: (records: [ArchiveAPIComparison.ListedRecord], requests: Int, undecodable: Int)?
+            try await CommandSupport.withExitCodes {
+                let client = ComplianceClient(configuration: source.clientConfiguration())
+                let query = ActivityQuery(
+                    activityTypes: source.activityTypes,
+                    excludeActivityTypes: source.excludeActivityTypes,
+                    organizationIDs: source.organizationIDs,
+                    actorIDs: source.actorIDs
+                )
+                listing = try await ArchiveAPIListing.list(
+                    client: client,
+                    query: query,
+                    window: comparison.listingWindow
+                )
+            }
+            guard let listing else { throw ExitCode(ForwarderExitCode.failure.rawValue) }
+            var (summary, problems) = comparison.compare(
+                listed: listing.records,
+                archived: archived,
+                directory: directory
+            )
+            summary.requests = listing.requests
+            summary.undecodable = listing.undecodable
+            if listing.undecodable > 0 {
+                problems.append(
+                    ArchiveProblem(
+                        .warning,
+                        file: directory,
+                        check: "api-undecodable",
+                        "the API returned \(listing.undecodable) record(s) that could not be decoded (the forwarder dead-letters such records)"
+                    )
+                )
+            }
+            report.problems += problems
+            report.apiComparison = summary
         }
     }
 }

@@ -7,6 +7,6 @@ struct BenchmarkCommand: AsyncParsableCommand {
         commandName: "benchmark",
         abstract: "Measure throughput (for maintainers; see docs/performance.md).",
         shouldDisplay: false,
-        subcommands: [MockBenchmark.self, TransformBenchmark.self, HTTPBenchmark.self]
+        subcommands: [MockBenchmark.self, TransformBenchmark.self, HTTPBenchmark.self, ArchiveBenchmark.self]
     )
 }

@@ -13,16 +13,22 @@ struct TransformBenchmark: AsyncParsableCommand {
     @Option(help: "Activities per page.") var pageSize = 5000
     @Option(help: "Pages to process per format.") var pages = 40
 
-    func run() async throws {
+    /// A page body of `size` realistic records, every activity type in turn.
+    static func samplePage(size: Int) -> [UInt8] {
         let generator = ActivityGenerator()
         var page: [UInt8] = Array(#"{"data":["#.utf8)
-        for index in 0..<pageSize {
+        for index in 0..<size {
             let type = generator.types[index % generator.types.count]
             guard let activity = generator.sample(type: type, seed: UInt64(index + 1)) else { continue }
             if index > 0 { page.append(UInt8(ascii: ",")) }
             page.append(contentsOf: activity.rawJSON.utf8)
         }
         page.append(contentsOf: #"],"has_more":false,"first_id":null,"last_id":null}"#.utf8)
+        return page
+    }
+
+    func run() async throws {
+        let page = Self.samplePage(size: pageSize)
         let context = ActivityEncodingContext(readTime: .now)
         for format in [OutputFormat.ecs, .cef] {
             let formatter = ActivityEncoder(format: format)

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 
 /// `compliance-forwarder benchmark …` is run by scripts/bench.sh, outside CI: this only checks that
@@ -14,5 +15,21 @@ import Testing
         }
         #expect(output.contains("CPU s per million events"))
         #expect(output.contains("peak RSS"))
+    }
+
+    @Test func archiveBenchmarkWritesBothVariantsAndReportsTheOverhead() async throws {
+        try #require(ForwarderProcess.isBuilt, "build the executable first: swift build --build-tests")
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let (status, output) = try await ForwarderProcess.run([
+            "benchmark", "archive", "--batch-size", "20", "--batches", "3", "--runs", "1",
+            "--segment-bytes", "1024", "--directory", directory.path,
+        ])
+        #expect(status == 0, "\(output)")
+        #expect(output.contains("archive evidence off: 60 events"))
+        #expect(output.contains("archive evidence hash: 60 events"))
+        #expect(output.contains("archive evidence on : 60 events"))
+        #expect(output.contains("archive overhead: median"))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path).isEmpty, "runs clean up")
     }
 }

@@ -8,19 +8,27 @@ enum ArchiveLineReader {
         var id: String?
         /// `nil` when the line carries no hash (a CEF line whose `cs6` holds a long id).
         var hash: RecordHash?
+        /// The record's `created_at` as the line carries it (milliseconds in `ecs` and `cef`).
+        var createdAt: RFC3339Timestamp?
     }
 
     static func read(_ line: ArraySlice<UInt8>, format: String) -> Facts {
         switch format {
         case "raw":
             let hash = line.withUnsafeBytes { RecordHash(digest: Crypto.SHA256.hash(data: $0)) }
-            let id = (try? JSONParser.parse(Array(line)))?.objectValue?.string("id")
-            return Facts(id: id, hash: hash)
+            let record = (try? JSONParser.parse(Array(line)))?.objectValue
+            return Facts(
+                id: record?.string("id"),
+                hash: hash,
+                createdAt: record?.string("created_at").flatMap { RFC3339Timestamp($0) }
+            )
         case "ecs":
-            let event = (try? JSONParser.parse(Array(line)))?.objectValue?["event"]?.objectValue
+            let document = (try? JSONParser.parse(Array(line)))?.objectValue
+            let event = document?["event"]?.objectValue
             return Facts(
                 id: event?.string("id"),
-                hash: event?.string("hash").flatMap { RecordHash(hex: Array($0.utf8)) }
+                hash: event?.string("hash").flatMap { RecordHash(hex: Array($0.utf8)) },
+                createdAt: document?.string("@timestamp").flatMap { RFC3339Timestamp($0) }
             )
         case "cef":
             let text = Array(line)
@@ -28,7 +36,14 @@ enum ArchiveLineReader {
             let id =
                 value(after: " externalId=", in: text)
                 ?? value(after: " cs6Label=activityId cs6=", in: text)
-            return Facts(id: id.map { String(decoding: $0, as: UTF8.self) }, hash: hash)
+            let milliseconds = value(after: "|rt=", in: text) ?? value(after: " rt=", in: text)
+            return Facts(
+                id: id.map { String(decoding: $0, as: UTF8.self) },
+                hash: hash,
+                createdAt: milliseconds.flatMap { Int64(String(decoding: $0, as: UTF8.self)) }.map {
+                    RFC3339Timestamp(nanosecondsSinceEpoch: $0 * 1_000_000)
+                }
+            )
         default:
             return Facts(id: nil, hash: nil)
         }

@@ -40,6 +40,8 @@ public struct ArchiveVerificationReport: Sendable {
     public var manifestsChecked = 0
     /// Fingerprints of the keys that signed the manifests.
     public var signingKeys: [String] = []
+    /// The comparison with the API's listing (`--against-api`), when it was made.
+    public var apiComparison: ArchiveAPIComparison.Summary?
 
     /// No problem of severity `error`.
     public var isIntact: Bool { !problems.contains { $0.severity == .error } }
@@ -64,12 +66,19 @@ public struct ArchiveVerificationReport: Sendable {
             "checked \(segmentsChecked) segment(s), \(recordsChecked) record(s), \(manifestsChecked) manifest(s); "
                 + "signing key(s): \(signingKeys.isEmpty ? "none" : signingKeys.joined(separator: ", "))"
         )
+        if let api = apiComparison {
+            lines.append(
+                "against the API: \(api.listed) record(s) listed in [\(api.since), \(api.until)) in \(api.requests) "
+                    + "request(s), \(api.archived) archived in the window; \(api.missing) missing from the archive, "
+                    + "\(api.unknown) unknown to the API, \(api.unverifiable) unverifiable, \(api.undecodable) undecodable"
+            )
+        }
         return lines.joined(separator: "\n")
     }
 
     /// The report as one JSON document (for automation).
     public var json: String {
-        let value: JSONValue = .object([
+        var object: JSONObject = [
             "directory": .string(directory),
             "status": .string(isIntact ? "intact" : "tampered_or_incomplete"),
             "segments_checked": .number(String(segmentsChecked)),
@@ -84,8 +93,17 @@ public struct ArchiveVerificationReport: Sendable {
                     ])
                 }
             ),
-        ])
-        return String(decoding: CanonicalJSON.serialize(value), as: UTF8.self)
+        ]
+        if let api = apiComparison {
+            object["api"] = .object([
+                "since": .string(api.since.description), "until": .string(api.until.description),
+                "listed": .number(String(api.listed)), "requests": .number(String(api.requests)),
+                "archived": .number(String(api.archived)), "missing": .number(String(api.missing)),
+                "unknown": .number(String(api.unknown)), "unverifiable": .number(String(api.unverifiable)),
+                "undecodable": .number(String(api.undecodable)),
+            ])
+        }
+        return String(decoding: CanonicalJSON.serialize(.object(object)), as: UTF8.self)
     }
 }
 

@@ -16,6 +16,11 @@ enum ArchiveFixture {
         var recordIDs: [String]
         var backfillStatus: Int32
         var backfillOutput: String
+        /// The mock the archive was written from (deterministic: the same configuration serves
+        /// the same records again) and the backfill's range.
+        var mockConfiguration: MockComplianceAPI.Configuration
+        var since: RFC3339Timestamp
+        var until: RFC3339Timestamp
     }
 
     static let shared = Task<Archive, any Error> { try await make() }
@@ -64,7 +69,10 @@ enum ArchiveFixture {
                 publicKey: try ArchiveKeyFiles.loadPublicKey(path: publicKeyFile),
                 recordIDs: mock.allIDs(),
                 backfillStatus: backfill.status,
-                backfillOutput: backfill.output
+                backfillOutput: backfill.output,
+                mockConfiguration: mockConfiguration,
+                since: now.adding(.seconds(-6 * 3600)),
+                until: now
             )
         }
     }

@@ -196,3 +196,97 @@ import Testing
         #expect(state.tokenRequests == 1)
     }
 }
+
+/// `validate` for `mode: azure_monitor`: every key known, problems named with the fix.
+@Suite struct HTTPAzureMonitorConfigurationTests {
+    static let base = """
+        source: { api_key: sk-ant-api01-x }
+        checkpoint: { path: state.json }
+        sinks:
+          - name: sentinel
+            type: http
+            mode: azure_monitor
+            url: https://dce.westeurope-1.ingest.monitor.azure.com
+
+        """
+
+    static func problems(_ keys: String) throws -> String {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        do {
+            _ = try ConfigurationLoader.load(yaml: base + keys, baseDirectory: directory.path, environment: [:])
+            return ""
+        } catch {
+            return "\(error)"
+        }
+    }
+
+    @Test func aCompleteSinkLoads() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let configuration = try ConfigurationLoader.load(
+            yaml: Self.base + """
+                    dcr_immutable_id: dcr-0123456789abcdef0123456789abcdef
+                    stream: Custom-ClaudeComplianceActivity
+                    tenant_id: contoso.onmicrosoft.com
+                    client_id: 0b8a6f3c-4d5e-4f60-9a7b-1c2d3e4f5a6b
+                    client_secret: not-a-real-secret
+                    authority: https://login.microsoftonline.us/
+                """,
+            baseDirectory: directory.path,
+            environment: [:]
+        )
+        guard case .http(let http) = configuration.sinks.first?.destination else {
+            Issue.record("not an http sink")
+            return
+        }
+        #expect(http.mode == .azureMonitor)
+        #expect(http.azureMonitor?.authority == "https://login.microsoftonline.us")
+        #expect(http.azureMonitor?.clientSecret == Secret("not-a-real-secret"))
+        #expect(!"\(configuration)".contains("not-a-real-secret"))
+    }
+
+    @Test func missingKeysAreNamed() throws {
+        let problems = try Self.problems("")
+        for key in ["dcr_immutable_id", "stream", "tenant_id", "client_id"] {
+            #expect(problems.contains(key), "\(key)")
+        }
+    }
+
+    @Test func malformedValuesAreExplained() throws {
+        let problems = try Self.problems(
+            """
+                dcr_immutable_id: my-rule
+                stream: ClaudeComplianceActivity_CL
+                tenant_id: not a tenant
+                client_id: app
+                authority: http://login.example.com
+                format: cef
+            """
+        )
+        #expect(problems.contains("dcr- followed by 32 hex digits"))
+        #expect(problems.contains("Custom-<name>"))
+        #expect(problems.contains("contoso.onmicrosoft.com"))
+        #expect(problems.contains("application (client) id"))
+        #expect(problems.contains("must be https://"))
+        #expect(problems.contains("remove format"))
+    }
+
+    @Test func azureKeysElsewhereAndForeignKeysHereAreRefused() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let webhook = """
+            source: { api_key: sk-ant-api01-x }
+            checkpoint: { path: state.json }
+            sinks:
+              - { name: hook, type: http, url: "https://hooks.example.com/x", stream: Custom-X }
+            """
+        #expect {
+            try ConfigurationLoader.load(yaml: webhook, baseDirectory: directory.path, environment: [:])
+        } throws: { error in
+            "\(error)".contains("stream") && "\(error)".contains("azure_monitor")
+        }
+        let problems = try Self.problems("    index: x\n    token: abcdefgh\n")
+        #expect(problems.contains("index") && problems.contains("token"))
+    }
+}

@@ -290,3 +290,36 @@ import Testing
         #expect(problems.contains("index") && problems.contains("token"))
     }
 }
+
+/// `check` for `mode: azure_monitor`: a token, then the DCE reachable.
+@Suite struct HTTPAzureMonitorProbeTests {
+    @Test func probePassesWithWorkingCredentials() async throws {
+        let receiver = AzureMonitorReceiver(faults: false)
+        let result = try await TestHTTPServer.withRunning(receiver.handle) { server in
+            let sink = try HTTPAzureMonitorSinkTests.sink(url: server.baseURL)
+            return await SinkProbe.probeAzureMonitor(sink.configuration, timeout: .seconds(5))
+        }
+        #expect(result.outcome == .passed)
+        #expect(result.detail.contains("token acquired (client secret)"))
+        #expect(receiver.state.withLock { $0.tokenRequests } == 1)
+    }
+
+    @Test func probeNamesTheRefusalWithoutTheSecret() async throws {
+        let receiver = AzureMonitorReceiver(faults: false)
+        receiver.state.withLock { $0.acceptedSecret = "another-secret-value" }
+        let result = try await TestHTTPServer.withRunning(receiver.handle) { server in
+            let sink = try HTTPAzureMonitorSinkTests.sink(url: server.baseURL)
+            return await SinkProbe.probeAzureMonitor(sink.configuration, timeout: .seconds(5))
+        }
+        #expect(result.outcome == .misconfigured)
+        #expect(result.detail.contains("invalid_client") && result.detail.contains("check tenant_id"))
+        #expect(!result.detail.contains(AzureMonitorReceiver.clientSecret))
+    }
+
+    @Test func probeReportsAnUnreachableAuthority() async throws {
+        let sink = try HTTPAzureMonitorSinkTests.sink(url: "http://127.0.0.1:1")
+        let result = await SinkProbe.probeAzureMonitor(sink.configuration, timeout: .seconds(5))
+        #expect(result.outcome == .unreachable)
+        #expect(result.detail.contains("Entra ID token request"))
+    }
+}

@@ -182,6 +182,14 @@ import Testing
         }
     }
 
+    @Test func tokensAreReplacedBeforeTheyExpire() {
+        let fetched = ContinuousClock.now
+        let hour = EntraTokenProvider.refreshTime(fetchedAt: fetched, lifetime: .seconds(3599))
+        #expect(hour == fetched + .seconds(3599 - 300))
+        let minute = EntraTokenProvider.refreshTime(fetchedAt: fetched, lifetime: .seconds(60))
+        #expect(minute == fetched + .seconds(30))
+    }
+
     /// The token is cached: many requests, one token request.
     @Test func theTokenIsCachedAcrossRequests() async throws {
         let receiver = AzureMonitorReceiver(faults: false)

@@ -117,8 +117,14 @@ actor EntraTokenProvider {
                 status: reply.status
             )
         }
-        let margin = min(Self.refreshMargin, .seconds(lifetime) / 2)
-        return Token(value: value, refreshAt: started + .seconds(lifetime) - margin)
+        return Token(value: value, refreshAt: Self.refreshTime(fetchedAt: started, lifetime: .seconds(lifetime)))
+    }
+
+    /// When a token valid for `lifetime` from `fetchedAt` is replaced: ``refreshMargin`` before it
+    /// expires, or at half its lifetime when that is sooner (short-lived tokens from test tenants
+    /// or proxies).
+    static func refreshTime(fetchedAt: ContinuousClock.Instant, lifetime: Duration) -> ContinuousClock.Instant {
+        fetchedAt + lifetime - min(refreshMargin, lifetime / 2)
     }
 
     /// `application/x-www-form-urlencoded` client-credentials grant.

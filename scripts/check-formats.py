@@ -11,6 +11,13 @@
                 may start with an RFC 5425 octet-count prefix ("123 <134>1 ..."); it is stripped after
                 checking that the count equals the message's byte length.
 
+--kind sentinel each line is one `mode: azure_monitor` row, checked against the custom table that
+                ships in examples/sentinel/table.json (parsed here with the standard library, not
+                the forwarder's list): every key a declared column, every value of the column's
+                type (dateTime: ISO 8601 with a zone, int, string non-empty, dynamic an object),
+                and TimeGenerated, ActivityId, ActivityType, EventOutcome, Severity, RawRecord
+                present, with RawRecord.id == ActivityId.
+
 Prints "N passed, N failed" and exits 1 when any line fails (2 when a parser is not installed).
 Install the parsers with: pip install cefp syslog-rfc5424-parser
 """
@@ -49,15 +56,62 @@ def check_rfc5424(line):
     SyslogMessage.parse(line.decode("utf-8"))
 
 
+def sentinel_columns():
+    import json
+    import os
+
+    path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "examples", "sentinel", "table.json")
+    with open(path, encoding="utf-8") as handle:
+        template = json.load(handle)
+    columns = template["resources"][0]["properties"]["schema"]["columns"]
+    return {column["name"]: column["type"] for column in columns}
+
+
+def check_sentinel(line, columns):
+    import datetime
+    import json
+
+    row = json.loads(line.decode("utf-8"))
+    if not isinstance(row, dict):
+        raise ValueError("not a JSON object")
+    for key, value in row.items():
+        kind = columns.get(key)
+        if kind is None:
+            raise ValueError("column %s is not in the table" % key)
+        if kind == "dateTime":
+            parsed = datetime.datetime.fromisoformat(value.replace("Z", "+00:00"))
+            if parsed.tzinfo is None:
+                raise ValueError("%s has no time zone" % key)
+        elif kind == "int":
+            if not isinstance(value, int) or isinstance(value, bool):
+                raise ValueError("%s is %r, not an int" % (key, value))
+        elif kind == "string":
+            if not isinstance(value, str) or not value:
+                raise ValueError("%s is %r, not a non-empty string" % (key, value))
+        elif kind == "dynamic":
+            if not isinstance(value, dict):
+                raise ValueError("%s is not an object" % key)
+        else:
+            raise ValueError("table column %s has unexpected type %s" % (key, kind))
+    missing = [key for key in ("TimeGenerated", "ActivityId", "ActivityType", "EventOutcome", "Severity", "RawRecord")
+               if key not in row]
+    if missing:
+        raise ValueError("missing columns: " + ", ".join(missing))
+    if row["RawRecord"].get("id") != row["ActivityId"]:
+        raise ValueError("RawRecord.id differs from ActivityId")
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--kind", required=True, choices=["cef", "rfc5424"])
+    parser.add_argument("--kind", required=True, choices=["cef", "rfc5424", "sentinel"])
     parser.add_argument("file", nargs="?", help="input file (default: standard input)")
     parser.add_argument("-q", "--quiet", action="store_true", help="do not print failing lines")
     args = parser.parse_args(argv)
 
     try:
-        if args.kind == "cef":
+        if args.kind == "sentinel":
+            pass
+        elif args.kind == "cef":
             import cefp  # noqa: F401
         else:
             import syslog_rfc5424_parser  # noqa: F401
@@ -65,7 +119,13 @@ def main(argv=None):
         print("missing parser (%s); run: pip install cefp syslog-rfc5424-parser" % error, file=sys.stderr)
         return 2
 
-    check = check_cef if args.kind == "cef" else check_rfc5424
+    if args.kind == "sentinel":
+        columns = sentinel_columns()
+
+        def check(line):
+            check_sentinel(line, columns)
+    else:
+        check = check_cef if args.kind == "cef" else check_rfc5424
     stream = open(args.file, "rb") if args.file else sys.stdin.buffer
     passed = failed = 0
     with stream:

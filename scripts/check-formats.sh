@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Cross-checks the encoders with independent parsers from PyPI: a sample of every documented
 # activity type (and a few invented ones) rendered as CEF must parse with `cefp` and carry an
-# outcome, and as RFC 5424 with `syslog-rfc5424-parser`.
+# outcome, and as RFC 5424 with `syslog-rfc5424-parser`; the Sentinel rows (`mode: azure_monitor`)
+# against the table schema shipped in examples/sentinel/table.json.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -10,12 +11,16 @@ out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 "$bin" mappings --samples --format cef >"$out/cef.txt"
 "$bin" mappings --samples --format syslog >"$out/syslog.txt"
+"$bin" mappings --samples --format sentinel >"$out/sentinel.txt"
 # Types this version does not know get rows derived from their names: check those too.
 for type in some_new_widget_deleted partner_login_failed partner_export_requested ccr_agent_proxy_token_rotated; do
     "$bin" mappings --type "$type" --format cef >>"$out/cef.txt" 2>/dev/null
     "$bin" mappings --type "$type" --format syslog >>"$out/syslog.txt" 2>/dev/null
+    "$bin" mappings --type "$type" --format sentinel >>"$out/sentinel.txt" 2>/dev/null
 done
 echo "cef (cefp):"
 python3 scripts/check-formats.py --kind cef "$out/cef.txt"
 echo "rfc5424 (syslog-rfc5424-parser):"
 python3 scripts/check-formats.py --kind rfc5424 "$out/syslog.txt"
+echo "sentinel rows (examples/sentinel/table.json):"
+python3 scripts/check-formats.py --kind sentinel "$out/sentinel.txt"

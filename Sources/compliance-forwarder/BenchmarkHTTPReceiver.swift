@@ -16,6 +16,8 @@ final class BenchmarkHTTPReceiver: Sendable {
         case webhook
         case splunkHEC = "splunk_hec"
         case elasticsearch
+        /// An Entra ID token endpoint and a data collection endpoint (204).
+        case azureMonitor = "azure_monitor"
     }
 
     let serverChannel: any Channel
@@ -90,6 +92,7 @@ final class BenchmarkHTTPReceiver: Sendable {
         private var lineFeeds = 0
         private var bytes = 0
         private var keepAlive = true
+        private var isTokenRequest = false
         private let replyDelay: TimeAmount
         private let pushback: Pushback
 
@@ -106,6 +109,7 @@ final class BenchmarkHTTPReceiver: Sendable {
                 lineFeeds = 0
                 bytes = 0
                 keepAlive = head.isKeepAlive
+                isTokenRequest = kind == .azureMonitor && head.uri.contains("/oauth2/v2.0/token")
             case .body(let buffer):
                 bytes += buffer.readableBytes
                 if kind == .elasticsearch {
@@ -114,6 +118,7 @@ final class BenchmarkHTTPReceiver: Sendable {
                     }
                 }
             case .end:
+                if isTokenRequest { return respondWithToken(context: context) }
                 statistics.requests.add(1, ordering: .relaxed)
                 statistics.bodyBytes.add(bytes, ordering: .relaxed)
                 if replyDelay > .zero {
@@ -145,6 +150,8 @@ final class BenchmarkHTTPReceiver: Sendable {
                     body.writeString(#"{"text":"Success","code":0}"#)
                 case .elasticsearch:
                     writeBulkItems(lineFeeds / 2, to: &body)
+                case .azureMonitor:
+                    status = .noContent
                 }
             }
             var headers = HTTPHeaders()
@@ -157,6 +164,21 @@ final class BenchmarkHTTPReceiver: Sendable {
             context.writeAndFlush(wrapOutboundOut(.end(nil))).assumeIsolated().whenComplete { _ in
                 if !keepAlive { context.close(promise: nil) }
             }
+        }
+
+        /// A client-credentials grant, answered without checking: the benchmark measures the sink.
+        private func respondWithToken(context: ChannelHandlerContext) {
+            var body = context.channel.allocator.buffer(capacity: 96)
+            body.writeString(#"{"token_type":"Bearer","expires_in":3599,"access_token":"benchmark-token"}"#)
+            var headers = HTTPHeaders()
+            headers.add(name: "Content-Type", value: "application/json")
+            headers.add(name: "Content-Length", value: String(body.readableBytes))
+            context.write(
+                wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: .ok, headers: headers))),
+                promise: nil
+            )
+            context.write(wrapOutboundOut(.body(.byteBuffer(body))), promise: nil)
+            context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
         }
 
         /// One result per action: 201, or 429 for every `deferEvery`-th item overall.

@@ -5,7 +5,7 @@ import ForwarderCore
 import Logging
 import MockComplianceAPI
 
-/// One HTTP sink (webhook, Splunk HEC or Elasticsearch `_bulk`) delivering prepared batches to
+/// One HTTP sink (webhook, Splunk HEC, Elasticsearch `_bulk` or Azure Monitor) delivering prepared batches to
 /// a minimal in-process receiver on loopback.
 ///
 /// The activities are generated and decoded before the clock starts; what is measured is the
@@ -18,7 +18,7 @@ struct HTTPBenchmark: AsyncParsableCommand {
         abstract: "Events/s and CPU µs/event of one HTTP sink to an in-process receiver."
     )
 
-    @Option(help: "webhook, splunk_hec or elasticsearch.") var mode = "webhook"
+    @Option(help: "webhook, splunk_hec, elasticsearch or azure_monitor.") var mode = "webhook"
     @Option(help: "Events to deliver.") var events = 200_000
     @Option(help: "Events per pipeline batch (one API page).") var pageSize = 1000
     @Option(help: "batch.max_events: events per request.") var batchEvents = 1000
@@ -31,7 +31,7 @@ struct HTTPBenchmark: AsyncParsableCommand {
 
     func validate() throws {
         guard BenchmarkHTTPReceiver.Kind(rawValue: mode) != nil else {
-            throw ValidationError("--mode must be webhook, splunk_hec or elasticsearch")
+            throw ValidationError("--mode must be webhook, splunk_hec, elasticsearch or azure_monitor")
         }
         if gzip, mode == "elasticsearch" {
             throw ValidationError("--gzip: the benchmark's _bulk receiver counts items in the plain body")
@@ -78,11 +78,25 @@ struct HTTPBenchmark: AsyncParsableCommand {
                 apiKey: Secret("YmVuY2g6YmVuY2g="),
                 index: "logs-bench-default"
             )
+        case .azureMonitor:
+            http = .init(
+                mode: .azureMonitor,
+                url: base,
+                gzip: gzip,
+                azureMonitor: .init(
+                    dataCollectionRuleID: "dcr-00000000000000000000000000000000",
+                    stream: "Custom-ClaudeComplianceActivity",
+                    tenantID: "00000000-0000-0000-0000-000000000000",
+                    clientID: "00000000-0000-0000-0000-000000000000",
+                    clientSecret: Secret("benchmark-secret"),
+                    authority: base
+                )
+            )
         }
         http.maximumInFlight = maxInFlight
         let configuration = ForwarderConfiguration.Sink(
             name: "bench",
-            format: .ecs,
+            format: kind == .azureMonitor ? .raw : .ecs,
             batch: .init(maximumEvents: batchEvents, maximumBytes: 8 << 20),
             destination: .http(http)
         )

@@ -12,19 +12,20 @@ struct MappingsCommand: AsyncParsableCommand {
         discussion: """
             Without --type: the table of all documented activity types (ECS category/type/outcome, \
             CEF severity, name), filterable with --filter, as a table, CSV or JSON. \
-            With --type T --format ecs|cef|syslog|raw: a realistic sample activity of type T, encoded \
+            With --type T --format ecs|cef|syslog|raw|sentinel: a realistic sample activity of type T, encoded \
             (for a type the table does not know, the row read from its name, noted on stderr). \
             With --samples --format …: one sample line for every documented type.
             """
     )
 
     enum Output: String, ExpressibleByArgument, CaseIterable { case table, csv, json }
-    enum Rendering: String, ExpressibleByArgument, CaseIterable { case ecs, cef, syslog, raw }
+    enum Rendering: String, ExpressibleByArgument, CaseIterable { case ecs, cef, syslog, raw, sentinel }
 
     @Option(help: "Only types containing this text.") var filter: String?
     @Option(help: "Table output: table, csv or json.") var output: Output = .table
     @Option(name: .customLong("type"), help: "Render a sample activity of this type.") var activityType: String?
-    @Option(help: "With --type or --samples: ecs, cef, syslog (RFC 5424 + CEF) or raw.") var format: Rendering = .ecs
+    @Option(help: "With --type or --samples: ecs, cef, syslog (RFC 5424 + CEF), raw or sentinel (azure_monitor rows).")
+    var format: Rendering = .ecs
     @Option(help: "With --type: the actor variant (e.g. user_actor).") var actor: String?
     @Flag(help: "Render one sample of every documented type.") var samples = false
 
@@ -62,6 +63,8 @@ struct MappingsCommand: AsyncParsableCommand {
         case .ecs, .cef, .raw:
             let formatter = ActivityEncoder(format: OutputFormat(rawValue: format.rawValue) ?? .ecs)
             formatter.append(activity, context: context, into: &bytes)
+        case .sentinel:
+            SentinelRowEncoder().encode(activity, into: &bytes)
         case .syslog:
             let formatter = ActivityEncoder(format: .cef)
             let mapping = ActivityMappingTable.mapping(for: activity.type)

@@ -6,7 +6,8 @@ import NIOHTTP1
 /// It reuses each sink's own connection code and TLS settings, so a pass means the sink would
 /// connect the same way: syslog TCP/TLS connects (handshake, client certificate, settle time);
 /// Splunk HEC `GET /services/collector/health`; Elasticsearch `GET /` with the credentials;
-/// a webhook answers any HTTP status to a `GET`; a file sink's directory is writable. Nothing is
+/// a webhook answers any HTTP status to a `GET`; Azure Monitor: an Entra ID token, then a `GET` of
+/// the data collection endpoint; a file sink's directory is writable. Nothing is
 /// delivered, and details show only `scheme://host:port`, never a token or a URL path.
 public enum SinkProbe {
     /// What a check found.
@@ -68,6 +69,7 @@ public enum SinkProbe {
         format: ForwarderConfiguration.Sink.Format,
         timeout: Duration
     ) async -> Result {
+        if http.mode == .azureMonitor { return await probeAzureMonitor(http, timeout: timeout) }
         let parts: HTTPSink.Parts
         let endpoint: HTTPEndpoint
         let transport: HTTPTransport

@@ -9,6 +9,7 @@ extension ConfigurationLoader {
         (["body_format", "hmac"], [.webhook]),
         (["username", "password", "password_file"], [.webhook, .elasticsearch]),
         (["index"], [.splunkHEC, .elasticsearch]),
+        (azureMonitorKeys, [.azureMonitor]),
     ]
 
     /// Headers the sink itself sets.
@@ -26,6 +27,9 @@ extension ConfigurationLoader {
         }
         if mode == .elasticsearch, format == .cef {
             sink.error("format", "elasticsearch indexes JSON documents: use format ecs or raw")
+        }
+        if mode == .azureMonitor, format != nil {
+            sink.error("format", "azure_monitor sends the rows of its table schema (docs/http-sinks.md); remove format")
         }
 
         let url = sink.url("url", allowQuery: true)
@@ -57,7 +61,9 @@ extension ConfigurationLoader {
                 sink.error("username", "api_key and username/password are mutually exclusive: set one")
             }
         }
-        let sendsCredentials = token != nil || apiKey != nil || password != nil || sink.has("headers")
+        let azureMonitor = mode == .azureMonitor ? readAzureMonitor(sink) : nil
+        let sendsCredentials =
+            token != nil || apiKey != nil || password != nil || sink.has("headers") || mode == .azureMonitor
         if let url, sendsCredentials, !url.isHTTPS, !url.isLoopback {
             sink.warning("url", "credentials would be sent unencrypted over http://; use https://")
         }
@@ -66,7 +72,10 @@ extension ConfigurationLoader {
         let source = mode == .splunkHEC ? sink.string("source") : nil
         let sourcetype = mode == .splunkHEC ? sink.string("sourcetype") : nil
         let host = mode == .splunkHEC ? sink.string("host") : nil
-        let headers = readHeaders(sink, authorizationSet: token != nil || apiKey != nil || username != nil)
+        let headers = readHeaders(
+            sink,
+            authorizationSet: token != nil || apiKey != nil || username != nil || mode == .azureMonitor
+        )
         let bodyFormat = sink.choice("body_format", default: HTTPSink.BodyFormat.ndjson)
         let hmac = mode == .webhook ? readHMAC(sink) : nil
         let gzip = sink.bool("gzip", default: false)
@@ -81,6 +90,7 @@ extension ConfigurationLoader {
 
         guard let url else { return nil }
         if mode == .splunkHEC, token == nil { return nil }
+        if mode == .azureMonitor, azureMonitor == nil { return nil }
         return HTTPSink(
             mode: mode,
             url: url.text,
@@ -100,7 +110,8 @@ extension ConfigurationLoader {
             tls: tls,
             ack: ack,
             retry: retry,
-            maximumInFlight: maximumInFlight
+            maximumInFlight: maximumInFlight,
+            azureMonitor: azureMonitor
         )
     }
 
@@ -117,7 +128,7 @@ extension ConfigurationLoader {
             } else if lowercased == "authorization", authorizationSet {
                 sink.diagnostics.error(
                     path,
-                    "conflicts with the credentials configured for this sink (token, api_key or username)",
+                    "conflicts with the credentials configured for this sink (token, api_key, username or the Entra ID token)",
                     line: value.line
                 )
             } else if !seen.insert(lowercased).inserted {

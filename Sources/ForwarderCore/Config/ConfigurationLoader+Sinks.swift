@@ -20,11 +20,12 @@ extension ConfigurationLoader {
         "address", "transport", "framing", "header", "facility", "app_name", "hostname", "max_message_bytes", "bom",
         "tls", "reconnect",
     ]
-    static let httpSinkKeys = [
-        "mode", "url", "token", "token_file", "api_key", "api_key_file", "username", "password", "password_file",
-        "index", "source", "sourcetype", "host", "headers", "body_format", "hmac", "gzip", "timeout", "tls", "ack",
-        "retry", "max_in_flight",
-    ]
+    static let httpSinkKeys =
+        [
+            "mode", "url", "token", "token_file", "api_key", "api_key_file", "username", "password", "password_file",
+            "index", "source", "sourcetype", "host", "headers", "body_format", "hmac", "gzip", "timeout", "tls", "ack",
+            "retry", "max_in_flight",
+        ] + azureMonitorKeys
 
     static func keys(for type: SinkType) -> [String] {
         switch type {

@@ -1,5 +1,6 @@
 extension ForwarderConfiguration {
-    /// `type: http`: batches POSTed to a webhook, Splunk HEC or Elasticsearch `_bulk`.
+    /// `type: http`: batches POSTed to a webhook, Splunk HEC, Elasticsearch `_bulk` or the Azure
+    /// Monitor Logs Ingestion API.
     public struct HTTPSink: Sendable, Hashable {
         /// `mode`: the protocol spoken.
         public var mode: Mode
@@ -40,6 +41,8 @@ extension ForwarderConfiguration {
         public var retry: Backoff
         /// `max_in_flight`: requests sent without waiting for the previous reply (1…16).
         public var maximumInFlight: Int
+        /// `mode: azure_monitor`: the data collection rule, stream and Entra ID credentials.
+        public var azureMonitor: AzureMonitor?
 
         /// The default `max_in_flight`: enough to hide one round trip behind the next request's
         /// encoding, small enough that a restart replays little.
@@ -64,6 +67,8 @@ extension ForwarderConfiguration {
         ///   - tls: Defaults to system trust, verification on, TLS ≥ 1.2.
         ///   - ack: Defaults to disabled.
         ///   - retry: Defaults to 1 s doubling to 60 s.
+        ///   - maximumInFlight: Defaults to 2.
+        ///   - azureMonitor: Required for ``Mode/azureMonitor``, not used otherwise.
         public init(
             mode: Mode = .webhook,
             url: String,
@@ -83,7 +88,8 @@ extension ForwarderConfiguration {
             tls: TLS = TLS(),
             ack: Acknowledgement = Acknowledgement(),
             retry: Backoff = Backoff(),
-            maximumInFlight: Int = HTTPSink.defaultMaximumInFlight
+            maximumInFlight: Int = HTTPSink.defaultMaximumInFlight,
+            azureMonitor: AzureMonitor? = nil
         ) {
             self.mode = mode
             self.url = url
@@ -104,6 +110,7 @@ extension ForwarderConfiguration {
             self.ack = ack
             self.retry = retry
             self.maximumInFlight = maximumInFlight
+            self.azureMonitor = azureMonitor
         }
 
         /// A data stream following the ECS `logs-<dataset>-<namespace>` convention.
@@ -120,7 +127,10 @@ extension ForwarderConfiguration {
             public static let splunkHEC = Mode("splunk_hec")
             /// Elasticsearch `_bulk` with `create` actions.
             public static let elasticsearch = Mode("elasticsearch")
-            public static let allCases: [Mode] = [.webhook, .splunkHEC, .elasticsearch]
+            /// Azure Monitor Logs Ingestion API (Microsoft Sentinel): rows POSTed to a data
+            /// collection endpoint with an Entra ID token.
+            public static let azureMonitor = Mode("azure_monitor")
+            public static let allCases: [Mode] = [.webhook, .splunkHEC, .elasticsearch, .azureMonitor]
         }
 
         /// `body_format` (webhook).

@@ -88,4 +88,19 @@ struct EncodedEvents: Sendable, Equatable {
             }
         }
     }
+
+    /// The events as the elements of one JSON array.
+    func jsonArray() -> [UInt8] {
+        var body: [UInt8] = []
+        body.reserveCapacity(byteCount + count + 2)
+        body.append(UInt8(ascii: "["))
+        bytes.withUnsafeBufferPointer { buffer in
+            for (position, event) in events.enumerated() {
+                if position > 0 { body.append(UInt8(ascii: ",")) }
+                body.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[event.range]))
+            }
+        }
+        body.append(UInt8(ascii: "]"))
+        return body
+    }
 }

@@ -1,4 +1,5 @@
 import ComplianceAPI
+import ForwarderCore
 import Logging
 import NIOHTTP1
 import Synchronization
@@ -37,6 +38,14 @@ final class HTTPDelivery: Sendable {
         /// which further refusals are treated as a configuration error.
         var maximumRejectionStreak: Int
         var indexerAcks: IndexerAckSettings?
+        /// `mode: azure_monitor`: requests carry an Entra ID bearer token.
+        var entra: EntraSettings? = nil
+    }
+
+    /// Where and how the Entra ID token is requested.
+    struct EntraSettings: Sendable {
+        var azure: ForwarderConfiguration.HTTPSink.AzureMonitor
+        var credential: EntraTokenProvider.ClientCredential
     }
 
     /// Splunk HEC indexer acknowledgement settings.
@@ -50,6 +59,8 @@ final class HTTPDelivery: Sendable {
 
     let dialect: any HTTPDialect
     let transport: HTTPTransport
+    /// Bearer tokens for `mode: azure_monitor`.
+    let tokens: EntraTokenProvider?
     let settings: Settings
     let context: SinkContext
     let scrubber: SecretScrubber
@@ -63,10 +74,12 @@ final class HTTPDelivery: Sendable {
         settings: Settings,
         limits: StateMachine.Limits,
         context: SinkContext,
-        scrubber: SecretScrubber
+        scrubber: SecretScrubber,
+        tokens: EntraTokenProvider? = nil
     ) {
         self.dialect = dialect
         self.transport = transport
+        self.tokens = tokens
         self.settings = settings
         self.context = context
         self.scrubber = scrubber
@@ -190,11 +203,37 @@ final class HTTPDelivery: Sendable {
             headers.replaceOrAdd(name: signer.header, value: signer.signature(body: body, timestamp: timestamp))
         }
         do {
-            let reply = try await transport.send(url: settings.endpoint.url, headers: headers, body: body)
-            return dialect.classify(reply, for: events)
+            guard let tokens else {
+                let reply = try await transport.send(url: settings.endpoint.url, headers: headers, body: body)
+                return dialect.classify(reply, for: events)
+            }
+            var authorization = try await tokens.authorization()
+            headers.replaceOrAdd(name: "Authorization", value: authorization)
+            var reply = try await transport.send(url: settings.endpoint.url, headers: headers, body: body)
+            if reply.status == 401 {
+                // Entra may revoke a token before it expires: one fresh token, then it is a
+                // configuration problem (held, retried with backoff, never dead-lettered).
+                logger.info("the receiver refused the bearer token (401); requesting a new one")
+                authorization = try await tokens.authorization(replacing: authorization)
+                headers.replaceOrAdd(name: "Authorization", value: authorization)
+                reply = try await transport.send(url: settings.endpoint.url, headers: headers, body: body)
+            }
+            return dialect.classify(Self.scrubbing(reply, token: authorization), for: events)
         } catch let error as HTTPSinkError {
             return error.code == .configuration ? .configuration(error) : .retry(error, retryAfter: nil)
         }
+    }
+
+    /// A reply that echoed the bearer token (a proxy's error page) has it removed: tokens change,
+    /// so the fixed ``SecretScrubber`` does not know them.
+    private static func scrubbing(_ reply: HTTPReply, token authorization: String) -> HTTPReply {
+        let token = authorization.dropFirst("Bearer ".count)
+        guard !reply.body.isEmpty, token.count >= 8 else { return reply }
+        let text = String(decoding: reply.body, as: UTF8.self)
+        guard text.contains(token) else { return reply }
+        var scrubbed = reply
+        scrubbed.body = Array(text.replacing(token, with: "<redacted>").utf8)
+        return scrubbed
     }
 
     /// Acknowledges delivered events to the pipeline and counts them.

@@ -32,6 +32,7 @@ extension HTTPSink {
         headers.add(name: "Accept", value: "application/json")
         var secrets: [String] = []
         var indexerAcks: HTTPDelivery.IndexerAckSettings?
+        var entra: HTTPDelivery.EntraSettings?
 
         let dialect: any HTTPDialect
         let endpoint: HTTPEndpoint
@@ -97,6 +98,22 @@ extension HTTPSink {
                     secrets.append(value)
                 }
             }
+        case .azureMonitor:
+            guard let azure = configuration.azureMonitor else {
+                throw HTTPSinkError(
+                    code: .setup,
+                    message: "azure_monitor needs dcr_immutable_id, stream, tenant_id and client_id"
+                )
+            }
+            endpoint = try HTTPEndpoint(
+                configuration.url,
+                appendingPath: ["dataCollectionRules", azure.dataCollectionRuleID, "streams", azure.stream],
+                query: [("api-version", ForwarderConfiguration.HTTPSink.AzureMonitor.apiVersion)],
+                serverName: serverName
+            )
+            dialect = AzureMonitorDialect()
+            entra = try Self.entraCredential(azure, federatedTokenFile: options.federatedTokenFile)
+            if case .secret(let secret) = entra?.credential { secret.withValue { secrets.append($0) } }
         default:
             endpoint = try HTTPEndpoint(configuration.url, serverName: serverName)
             dialect = WebhookDialect(encoder: encoder, arrayBody: configuration.bodyFormat == .jsonArray)
@@ -147,10 +164,30 @@ extension HTTPSink {
                 backoff: backoff,
                 unhealthyAfterFailures: max(1, options.unhealthyAfterFailures),
                 maximumRejectionStreak: max(1, options.maximumRejectionStreak),
-                indexerAcks: indexerAcks
+                indexerAcks: indexerAcks,
+                entra: entra
             ),
             scrubber: SecretScrubber(secrets)
         )
+    }
+
+    /// The client secret, else workload identity's federated token file.
+    static func entraCredential(
+        _ azure: ForwarderConfiguration.HTTPSink.AzureMonitor,
+        federatedTokenFile: String?
+    ) throws(HTTPSinkError) -> HTTPDelivery.EntraSettings {
+        if let secret = azure.clientSecret {
+            return HTTPDelivery.EntraSettings(azure: azure, credential: .secret(secret))
+        }
+        guard let path = federatedTokenFile, !path.isEmpty else {
+            throw HTTPSinkError(
+                code: .setup,
+                message:
+                    "azure_monitor needs client_secret or client_secret_file, or workload identity "
+                    + "(AZURE_FEDERATED_TOKEN_FILE, set by AKS in pods with azure.workload.identity/use)"
+            )
+        }
+        return HTTPDelivery.EntraSettings(azure: azure, credential: .federatedTokenFile(path))
     }
 
     /// Parts of a URL that may be credentials, for the scrubber: query values and long path

@@ -3,7 +3,14 @@ import ForwarderCore
 import NIOHTTP1
 import NIOSSL
 
-/// Delivers activities over HTTP: a generic webhook, Splunk HEC or Elasticsearch `_bulk`
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+
+/// Delivers activities over HTTP: a generic webhook, Splunk HEC, Elasticsearch `_bulk` or the
+/// Azure Monitor Logs Ingestion API
 /// (`type: http`, see `docs/http-sinks.md`).
 ///
 /// ```swift
@@ -54,6 +61,9 @@ public struct HTTPSink: Sink {
         /// receiver refusing everything has changed its contract, and the events are held (sink
         /// unhealthy, error logged, retried with backoff) rather than emptied into the dead-letter file.
         public var maximumRejectionStreak: Int
+        /// `mode: azure_monitor` without a client secret: the workload-identity token file (AKS
+        /// sets `AZURE_FEDERATED_TOKEN_FILE`).
+        public var federatedTokenFile: String?
 
         /// - Parameters:
         ///   - jitter: Defaults to 0.25.
@@ -62,13 +72,15 @@ public struct HTTPSink: Sink {
         ///   - unhealthyAfterFailures: Defaults to 3.
         ///   - gzipLevel: Defaults to 6.
         ///   - maximumRejectionStreak: Defaults to 20.
+        ///   - federatedTokenFile: Defaults to `AZURE_FEDERATED_TOKEN_FILE` from the environment.
         public init(
             jitter: Double = 0.25,
             elasticsearchIndexInAction: Bool = false,
             maximumUnacknowledgedEvents: Int = 50_000,
             unhealthyAfterFailures: Int = 3,
             gzipLevel: Int32 = 6,
-            maximumRejectionStreak: Int = 20
+            maximumRejectionStreak: Int = 20,
+            federatedTokenFile: String? = ProcessInfo.processInfo.environment["AZURE_FEDERATED_TOKEN_FILE"]
         ) {
             self.jitter = jitter
             self.elasticsearchIndexInAction = elasticsearchIndexInAction
@@ -76,6 +88,7 @@ public struct HTTPSink: Sink {
             self.unhealthyAfterFailures = unhealthyAfterFailures
             self.gzipLevel = gzipLevel
             self.maximumRejectionStreak = maximumRejectionStreak
+            self.federatedTokenFile = federatedTokenFile
         }
     }
 
@@ -138,13 +151,23 @@ public struct HTTPSink: Sink {
             timeout: configuration.timeout,
             dnsOverride: settings.endpoint.dnsOverride
         )
+        // The token endpoint is another host: system trust, not the receiver's `tls` settings.
+        let tokenTransport = settings.entra.map { _ in
+            HTTPTransport(tls: .makeClientConfiguration(), timeout: configuration.timeout, dnsOverride: [:])
+        }
+        let tokens = settings.entra.flatMap { entra in
+            tokenTransport.map {
+                EntraTokenProvider(configuration: entra.azure, credential: entra.credential, transport: $0)
+            }
+        }
         let delivery = HTTPDelivery(
             dialect: dialect,
             transport: transport,
             settings: settings,
             limits: requestLimits,
             context: context,
-            scrubber: scrubber
+            scrubber: scrubber,
+            tokens: tokens
         )
         context.logger.info(
             "HTTP sink started",
@@ -162,9 +185,11 @@ public struct HTTPSink: Sink {
             }
         } catch {
             await transport.shutdown()
+            await tokenTransport?.shutdown()
             throw error
         }
         await transport.shutdown()
+        await tokenTransport?.shutdown()
     }
 
     /// Queues every batch and keeps up to `max_in_flight` workers sending from the queue. The next
@@ -228,7 +253,11 @@ public struct HTTPSink: Sink {
     var requestLimits: HTTPDelivery.StateMachine.Limits {
         HTTPDelivery.StateMachine.Limits(
             maximumEvents: max(1, batch.maximumEvents),
-            maximumBytes: max(1, batch.maximumBytes),
+            maximumBytes: max(
+                1,
+                configuration.mode == .azureMonitor
+                    ? AzureMonitorDialect.rowBudget(configured: batch.maximumBytes) : batch.maximumBytes
+            ),
             framing: dialect.framingPerEvent
         )
     }

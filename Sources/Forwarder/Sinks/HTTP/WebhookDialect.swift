@@ -35,20 +35,10 @@ struct WebhookDialect: HTTPDialect {
     }
 
     func body(for events: EncodedEvents) -> [UInt8] {
+        if arrayBody { return events.jsonArray() }
         var body: [UInt8] = []
-        body.reserveCapacity(events.byteCount + events.count + 2)
-        if arrayBody {
-            body.append(UInt8(ascii: "["))
-            events.bytes.withUnsafeBufferPointer { buffer in
-                for (position, event) in events.events.enumerated() {
-                    if position > 0 { body.append(UInt8(ascii: ",")) }
-                    body.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[event.range]))
-                }
-            }
-            body.append(UInt8(ascii: "]"))
-        } else {
-            events.appendEach(to: &body, separator: UInt8(ascii: "\n"))
-        }
+        body.reserveCapacity(events.byteCount + events.count)
+        events.appendEach(to: &body, separator: UInt8(ascii: "\n"))
         return body
     }
 

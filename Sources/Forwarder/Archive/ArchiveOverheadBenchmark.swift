@@ -22,12 +22,8 @@ public enum ArchiveOverheadBenchmark {
         maximumBytes: Int
     ) throws(FileError) -> Int {
         let writer = try GzipSegmentWriter(
-            configuration: .init(
-                directory: directory,
-                prefix: "bench",
-                fileExtension: "ndjson",
-                maximumBytes: maximumBytes
-            ),
+            configuration: .init(directory: directory, prefix: "bench", rotate: .init(maximumBytes: maximumBytes)),
+            fileExtension: "ndjson",
             now: { .now },
             archive: evidence ? (sinkName: "bench", signingKey: ArchiveSigningKey.generate()) : nil
         )

@@ -64,20 +64,13 @@ import Testing
                 let configPath = directory.path + "/forwarder.yaml"
                 try yaml.write(toFile: configPath, atomically: true, encoding: .utf8)
                 let log = URL(fileURLWithPath: directory.path + "/forwarder.log")
-                var generator = SystemRandomNumberGenerator()
-                let store = CheckpointStore(path: directory.path + "/state/checkpoint.json")
-                var advanced = 0
-                for _ in 0..<Self.kills {
-                    let before = try store.load()?.cursor
-                    let child = try ForwarderProcess.start(["run", "--config", configPath], output: log)
-                    _ = try await eventually(timeout: .seconds(60), every: .milliseconds(50)) {
-                        (try? store.load()?.cursor) != before
-                    }
-                    try await Task.sleep(for: .milliseconds(Int64.random(in: 20...800, using: &generator)))
-                    child.signal(SIGKILL)
-                    _ = try await child.waitForExit()
-                    if try store.load()?.cursor != before { advanced += 1 }
-                }
+                let advanced = try await ForwarderProcess.killRepeatedly(
+                    configPath: configPath,
+                    log: log,
+                    checkpoint: CheckpointStore(path: directory.path + "/state/checkpoint.json"),
+                    kills: Self.kills,
+                    delay: 20...800
+                )
                 mock.stopLiveGeneration()
                 let final = try ForwarderProcess.start(["run", "--config", configPath], output: log)
                 let expected = Set(mock.allIDs())

@@ -61,25 +61,16 @@ import Testing
             try yaml.write(toFile: configPath, atomically: true, encoding: .utf8)
             let log = URL(fileURLWithPath: directory.path + "/forwarder.log")
 
-            var generator = SystemRandomNumberGenerator()
-            let store = CheckpointStore(path: directory.path + "/state/checkpoint.json")
-            var advanced = 0
-            for round in 0..<Self.kills {
-                let before = try store.load()?.cursor
-                let child = try ForwarderProcess.start(["run", "--config", configPath], output: log)
-                // Every fourth kill lands during start-up and recovery; the others once this run has
-                // committed progress, so a slow start (a loaded machine) cannot turn them all into
-                // kills before any work. Either way the instant itself is random: that is the test.
-                if round % 4 != 0 {
-                    _ = try await eventually(timeout: .seconds(60), every: .milliseconds(50)) {
-                        (try? store.load()?.cursor) != before
-                    }
-                }
-                try await Task.sleep(for: .milliseconds(Int64.random(in: 50...2000, using: &generator)))
-                child.signal(SIGKILL)
-                _ = try await child.waitForExit()
-                if try store.load()?.cursor != before { advanced += 1 }
-            }
+            // Every fourth kill lands during start-up and recovery; the others once this run has
+            // committed progress. Either way the instant itself is random: that is the test.
+            let advanced = try await ForwarderProcess.killRepeatedly(
+                configPath: configPath,
+                log: log,
+                checkpoint: CheckpointStore(path: directory.path + "/state/checkpoint.json"),
+                kills: Self.kills,
+                delay: 50...2000,
+                waitsForProgress: { round in round % 4 != 0 }
+            )
             mock.stopLiveGeneration()
 
             let final = try ForwarderProcess.start(["run", "--config", configPath], output: log)

@@ -27,12 +27,7 @@ extension SinkProbe {
         guard let entra = parts.settings.entra else {
             return Result(outcome: .misconfigured, detail: "azure_monitor without Entra ID settings")
         }
-        let entraTransport = HTTPTransport(tls: .makeClientConfiguration(), timeout: timeout, dnsOverride: [:])
-        let tokens = EntraTokenProvider(
-            configuration: entra.azure,
-            credential: entra.credential,
-            transport: entraTransport
-        )
+        let tokens = EntraTokenProvider(entra, timeout: timeout)
         let how = if case .secret = entra.credential { "client secret" } else { "workload identity" }
         let result: Result
         do throws(HTTPSinkError) {
@@ -62,7 +57,7 @@ extension SinkProbe {
             )
         }
         await dce.shutdown()
-        await entraTransport.shutdown()
+        await tokens.shutdown()
         return result
     }
 }

@@ -50,16 +50,18 @@ actor EntraTokenProvider {
     /// Callers waiting for the token request in flight; `nil` when none is.
     private var waiters: [CheckedContinuation<Result<Token, HTTPSinkError>, Never>]?
 
-    init(
-        configuration: ForwarderConfiguration.HTTPSink.AzureMonitor,
-        credential: ClientCredential,
-        transport: HTTPTransport
-    ) {
-        self.tokenURL =
-            "\(configuration.authority)/\(HTTPEndpoint.percentEncoded(configuration.tenantID))/oauth2/v2.0/token"
-        self.clientID = configuration.clientID
-        self.credential = credential
-        self.transport = transport
+    /// Owns its own connection pool: the token endpoint is another host, verified against the
+    /// system trust store, not the receiver's `tls` settings. Call ``shutdown()`` when done.
+    init(_ settings: HTTPDelivery.EntraSettings, timeout: Duration) {
+        let azure = settings.azure
+        self.tokenURL = "\(azure.authority)/\(HTTPEndpoint.percentEncoded(azure.tenantID))/oauth2/v2.0/token"
+        self.clientID = azure.clientID
+        self.credential = settings.credential
+        self.transport = HTTPTransport(tls: .makeClientConfiguration(), timeout: timeout, dnsOverride: [:])
+    }
+
+    func shutdown() async {
+        await transport.shutdown()
     }
 
     /// The `Authorization` header value: the cached token while it is fresh, else a new one.

@@ -151,15 +151,7 @@ public struct HTTPSink: Sink {
             timeout: configuration.timeout,
             dnsOverride: settings.endpoint.dnsOverride
         )
-        // The token endpoint is another host: system trust, not the receiver's `tls` settings.
-        let tokenTransport = settings.entra.map { _ in
-            HTTPTransport(tls: .makeClientConfiguration(), timeout: configuration.timeout, dnsOverride: [:])
-        }
-        let tokens = settings.entra.flatMap { entra in
-            tokenTransport.map {
-                EntraTokenProvider(configuration: entra.azure, credential: entra.credential, transport: $0)
-            }
-        }
+        let tokens = settings.entra.map { EntraTokenProvider($0, timeout: configuration.timeout) }
         let delivery = HTTPDelivery(
             dialect: dialect,
             transport: transport,
@@ -185,11 +177,11 @@ public struct HTTPSink: Sink {
             }
         } catch {
             await transport.shutdown()
-            await tokenTransport?.shutdown()
+            await tokens?.shutdown()
             throw error
         }
         await transport.shutdown()
-        await tokenTransport?.shutdown()
+        await tokens?.shutdown()
     }
 
     /// Queues every batch and keeps up to `max_in_flight` workers sending from the queue. The next

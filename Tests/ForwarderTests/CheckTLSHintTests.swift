@@ -84,6 +84,21 @@ struct CheckTLSHintTests {
         )
     }
 
+    @Test func withoutASecondLookTheHintNamesBothCauses() async {
+        // Nothing listens on port 1: the unverified handshake cannot read the certificate.
+        let configuration = ForwarderConfiguration.SyslogSink.testReceiver(
+            port: 1,
+            certificates: "/nonexistent",
+            clientCertificate: false
+        )
+        let hint = await SyslogTLSDiagnosis.explainVerificationFailure(configuration, timeout: .seconds(2), attempts: 2)
+        #expect(
+            hint
+                == "the receiver's certificate is not issued by a CA in tls.ca_file (/nonexistent/ca.pem),"
+                + " or it has expired or is not yet valid"
+        )
+    }
+
     @Test func sourceLocationsAreRemoved() {
         let raw =
             "sslError([Error: 268436572 error:1000045c:SSL routines:OPENSSL_internal:"

@@ -102,9 +102,10 @@ extension ForwarderConfiguration.SyslogSink {
                 timeout: timeout
             )
         } catch {
-            guard error.code == .tlsHandshakeFailed, error.message.contains("CERTIFICATE_VERIFY_FAILED"),
-                let hint = await SyslogTLSDiagnosis.explainVerificationFailure(self, timeout: timeout)
-            else { throw error }
+            guard error.code == .tlsHandshakeFailed, error.message.contains("CERTIFICATE_VERIFY_FAILED") else {
+                throw error
+            }
+            let hint = await SyslogTLSDiagnosis.explainVerificationFailure(self, timeout: timeout)
             throw SyslogSinkError(error.code, error.message + " (\(hint))")
         }
     }

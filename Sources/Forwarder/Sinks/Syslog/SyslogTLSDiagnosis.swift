@@ -28,19 +28,46 @@ enum SyslogTLSDiagnosis {
         if notValidBefore > now {
             return "the receiver's certificate is valid only from \(date(notValidBefore)): check both clocks"
         }
-        let trust = caFile.map { "tls.ca_file (\($0))" } ?? "the system trust store"
-        return "the receiver's certificate is not issued by a CA in \(trust): set tls.ca_file to the CA that signed it"
+        return untrusted(caFile: caFile) + ": set tls.ca_file to the CA that signed it"
     }
 
-    /// Reads the receiver's certificate without verifying it and explains the refusal; `nil`
-    /// when the second handshake fails too (the first error then stands alone).
+    private static func untrusted(caFile: String?) -> String {
+        let trust = caFile.map { "tls.ca_file (\($0))" } ?? "the system trust store"
+        return "the receiver's certificate is not issued by a CA in \(trust)"
+    }
+
+    /// Reads the receiver's certificate without verifying it and explains the refusal. A receiver
+    /// under load may drop the second connection too, so it is tried a few times; if none
+    /// completes, the hint names both causes the verdict can mean.
     static func explainVerificationFailure(
         _ syslog: ForwarderConfiguration.SyslogSink,
-        timeout: Duration
-    ) async -> String? {
+        timeout: Duration,
+        attempts: Int = 3
+    ) async -> String {
         var unverified = syslog.tls
         unverified.verify = false
-        guard let context = try? SyslogTLS.makeContext(unverified),
+        if let context = try? SyslogTLS.makeContext(unverified) {
+            for attempt in 1...max(attempts, 1) {
+                if let certificate = await peerCertificate(of: syslog, context: context, timeout: timeout) {
+                    return hint(
+                        notValidBefore: Int(certificate.notValidBefore),
+                        notValidAfter: Int(certificate.notValidAfter),
+                        now: Int(time(nil)),
+                        caFile: syslog.tls.caFile
+                    )
+                }
+                if attempt < attempts { try? await Task.sleep(for: .milliseconds(200 * attempt)) }
+            }
+        }
+        return untrusted(caFile: syslog.tls.caFile) + ", or it has expired or is not yet valid"
+    }
+
+    private static func peerCertificate(
+        of syslog: ForwarderConfiguration.SyslogSink,
+        context: NIOSSLContext,
+        timeout: Duration
+    ) async -> NIOSSLCertificate? {
+        guard
             let connection = try? await SyslogConnection.connect(
                 host: syslog.address.host,
                 port: syslog.address.port,
@@ -53,13 +80,7 @@ enum SyslogTLSDiagnosis {
         else { return nil }
         let certificate = try? await connection.channel.nioSSL_peerCertificate().get()
         await connection.close()
-        guard let certificate else { return nil }
-        return hint(
-            notValidBefore: Int(certificate.notValidBefore),
-            notValidAfter: Int(certificate.notValidAfter),
-            now: Int(time(nil)),
-            caFile: syslog.tls.caFile
-        )
+        return certificate
     }
 
     /// BoringSSL's messages end with the source file they came from (`… at /…/ssl/tls_record.cc:491`):

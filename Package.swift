@@ -10,7 +10,8 @@
 //                      it also maps settings to the client's configuration and the CLI's exit codes)
 //   MockComplianceAPI  in-process simulator of the upstream endpoint (tests, demo, benchmarks); its
 //                      own copy of the spec data, independent of the client's decoder and ForwarderCore
-//   Forwarder          runtime services: poller, pipeline, sinks, checkpoint store, health server
+//   Forwarder          runtime services: poller, pipeline, sinks, checkpoint stores (file, PostgreSQL),
+//                      health server
 //   compliance-forwarder  the thin CLI
 import PackageDescription
 
@@ -37,6 +38,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-async-algorithms.git", from: "1.1.0"),
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.0.0"),
         .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
+        // The PostgreSQL state backend (lease + checkpoint rows); it reuses NIO, NIOSSL and swift-log.
+        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.25.0"),
     ],
     targets: [
         .systemLibrary(name: "CZlib", path: "Sources/CZlib"),
@@ -93,6 +96,7 @@ let package = Package(
                 .product(name: "AsyncAlgorithms", package: "swift-async-algorithms"),
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -138,6 +142,7 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "InMemoryLogging", package: "swift-log"),
                 .product(name: "MetricsTestKit", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),

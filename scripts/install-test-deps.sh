@@ -36,3 +36,6 @@ fi
 
 # Real rsyslog and syslog-ng for the syslog interop tests (unpacked privately: they conflict as packages).
 scripts/syslog-receivers.sh install
+
+# A real PostgreSQL for the state backend's tests (the tests run their own servers as `nobody`).
+scripts/postgres-server.sh install

@@ -1,0 +1,192 @@
+import ComplianceAPI
+import ForwarderCore
+import Logging
+import PostgresNIO
+import Testing
+
+@testable import Forwarder
+
+/// The PostgreSQL state backend against a real server: schema, fenced commits, lease hand-over,
+/// corruption, an outage.
+@Suite(
+    .serialized,
+    .enabled(if: PostgresTestServer.installed || SyslogReceiver.isCI, Comment(rawValue: PostgresTestServer.skipMessage))
+)
+struct PostgresStateStoreTests {
+    static let logger = Logger(label: "test-pg")
+
+    static func store(_ session: PostgresSession, holder: String) throws -> PostgresStateStore {
+        try PostgresStateStore(session: session, settings: .init(pipeline: "main", holder: holder), logger: logger)
+    }
+
+    static func state(cursor: String, second: Int64) -> CheckpointState {
+        let time = RFC3339Timestamp(secondsSinceEpoch: 1_800_000_000 + second)
+        return CheckpointState(
+            start: RFC3339Timestamp(secondsSinceEpoch: 1_800_000_000),
+            cursor: cursor,
+            cursorCreatedAt: time,
+            delivered: [cursor: time],
+            updatedAt: time
+        )
+    }
+
+    /// Takes the lease as `store`, retrying until the current holder's lease has expired.
+    static func takeOver(_ store: PostgresStateStore, within timeout: Duration) async throws -> Int64 {
+        let deadline = ContinuousClock.now + timeout
+        while ContinuousClock.now < deadline {
+            if let epoch = try await store.acquireLease(duration: .seconds(30)) { return epoch }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        throw SyslogReceiver.HarnessError("the lease was not free within \(timeout)")
+    }
+
+    @Test func commitsAreFencedByTheLeaseEpoch() async throws {
+        guard PostgresTestServer.available() else { return }
+        let server = try PostgresTestServer()
+        defer { server.tearDown() }
+        try await server.withSession { sessionA in
+            try await server.withSession { sessionB in
+                let a = try Self.store(sessionA, holder: "replica-a")
+                let b = try Self.store(sessionB, holder: "replica-b")
+                try await a.migrate()
+                try await b.migrate()  // a second migration finds the work done
+                #expect(try await a.load() == nil)
+
+                // A leads under a short lease; B cannot take it while it is live.
+                let epochA = try #require(try await a.acquireLease(duration: .milliseconds(600)))
+                #expect(try await b.acquireLease(duration: .seconds(30)) == nil)
+                let first = Self.state(cursor: "activity_1", second: 1)
+                #expect(try await a.commit(first, epoch: epochA))
+                #expect(try await b.load() == first)
+
+                // A stops renewing (paused); once the lease expires B takes over with the next epoch.
+                let epochB = try await Self.takeOver(b, within: .seconds(10))
+                #expect(epochB == epochA + 1)
+                #expect(try await b.load() == first)
+
+                // A wakes up: its renewal and its commit are refused, and the checkpoint does not move.
+                #expect(try await a.renewLease(epoch: epochA, duration: .seconds(30)) == false)
+                #expect(try await a.commit(Self.state(cursor: "activity_stale", second: 2), epoch: epochA) == false)
+                #expect(try await b.load() == first)
+
+                // B commits and renews normally.
+                let second = Self.state(cursor: "activity_3", second: 3)
+                #expect(try await b.commit(second, epoch: epochB))
+                #expect(try await b.renewLease(epoch: epochB, duration: .seconds(30)))
+                #expect(try await a.load() == second)
+            }
+        }
+    }
+
+    @Test func aReleasedLeaseIsFreeAtOnce() async throws {
+        guard PostgresTestServer.available() else { return }
+        let server = try PostgresTestServer()
+        defer { server.tearDown() }
+        try await server.withSession { sessionA in
+            try await server.withSession { sessionB in
+                let a = try Self.store(sessionA, holder: "replica-a")
+                let b = try Self.store(sessionB, holder: "replica-b")
+                try await a.migrate()
+                let epoch = try #require(try await a.acquireLease(duration: .seconds(60)))
+                try await a.releaseLease(epoch: epoch)
+                #expect(try await b.acquireLease(duration: .seconds(60)) == epoch + 1)
+                // A restarted A (same holder name) is a new life: it waits like anyone else.
+                #expect(try await a.acquireLease(duration: .seconds(60)) == nil)
+            }
+        }
+    }
+
+    @Test func aCorruptRowIsALoudErrorNotARestart() async throws {
+        guard PostgresTestServer.available() else { return }
+        let server = try PostgresTestServer()
+        defer { server.tearDown() }
+        try await server.withSession { session in
+            let store = try Self.store(session, holder: "replica-a")
+            try await store.migrate()
+            try await store.overwrite(Self.state(cursor: "activity_1", second: 1))
+            try await server.execute(
+                "UPDATE compliance_forwarder.checkpoint SET state = set_byte(state, 40, get_byte(state, 40) # 1)"
+            )
+            do throws(StateStoreError) {
+                _ = try await store.load()
+                Issue.record("a corrupt checkpoint row was loaded")
+            } catch {
+                #expect(error.code == .corruptCheckpoint)
+                #expect(!error.isRetryable)
+                #expect(error.message.contains("compliance_forwarder.checkpoint"))
+                #expect(error.message.contains("checkpoint reset"))
+            }
+        }
+    }
+
+    @Test func aNewerSchemaIsRefused() async throws {
+        guard PostgresTestServer.available() else { return }
+        let server = try PostgresTestServer()
+        defer { server.tearDown() }
+        try await server.withSession { session in
+            let store = try Self.store(session, holder: "replica-a")
+            try await store.migrate()
+            try await server.execute("INSERT INTO compliance_forwarder.schema_version (version) VALUES (99)")
+            await #expect(throws: StateStoreError.self) { try await store.migrate() }
+            do throws(StateStoreError) {
+                try await store.migrate()
+            } catch {
+                #expect(error.code == .incompatible)
+                #expect(error.message.contains("version 99"))
+            }
+        }
+    }
+
+    @Test func anOutageIsRetryableAndLosesNothing() async throws {
+        guard PostgresTestServer.available() else { return }
+        let server = try PostgresTestServer()
+        defer { server.tearDown() }
+        try await server.withSession { session in
+            let store = try Self.store(session, holder: "replica-a")
+            try await store.migrate()
+            let epoch = try #require(try await store.acquireLease(duration: .seconds(60)))
+            let first = Self.state(cursor: "activity_1", second: 1)
+            #expect(try await store.commit(first, epoch: epoch))
+
+            server.stop()
+            do throws(StateStoreError) {
+                _ = try await store.commit(Self.state(cursor: "activity_2", second: 2), epoch: epoch)
+                Issue.record("a commit succeeded with the database stopped")
+            } catch {
+                #expect(error.code == .unavailable)
+                #expect(error.isRetryable)
+            }
+            try server.start()
+            #expect(try await store.load() == first)
+            #expect(try await store.commit(Self.state(cursor: "activity_2", second: 2), epoch: epoch))
+        }
+    }
+
+    @Test func theSchemaNameIsCheckedAndThePasswordNeverShows() async throws {
+        #expect(throws: StateStoreError.self) {
+            try PostgresStateStore(
+                session: PostgresSession(
+                    configuration: .init(host: "127.0.0.1", username: "u", password: nil, database: nil, tls: .disable),
+                    timeout: .seconds(1),
+                    logger: Self.logger
+                ),
+                settings: .init(schema: "x; DROP TABLE y", pipeline: "main", holder: "a"),
+                logger: Self.logger
+            )
+        }
+        guard PostgresTestServer.available() else { return }
+        let server = try PostgresTestServer()
+        defer { server.tearDown() }
+        let wrong = "wrong-\(server.password)-secret"
+        try await server.withSession(password: wrong) { session in
+            let store = try Self.store(session, holder: "replica-a")
+            do throws(StateStoreError) {
+                try await store.migrate()
+                Issue.record("a wrong password was accepted")
+            } catch {
+                #expect(error.message.contains("password authentication failed"), "\(error)")
+                #expect(!"\(error)".contains(wrong))
+            }
+        }
+    }
+}

@@ -19,7 +19,7 @@
                 present, with RawRecord.id == ActivityId.
 
 --kind otlp     FILE is a directory of captured OTLP/HTTP request bodies (`request-<n>.bin`, gzip or
-                not), each decoded as an ExportLogsServiceRequest with PyPI `opentelemetry-proto`
+                not, protobuf or OTLP/JSON), each decoded as an ExportLogsServiceRequest with PyPI `opentelemetry-proto`
                 (the official generated Python classes); every log record is checked against its
                 own body (the original record): time_unix_nano = created_at to the nanosecond,
                 event_name and attribute event.name = type, log.record.uid = id, severity number
@@ -150,7 +150,13 @@ def otlp_records(path):
         body = handle.read()
     if body[:2] == b"\x1f\x8b":
         body = gzip.decompress(body)
-    request = ExportLogsServiceRequest.FromString(body)
+    if body[:1] == b"{":
+        # OTLP/JSON: protobuf's own JSON parser (lowerCamelCase names, integer enums, int64 strings).
+        from google.protobuf import json_format
+
+        request = json_format.Parse(body.decode("utf-8"), ExportLogsServiceRequest())
+    else:
+        request = ExportLogsServiceRequest.FromString(body)
     for resource_logs in request.resource_logs:
         resource = {pair.key: otlp_value(pair.value) for pair in resource_logs.resource.attributes}
         for scope_logs in resource_logs.scope_logs:

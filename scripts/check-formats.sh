@@ -27,9 +27,11 @@ echo "sentinel rows (examples/sentinel/table.json):"
 python3 scripts/check-formats.py --kind sentinel "$out/sentinel.txt"
 echo "otlp request bodies (opentelemetry-proto):"
 # One sample of every documented type (and more), through the real sink and HTTP client.
-mkdir -p "$out/otlp" "$out/otlp-gzip"
+mkdir -p "$out/otlp" "$out/otlp-gzip" "$out/otlp-json"
 "$bin" benchmark http --mode otlp --events 1000 --page-size 250 --batch-events 200 \
     --capture-directory "$out/otlp" >/dev/null
 "$bin" benchmark http --mode otlp --events 600 --gzip --capture-directory "$out/otlp-gzip" >/dev/null
+"$bin" benchmark http --mode otlp --encoding json --events 600 --capture-directory "$out/otlp-json" >/dev/null
 python3 scripts/check-formats.py --kind otlp "$out/otlp"
+python3 scripts/check-formats.py --kind otlp "$out/otlp-json"
 python3 scripts/check-formats.py --kind otlp "$out/otlp-gzip"

@@ -28,11 +28,13 @@ echo "== archive evidence on the file path (record hashes + signed manifests on 
 "$bin" benchmark archive --runs 5
 echo "== HTTP sinks, one sink to an in-process receiver on loopback"
 # HTTP sinks (docs/http-sinks.md, Performance): one sink to an in-process receiver on loopback.
-for mode in webhook splunk_hec elasticsearch azure_monitor; do
+for mode in webhook splunk_hec elasticsearch azure_monitor otlp; do
     "$bin" benchmark http --mode "$mode" --events 200000
 done
+"$bin" benchmark http --mode otlp --encoding json --events 200000
 "$bin" benchmark http --mode splunk_hec --events 200000 --gzip
 "$bin" benchmark http --mode azure_monitor --events 200000 --gzip
+"$bin" benchmark http --mode otlp --events 200000 --gzip
 # With a 50 ms reply delay (network + indexing) concurrency is what counts.
 for n in 1 4; do
     "$bin" benchmark http --mode elasticsearch --events 100000 --reply-delay-ms 50 --max-in-flight "$n"

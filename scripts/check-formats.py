@@ -18,8 +18,17 @@
                 and TimeGenerated, ActivityId, ActivityType, EventOutcome, Severity, RawRecord
                 present, with RawRecord.id == ActivityId.
 
+--kind otlp     FILE is a directory of captured OTLP/HTTP request bodies (`request-<n>.bin`, gzip or
+                not, protobuf or OTLP/JSON), each decoded as an ExportLogsServiceRequest with PyPI `opentelemetry-proto`
+                (the official generated Python classes); every log record is checked against its
+                own body (the original record): time_unix_nano = created_at to the nanosecond,
+                event_name and attribute event.name = type, log.record.uid = id, severity number
+                and text one of the documented pairs, user.email / client.address /
+                user_agent.original = the actor's fields, attribute keys semantic conventions or
+                claude.*, and the resource's service.name and organisation. One line per record.
+
 Prints "N passed, N failed" and exits 1 when any line fails (2 when a parser is not installed).
-Install the parsers with: pip install cefp syslog-rfc5424-parser
+Install the parsers with: pip install cefp syslog-rfc5424-parser opentelemetry-proto
 """
 
 import argparse
@@ -100,10 +109,104 @@ def check_sentinel(line, columns):
     if row["RawRecord"].get("id") != row["ActivityId"]:
         raise ValueError("RawRecord.id differs from ActivityId")
 
+OTLP_SEVERITIES = {9: "INFO", 10: "INFO2", 13: "WARN", 18: "ERROR2"}
+OTLP_SEMANTIC_KEYS = {
+    "event.name", "log.record.uid", "user.id", "user.email", "client.address", "user_agent.original", "url.full",
+    "http.request.method", "http.response.status_code", "file.name",
+}
+
+
+def rfc3339_nanoseconds(text):
+    """Nanoseconds since the epoch of an RFC 3339 time, exact (datetime keeps only microseconds)."""
+    import calendar
+
+    match = re.match(r"^(\d{4})-(\d\d)-(\d\d)[Tt](\d\d):(\d\d):(\d\d)(\.\d+)?([Zz]|[+-]\d\d:\d\d)$", text)
+    if not match:
+        raise ValueError("created_at %r is not RFC 3339" % text)
+    year, month, day, hour, minute, second = (int(match.group(i)) for i in range(1, 7))
+    seconds = calendar.timegm((year, month, day, hour, minute, second))
+    zone = match.group(8)
+    if zone not in ("Z", "z"):
+        sign = 1 if zone[0] == "+" else -1
+        seconds -= sign * (int(zone[1:3]) * 3600 + int(zone[4:6]) * 60)
+    fraction = (match.group(7) or ".")[1:]
+    return seconds * 1_000_000_000 + int((fraction + "000000000")[:9])
+
+
+def otlp_value(value):
+    kind = value.WhichOneof("value")
+    if kind == "array_value":
+        return [otlp_value(item) for item in value.array_value.values]
+    return getattr(value, kind) if kind else None
+
+
+def otlp_records(path):
+    """(resource attributes, scope, record) for every log record of one captured request body."""
+    import gzip
+
+    from opentelemetry.proto.collector.logs.v1.logs_service_pb2 import ExportLogsServiceRequest
+
+    with open(path, "rb") as handle:
+        body = handle.read()
+    if body[:2] == b"\x1f\x8b":
+        body = gzip.decompress(body)
+    if body[:1] == b"{":
+        # OTLP/JSON: protobuf's own JSON parser (lowerCamelCase names, integer enums, int64 strings).
+        from google.protobuf import json_format
+
+        request = json_format.Parse(body.decode("utf-8"), ExportLogsServiceRequest())
+    else:
+        request = ExportLogsServiceRequest.FromString(body)
+    for resource_logs in request.resource_logs:
+        resource = {pair.key: otlp_value(pair.value) for pair in resource_logs.resource.attributes}
+        for scope_logs in resource_logs.scope_logs:
+            for record in scope_logs.log_records:
+                yield resource, scope_logs.scope, record
+
+
+def check_otlp(item):
+    import json
+
+    resource, scope, record = item
+    if resource.get("service.name") != "compliance-forwarder" or not resource.get("service.version"):
+        raise ValueError("resource lacks service.name/service.version: %r" % resource)
+    if scope.name != "compliance-forwarder":
+        raise ValueError("scope name %r" % scope.name)
+    original = json.loads(record.body.string_value)
+    attributes = {}
+    for pair in record.attributes:
+        if pair.key in attributes:
+            raise ValueError("attribute %s twice" % pair.key)
+        if pair.key not in OTLP_SEMANTIC_KEYS and not pair.key.startswith("claude."):
+            raise ValueError("attribute %s is neither a semantic convention nor claude.*" % pair.key)
+        attributes[pair.key] = otlp_value(pair.value)
+    if record.time_unix_nano != rfc3339_nanoseconds(original["created_at"]):
+        raise ValueError("time_unix_nano %d is not created_at %s" % (record.time_unix_nano, original["created_at"]))
+    if record.observed_time_unix_nano == 0:
+        raise ValueError("observed_time_unix_nano missing")
+    if record.event_name != original["type"] or attributes.get("event.name") != original["type"]:
+        raise ValueError("event_name/event.name %r is not type %r" % (record.event_name, original["type"]))
+    if attributes.get("log.record.uid") != original["id"]:
+        raise ValueError("log.record.uid is not the activity id")
+    if OTLP_SEVERITIES.get(record.severity_number) != record.severity_text:
+        raise ValueError("severity %d %r" % (record.severity_number, record.severity_text))
+    actor = original.get("actor") or {}
+    for field, key in (("ip_address", "client.address"), ("user_agent", "user_agent.original"),
+                       ("email_address", "user.email")):
+        if actor.get(field) and attributes.get(key) != actor[field]:
+            raise ValueError("%s %r is not actor.%s %r" % (key, attributes.get(key), field, actor[field]))
+    status = attributes.get("http.response.status_code")
+    if status is not None and not isinstance(status, int):
+        raise ValueError("http.response.status_code is not an int")
+    if not isinstance(attributes.get("claude.event.category"), list):
+        raise ValueError("claude.event.category is not an array")
+    if original.get("organization_id") and resource.get("claude.organization.id") != original["organization_id"]:
+        raise ValueError("resource organisation differs from the record's")
+
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--kind", required=True, choices=["cef", "rfc5424", "sentinel"])
+    parser.add_argument("--kind", required=True, choices=["cef", "rfc5424", "sentinel", "otlp"])
     parser.add_argument("file", nargs="?", help="input file (default: standard input)")
     parser.add_argument("-q", "--quiet", action="store_true", help="do not print failing lines")
     args = parser.parse_args(argv)
@@ -111,13 +214,19 @@ def main(argv=None):
     try:
         if args.kind == "sentinel":
             pass
+        elif args.kind == "otlp":
+            import opentelemetry.proto.collector.logs.v1.logs_service_pb2  # noqa: F401
         elif args.kind == "cef":
             import cefp  # noqa: F401
         else:
             import syslog_rfc5424_parser  # noqa: F401
     except ImportError as error:
-        print("missing parser (%s); run: pip install cefp syslog-rfc5424-parser" % error, file=sys.stderr)
+        print("missing parser (%s); run: pip install cefp syslog-rfc5424-parser opentelemetry-proto" % error,
+              file=sys.stderr)
         return 2
+
+    if args.kind == "otlp":
+        return check_otlp_directory(args.file, args.quiet)
 
     if args.kind == "sentinel":
         columns = sentinel_columns()
@@ -143,6 +252,33 @@ def main(argv=None):
                 if not args.quiet:
                     print("line %d: %s: %s" % (number, type(error).__name__, error), file=sys.stderr)
                     print("  %r" % raw[:300], file=sys.stderr)
+    print("%d passed, %d failed" % (passed, failed))
+    return 1 if failed else 0
+
+
+def check_otlp_directory(directory, quiet):
+    import os
+
+    passed = failed = 0
+    names = sorted(name for name in os.listdir(directory) if name.endswith(".bin"))
+    for name in names:
+        try:
+            items = list(otlp_records(os.path.join(directory, name)))
+        except Exception as error:  # the whole body failed to decode
+            failed += 1
+            print("%s: %s: %s" % (name, type(error).__name__, error), file=sys.stderr)
+            continue
+        for number, item in enumerate(items, start=1):
+            try:
+                check_otlp(item)
+                passed += 1
+            except Exception as error:
+                failed += 1
+                if not quiet:
+                    print("%s record %d: %s: %s" % (name, number, type(error).__name__, error), file=sys.stderr)
+    if not names:
+        print("no captured request bodies in %s" % directory, file=sys.stderr)
+        failed += 1
     print("%d passed, %d failed" % (passed, failed))
     return 1 if failed else 0
 

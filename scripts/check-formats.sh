@@ -2,7 +2,8 @@
 # Cross-checks the encoders with independent parsers from PyPI: a sample of every documented
 # activity type (and a few invented ones) rendered as CEF must parse with `cefp` and carry an
 # outcome, and as RFC 5424 with `syslog-rfc5424-parser`; the Sentinel rows (`mode: azure_monitor`)
-# against the table schema shipped in examples/sentinel/table.json.
+# against the table schema shipped in examples/sentinel/table.json; and OTLP/HTTP request bodies
+# (`mode: otlp`), captured by the benchmark's receiver, decoded with PyPI `opentelemetry-proto`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -24,3 +25,13 @@ echo "rfc5424 (syslog-rfc5424-parser):"
 python3 scripts/check-formats.py --kind rfc5424 "$out/syslog.txt"
 echo "sentinel rows (examples/sentinel/table.json):"
 python3 scripts/check-formats.py --kind sentinel "$out/sentinel.txt"
+echo "otlp request bodies (opentelemetry-proto):"
+# One sample of every documented type (and more), through the real sink and HTTP client.
+mkdir -p "$out/otlp" "$out/otlp-gzip" "$out/otlp-json"
+"$bin" benchmark http --mode otlp --events 1000 --page-size 250 --batch-events 200 \
+    --capture-directory "$out/otlp" >/dev/null
+"$bin" benchmark http --mode otlp --events 600 --gzip --capture-directory "$out/otlp-gzip" >/dev/null
+"$bin" benchmark http --mode otlp --encoding json --events 600 --capture-directory "$out/otlp-json" >/dev/null
+python3 scripts/check-formats.py --kind otlp "$out/otlp"
+python3 scripts/check-formats.py --kind otlp "$out/otlp-json"
+python3 scripts/check-formats.py --kind otlp "$out/otlp-gzip"

@@ -22,8 +22,9 @@ if ((${#missing[@]})); then
     $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
-python_packages=(cefp syslog-rfc5424-parser)
-if ! python3 -c 'import cefp, syslog_rfc5424_parser' 2>/dev/null; then
+# opentelemetry-proto: the official generated OTLP classes, to decode the otlp sink's bodies.
+python_packages=(cefp syslog-rfc5424-parser opentelemetry-proto)
+if ! python3 -c 'import cefp, syslog_rfc5424_parser, opentelemetry.proto.logs.v1.logs_pb2' 2>/dev/null; then
     echo "install-test-deps: pip install ${python_packages[*]}"
     python3 -m pip install -q --disable-pip-version-check "${python_packages[@]}"
 fi

@@ -1,3 +1,4 @@
+import Foundation
 import NIOCore
 import NIOHTTP1
 import NIOPosix
@@ -18,6 +19,8 @@ final class BenchmarkHTTPReceiver: Sendable {
         case elasticsearch
         /// An Entra ID token endpoint and a data collection endpoint (204).
         case azureMonitor = "azure_monitor"
+        /// An OTLP/HTTP logs receiver: 200 with an empty `ExportLogsServiceResponse`.
+        case otlp
     }
 
     let serverChannel: any Channel
@@ -52,10 +55,14 @@ final class BenchmarkHTTPReceiver: Sendable {
     /// - Parameters:
     ///   - replyDelay: Held before each reply, standing in for network round trip and indexing time.
     ///   - pushback: Deferred items and failed requests.
+    ///   - captureDirectory: Writes every request body (as received) to `request-<n>.bin` in this
+    ///     directory, for independent decoding (`scripts/check-formats.sh`); blocking writes on the
+    ///     event loop, so not for timing runs.
     static func start(
         speaking kind: Kind,
         replyDelay: Duration = .zero,
-        pushback: Pushback = Pushback()
+        pushback: Pushback = Pushback(),
+        captureDirectory: String? = nil
     ) async throws -> BenchmarkHTTPReceiver {
         let statistics = Statistics()
         let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
@@ -70,7 +77,8 @@ final class BenchmarkHTTPReceiver: Sendable {
                             kind: kind,
                             statistics: statistics,
                             replyDelay: TimeAmount(replyDelay),
-                            pushback: pushback
+                            pushback: pushback,
+                            captureDirectory: captureDirectory
                         )
                     )
                 }
@@ -95,12 +103,16 @@ final class BenchmarkHTTPReceiver: Sendable {
         private var isTokenRequest = false
         private let replyDelay: TimeAmount
         private let pushback: Pushback
+        private let captureDirectory: String?
+        private var captured: [UInt8] = []
 
-        init(kind: Kind, statistics: Statistics, replyDelay: TimeAmount, pushback: Pushback) {
+        init(kind: Kind, statistics: Statistics, replyDelay: TimeAmount, pushback: Pushback, captureDirectory: String?)
+        {
             self.kind = kind
             self.statistics = statistics
             self.replyDelay = replyDelay
             self.pushback = pushback
+            self.captureDirectory = captureDirectory
         }
 
         func channelRead(context: ChannelHandlerContext, data: NIOAny) {
@@ -108,10 +120,12 @@ final class BenchmarkHTTPReceiver: Sendable {
             case .head(let head):
                 lineFeeds = 0
                 bytes = 0
+                captured = []
                 keepAlive = head.isKeepAlive
                 isTokenRequest = kind == .azureMonitor && head.uri.contains("/oauth2/v2.0/token")
             case .body(let buffer):
                 bytes += buffer.readableBytes
+                if captureDirectory != nil { captured.append(contentsOf: buffer.readableBytesView) }
                 if kind == .elasticsearch {
                     buffer.withUnsafeReadableBytes { raw in
                         for byte in raw where byte == UInt8(ascii: "\n") { lineFeeds += 1 }
@@ -119,8 +133,14 @@ final class BenchmarkHTTPReceiver: Sendable {
                 }
             case .end:
                 if isTokenRequest { return respondWithToken(context: context) }
-                statistics.requests.add(1, ordering: .relaxed)
+                let number = statistics.requests.wrappingAdd(1, ordering: .relaxed).newValue
                 statistics.bodyBytes.add(bytes, ordering: .relaxed)
+                if let captureDirectory {
+                    _ = FileManager.default.createFile(
+                        atPath: captureDirectory + "/request-\(number).bin",
+                        contents: Data(captured)
+                    )
+                }
                 if replyDelay > .zero {
                     let lineFeeds = lineFeeds
                     let keepAlive = keepAlive
@@ -152,6 +172,9 @@ final class BenchmarkHTTPReceiver: Sendable {
                     writeBulkItems(lineFeeds / 2, to: &body)
                 case .azureMonitor:
                     status = .noContent
+                case .otlp:
+                    // An ExportLogsServiceResponse without partial_success is zero bytes.
+                    contentType = "application/x-protobuf"
                 }
             }
             var headers = HTTPHeaders()

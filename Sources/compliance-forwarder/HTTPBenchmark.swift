@@ -5,7 +5,7 @@ import ForwarderCore
 import Logging
 import MockComplianceAPI
 
-/// One HTTP sink (webhook, Splunk HEC, Elasticsearch `_bulk` or Azure Monitor) delivering prepared batches to
+/// One HTTP sink (webhook, Splunk HEC, Elasticsearch `_bulk`, Azure Monitor or OTLP) delivering prepared batches to
 /// a minimal in-process receiver on loopback.
 ///
 /// The activities are generated and decoded before the clock starts; what is measured is the
@@ -18,20 +18,26 @@ struct HTTPBenchmark: AsyncParsableCommand {
         abstract: "Events/s and CPU µs/event of one HTTP sink to an in-process receiver."
     )
 
-    @Option(help: "webhook, splunk_hec, elasticsearch or azure_monitor.") var mode = "webhook"
+    @Option(help: "webhook, splunk_hec, elasticsearch, azure_monitor or otlp.") var mode = "webhook"
     @Option(help: "Events to deliver.") var events = 200_000
     @Option(help: "Events per pipeline batch (one API page).") var pageSize = 1000
     @Option(help: "batch.max_events: events per request.") var batchEvents = 1000
-    @Flag(help: "gzip request bodies (webhook and splunk_hec only).") var gzip = false
+    @Flag(help: "gzip request bodies (not elasticsearch).") var gzip = false
     @Option(help: "Milliseconds the receiver waits before each reply (network + indexing time).") var replyDelayMs = 0
     @Option(help: "max_in_flight: requests sent without waiting for the previous reply.") var maxInFlight =
         ForwarderConfiguration.HTTPSink.defaultMaximumInFlight
     @Option(help: "elasticsearch: the receiver defers (429) this percentage of _bulk items, 0…50.") var deferPercent = 0
     @Option(help: "The receiver answers 503 to this percentage of requests, 0…50.") var failPercent = 0
+    @Option(help: "otlp: protobuf or json.") var encoding = "protobuf"
+    @Option(help: "Write every request body the receiver gets to this directory (for independent decoding).")
+    var captureDirectory: String?
 
     func validate() throws {
         guard BenchmarkHTTPReceiver.Kind(rawValue: mode) != nil else {
-            throw ValidationError("--mode must be webhook, splunk_hec, elasticsearch or azure_monitor")
+            throw ValidationError("--mode must be webhook, splunk_hec, elasticsearch, azure_monitor or otlp")
+        }
+        guard ForwarderConfiguration.HTTPSink.OTLP.Encoding(name: encoding) != nil else {
+            throw ValidationError("--encoding must be protobuf or json")
         }
         if gzip, mode == "elasticsearch" {
             throw ValidationError("--gzip: the benchmark's _bulk receiver counts items in the plain body")
@@ -57,7 +63,8 @@ struct HTTPBenchmark: AsyncParsableCommand {
             pushback: .init(
                 deferEvery: deferPercent > 0 ? 100 / deferPercent : 0,
                 failEvery: failPercent > 0 ? 100 / failPercent : 0
-            )
+            ),
+            captureDirectory: captureDirectory
         )
         let base = "http://127.0.0.1:\(receiver.port)"
         var http: ForwarderConfiguration.HTTPSink
@@ -92,11 +99,18 @@ struct HTTPBenchmark: AsyncParsableCommand {
                     authority: base
                 )
             )
+        case .otlp:
+            http = .init(
+                mode: .otlp,
+                url: base,
+                gzip: gzip,
+                otlp: .init(encoding: ForwarderConfiguration.HTTPSink.OTLP.Encoding(name: encoding) ?? .protobuf)
+            )
         }
         http.maximumInFlight = maxInFlight
         let configuration = ForwarderConfiguration.Sink(
             name: "bench",
-            format: kind == .azureMonitor ? .raw : .ecs,
+            format: kind == .azureMonitor || kind == .otlp ? .raw : .ecs,
             batch: .init(maximumEvents: batchEvents, maximumBytes: 8 << 20),
             destination: .http(http)
         )
@@ -118,8 +132,9 @@ struct HTTPBenchmark: AsyncParsableCommand {
 
         let requests = receiver.statistics.requests.load(ordering: .relaxed)
         let bytes = receiver.statistics.bodyBytes.load(ordering: .relaxed)
+        let variant = kind == .otlp ? " \(encoding)" : ""
         print(
-            "http \(mode)\(gzip ? " gzip" : "")\(replyDelayMs > 0 ? " reply delay \(replyDelayMs) ms" : "")"
+            "http \(mode)\(variant)\(gzip ? " gzip" : "")\(replyDelayMs > 0 ? " reply delay \(replyDelayMs) ms" : "")"
                 + "\(deferPercent > 0 ? " \(deferPercent) % items deferred" : "")"
                 + "\(failPercent > 0 ? " \(failPercent) % requests 503" : ""): \(result.acknowledged) events in \(requests) requests "
                 + "(max_events \(batchEvents), max_in_flight \(maxInFlight)), \(bytes / max(result.acknowledged, 1)) body bytes/event, "

@@ -225,4 +225,28 @@ import Testing
         let reaction = Self.reply(&machine, id, .perEvent([.delivered]))
         #expect(reaction.delivered.isEmpty && reaction.sendAgain?.events == events)
     }
+
+    /// OTLP `partial_success` naming no record: every event of the request is delivered (none
+    /// can be dead-lettered), nothing is sent again, and a note carries the count, the
+    /// collector's message and the request's id range for the log and the metric.
+    @Test func partialAcceptanceDeliversEveryEventAndReportsTheRejections() {
+        var machine = Self.machine()
+        machine.enqueue(Self.events(0..<4))
+        let (id, events) = Self.send(&machine)
+        let reaction = Self.reply(&machine, id, .acceptedPartially(rejected: 3, message: "dropped by a filter"))
+        #expect(reaction.delivered == events.events)
+        #expect(reaction.deadLetter.isEmpty && reaction.sendAgain == nil)
+        #expect(
+            reaction.notes.contains(
+                .partiallyRejected(
+                    rejected: 3,
+                    events: 4,
+                    message: "dropped by a filter",
+                    firstID: "act_0",
+                    lastID: "act_3"
+                )
+            )
+        )
+        #expect(machine.next(now: Self.start) == .idle && machine.requestsInFlight == 0)
+    }
 }

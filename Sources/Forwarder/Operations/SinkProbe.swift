@@ -7,7 +7,8 @@ import NIOHTTP1
 /// connect the same way: syslog TCP/TLS connects (handshake, client certificate, settle time);
 /// Splunk HEC `GET /services/collector/health`; Elasticsearch `GET /` with the credentials;
 /// a webhook answers any HTTP status to a `GET`; Azure Monitor: an Entra ID token, then a `GET` of
-/// the data collection endpoint; a file sink's directory is writable. Nothing is
+/// the data collection endpoint; OTLP: an export request with no records is accepted; a file
+/// sink's directory is writable. Nothing is
 /// delivered, and details show only `scheme://host:port`, never a token or a URL path.
 public enum SinkProbe {
     /// What a check found.
@@ -70,6 +71,7 @@ public enum SinkProbe {
         timeout: Duration
     ) async -> Result {
         if http.mode == .azureMonitor { return await probeAzureMonitor(http, timeout: timeout) }
+        if http.mode == .otlp { return await probeOTLP(http, timeout: timeout) }
         let parts: HTTPSink.Parts
         let endpoint: HTTPEndpoint
         let transport: HTTPTransport

@@ -7,9 +7,10 @@ extension ConfigurationLoader {
         (["token", "token_file", "source", "sourcetype", "host", "ack"], [.splunkHEC]),
         (["api_key", "api_key_file"], [.elasticsearch]),
         (["body_format", "hmac"], [.webhook]),
-        (["username", "password", "password_file"], [.webhook, .elasticsearch]),
+        (["username", "password", "password_file"], [.webhook, .elasticsearch, .otlp]),
         (["index"], [.splunkHEC, .elasticsearch]),
         (azureMonitorKeys, [.azureMonitor]),
+        (otlpKeys, [.otlp]),
     ]
 
     /// Headers the sink itself sets.
@@ -30,6 +31,12 @@ extension ConfigurationLoader {
         }
         if mode == .azureMonitor, format != nil {
             sink.error("format", "azure_monitor sends the rows of its table schema (docs/http-sinks.md); remove format")
+        }
+        if mode == .otlp, format != nil {
+            sink.error(
+                "format",
+                "otlp sends OpenTelemetry log records with the original record as body (docs/http-sinks.md); remove format"
+            )
         }
 
         let url = sink.url("url", allowQuery: true)
@@ -62,6 +69,7 @@ extension ConfigurationLoader {
             }
         }
         let azureMonitor = mode == .azureMonitor ? readAzureMonitor(sink) : nil
+        let otlp = mode == .otlp ? readOTLP(sink) : nil
         let sendsCredentials =
             token != nil || apiKey != nil || password != nil || sink.has("headers") || mode == .azureMonitor
         if let url, sendsCredentials, !url.isHTTPS, !url.isLoopback {
@@ -111,7 +119,8 @@ extension ConfigurationLoader {
             ack: ack,
             retry: retry,
             maximumInFlight: maximumInFlight,
-            azureMonitor: azureMonitor
+            azureMonitor: azureMonitor,
+            otlp: otlp
         )
     }
 

@@ -25,7 +25,7 @@ extension ConfigurationLoader {
             "mode", "url", "token", "token_file", "api_key", "api_key_file", "username", "password", "password_file",
             "index", "source", "sourcetype", "host", "headers", "body_format", "hmac", "gzip", "timeout", "tls", "ack",
             "retry", "max_in_flight",
-        ] + azureMonitorKeys
+        ] + azureMonitorKeys + otlpKeys
 
     static func keys(for type: SinkType) -> [String] {
         switch type {

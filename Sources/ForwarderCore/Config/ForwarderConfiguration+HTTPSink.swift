@@ -1,6 +1,6 @@
 extension ForwarderConfiguration {
-    /// `type: http`: batches POSTed to a webhook, Splunk HEC, Elasticsearch `_bulk` or the Azure
-    /// Monitor Logs Ingestion API.
+    /// `type: http`: batches POSTed to a webhook, Splunk HEC, Elasticsearch `_bulk`, the Azure
+    /// Monitor Logs Ingestion API or an OpenTelemetry collector (OTLP/HTTP logs).
     public struct HTTPSink: Sendable, Hashable {
         /// `mode`: the protocol spoken.
         public var mode: Mode
@@ -43,6 +43,8 @@ extension ForwarderConfiguration {
         public var maximumInFlight: Int
         /// `mode: azure_monitor`: the data collection rule, stream and Entra ID credentials.
         public var azureMonitor: AzureMonitor?
+        /// `mode: otlp`: the body encoding.
+        public var otlp: OTLP?
 
         /// The default `max_in_flight`: enough to hide one round trip behind the next request's
         /// encoding, small enough that a restart replays little.
@@ -69,6 +71,7 @@ extension ForwarderConfiguration {
         ///   - retry: Defaults to 1 s doubling to 60 s.
         ///   - maximumInFlight: Defaults to 2.
         ///   - azureMonitor: Required for ``Mode/azureMonitor``, not used otherwise.
+        ///   - otlp: For ``Mode/otlp``; defaults to protobuf there, not used otherwise.
         public init(
             mode: Mode = .webhook,
             url: String,
@@ -89,7 +92,8 @@ extension ForwarderConfiguration {
             ack: Acknowledgement = Acknowledgement(),
             retry: Backoff = Backoff(),
             maximumInFlight: Int = HTTPSink.defaultMaximumInFlight,
-            azureMonitor: AzureMonitor? = nil
+            azureMonitor: AzureMonitor? = nil,
+            otlp: OTLP? = nil
         ) {
             self.mode = mode
             self.url = url
@@ -111,6 +115,7 @@ extension ForwarderConfiguration {
             self.retry = retry
             self.maximumInFlight = maximumInFlight
             self.azureMonitor = azureMonitor
+            self.otlp = otlp ?? (mode == .otlp ? OTLP() : nil)
         }
 
         /// A data stream following the ECS `logs-<dataset>-<namespace>` convention.
@@ -130,7 +135,9 @@ extension ForwarderConfiguration {
             /// Azure Monitor Logs Ingestion API (Microsoft Sentinel): rows POSTed to a data
             /// collection endpoint with an Entra ID token.
             public static let azureMonitor = Mode("azure_monitor")
-            public static let allCases: [Mode] = [.webhook, .splunkHEC, .elasticsearch, .azureMonitor]
+            /// OpenTelemetry logs over OTLP/HTTP (`/v1/logs` of a collector).
+            public static let otlp = Mode("otlp")
+            public static let allCases: [Mode] = [.webhook, .splunkHEC, .elasticsearch, .azureMonitor, .otlp]
         }
 
         /// `body_format` (webhook).

@@ -34,8 +34,9 @@ extension ForwarderConfiguration {
             let name = sink.name.padding(toLength: max(width, sink.name.count), withPad: " ", startingAt: 0)
             let type = sink.destination.typeName.padding(toLength: 6, withPad: " ", startingAt: 0)
             var format = sink.format.name.padding(toLength: 3, withPad: " ", startingAt: 0)
-            // azure_monitor sends its table's rows whatever the format says.
+            // azure_monitor sends its table's rows, otlp its log records, whatever the format says.
             if case .http(let http) = sink.destination, http.mode == .azureMonitor { format = "row" }
+            if case .http(let http) = sink.destination, http.mode == .otlp { format = "log" }
             lines.append("  \(name)  \(type)  \(format)  \(Self.describeDestination(sink.destination))")
         }
         lines.append(

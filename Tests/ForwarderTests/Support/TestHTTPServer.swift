@@ -33,6 +33,8 @@ struct TestHTTPRequest: Sendable {
 /// What the test server does with a request: reply, reply late, or drop the connection.
 indirect enum TestHTTPResponse: Sendable {
     case reply(status: Int, headers: [(String, String)] = [], body: String = "")
+    /// A reply with a binary body (protobuf).
+    case bytes(status: Int, headers: [(String, String)] = [], body: [UInt8])
     /// Close the connection without answering (a reset, as a crashing receiver does).
     case reset
     /// Answer after `delay` (slower than the client's timeout, it is a timeout).
@@ -167,11 +169,16 @@ final class TestHTTPServer: Sendable {
             try await Task.sleep(for: delay)
             return try await respond(then, outbound: outbound)
         case .reply(let status, let headers, let body):
+            return try await respond(
+                .bytes(status: status, headers: headers, body: Array(body.utf8)),
+                outbound: outbound
+            )
+        case .bytes(let status, let headers, let body):
             var head = HTTPResponseHead(version: .http1_1, status: HTTPResponseStatus(statusCode: status))
             for (name, value) in headers { head.headers.add(name: name, value: value) }
-            head.headers.replaceOrAdd(name: "Content-Length", value: String(body.utf8.count))
+            head.headers.replaceOrAdd(name: "Content-Length", value: String(body.count))
             try await outbound.write(.head(head))
-            if !body.isEmpty { try await outbound.write(.body(.byteBuffer(ByteBuffer(string: body)))) }
+            if !body.isEmpty { try await outbound.write(.body(.byteBuffer(ByteBuffer(bytes: body)))) }
             try await outbound.write(.end(nil))
             return true
         }

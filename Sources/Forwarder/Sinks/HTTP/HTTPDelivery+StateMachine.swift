@@ -89,6 +89,9 @@ extension HTTPDelivery {
             case splitting(events: Int, reason: HTTPSinkError)
             /// Splunk accepted without an ackId although indexer acknowledgement is on (said once).
             case missingIndexerAckID
+            /// The receiver stored a request but reports `rejected` of its `events` refused without
+            /// naming them (OTLP `partial_success`); the request spans `firstID` … `lastID`.
+            case partiallyRejected(rejected: Int, events: Int, message: String, firstID: String, lastID: String)
         }
 
         let limits: Limits
@@ -181,6 +184,18 @@ extension HTTPDelivery {
             case .accepted(let indexerAckID):
                 succeeded(&reaction)
                 accepted(request.events, indexerAckID: indexerAckID, into: &reaction)
+            case .acceptedPartially(let rejected, let message):
+                succeeded(&reaction)
+                reaction.notes.append(
+                    .partiallyRejected(
+                        rejected: rejected,
+                        events: request.events.count,
+                        message: message,
+                        firstID: request.events.events.first?.activityID ?? "",
+                        lastID: request.events.events.last?.activityID ?? ""
+                    )
+                )
+                delivered(request.events.events, into: &reaction)
             case .perEvent(let outcomes):
                 succeeded(&reaction)
                 settle(&request, outcomes: outcomes, now: now, into: &reaction, using: &generator)

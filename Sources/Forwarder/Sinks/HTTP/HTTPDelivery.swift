@@ -40,6 +40,8 @@ final class HTTPDelivery: Sendable {
         var indexerAcks: IndexerAckSettings?
         /// `mode: azure_monitor`: requests carry an Entra ID bearer token.
         var entra: EntraSettings? = nil
+        /// `mode: otlp`: counts the log records collectors reject in `partial_success`.
+        var otlpStatistics: OTLPSinkStatistics? = nil
     }
 
     /// Where and how the Entra ID token is requested.
@@ -184,6 +186,16 @@ final class HTTPDelivery: Sendable {
         case .missingIndexerAckID:
             logger.warning(
                 "Splunk accepted events without an ackId: indexer acknowledgement is off for this token, so events count as delivered on HTTP 200"
+            )
+        case .partiallyRejected(let rejected, let events, let message, let firstID, let lastID):
+            settings.otlpStatistics?.rejected(rejected)
+            // OTLP does not say which records: they cannot be dead-lettered one by one.
+            logger.warning(
+                "the collector stored the request but rejected some log records without naming them",
+                metadata: [
+                    "rejected": "\(rejected)", "events": "\(events)", "error_message": "\(scrubber.scrub(message))",
+                    "first_id": "\(firstID)", "last_id": "\(lastID)",
+                ]
             )
         }
     }

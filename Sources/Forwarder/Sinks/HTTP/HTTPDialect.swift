@@ -45,6 +45,9 @@ enum RequestOutcome: Sendable {
     /// Every event was accepted; with HEC indexer acknowledgement, `indexerAckID` is what
     /// must be confirmed before the events count as delivered.
     case accepted(indexerAckID: UInt64?)
+    /// Stored except `rejected` events the receiver does not name (OTLP `partial_success`):
+    /// every event counts as delivered, and the refusal is counted and logged.
+    case acceptedPartially(rejected: Int, message: String)
     /// One outcome per event, in request order (`_bulk` items, HEC partial acceptance).
     case perEvent([EventOutcome])
     /// Send the same events again after a backoff (at least `retryAfter`).

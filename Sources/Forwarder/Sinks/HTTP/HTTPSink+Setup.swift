@@ -16,11 +16,20 @@ extension HTTPSink {
         var scrubber: SecretScrubber
     }
 
+    /// `mode: otlp`: the collector's base URL with the logs path appended, as
+    /// `OTEL_EXPORTER_OTLP_ENDPOINT` is read, unless the URL already ends with it.
+    static func otlpLogsPath(_ url: String) -> [String] {
+        var path = URLComponents(string: url)?.percentEncodedPath ?? ""
+        while path.hasSuffix("/") { path.removeLast() }
+        return path.hasSuffix(ForwarderConfiguration.HTTPSink.OTLP.logsPath) ? [] : ["v1", "logs"]
+    }
+
     /// `_bulk` replies trimmed to what the sink reads (statuses and errors, not whole documents'
     /// metadata), which keeps a 1000-item reply small.
     static let bulkFilterPath = "errors,items.*._id,items.*.status,items.*.error.type,items.*.error.reason"
 
     static func makeParts(
+        name: String = "check",
         configuration: ForwarderConfiguration.HTTPSink,
         encoder: EventEncoder,
         options: Options
@@ -33,6 +42,7 @@ extension HTTPSink {
         var secrets: [String] = []
         var indexerAcks: HTTPDelivery.IndexerAckSettings?
         var entra: HTTPDelivery.EntraSettings?
+        var otlpStatistics: OTLPSinkStatistics?
 
         let dialect: any HTTPDialect
         let endpoint: HTTPEndpoint
@@ -114,6 +124,14 @@ extension HTTPSink {
             dialect = AzureMonitorDialect()
             entra = try Self.entraCredential(azure, federatedTokenFile: options.federatedTokenFile)
             if case .secret(let secret) = entra?.credential { secret.withValue { secrets.append($0) } }
+        case .otlp:
+            endpoint = try HTTPEndpoint(
+                configuration.url,
+                appendingPath: Self.otlpLogsPath(configuration.url),
+                serverName: serverName
+            )
+            dialect = OTLPDialect(encoding: configuration.otlp?.encoding ?? .protobuf)
+            otlpStatistics = OTLPSinkStatistics(sink: name)
         default:
             endpoint = try HTTPEndpoint(configuration.url, serverName: serverName)
             dialect = WebhookDialect(encoder: encoder, arrayBody: configuration.bodyFormat == .jsonArray)
@@ -165,7 +183,8 @@ extension HTTPSink {
                 unhealthyAfterFailures: max(1, options.unhealthyAfterFailures),
                 maximumRejectionStreak: max(1, options.maximumRejectionStreak),
                 indexerAcks: indexerAcks,
-                entra: entra
+                entra: entra,
+                otlpStatistics: otlpStatistics
             ),
             scrubber: SecretScrubber(secrets)
         )

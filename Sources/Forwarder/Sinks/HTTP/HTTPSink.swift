@@ -9,8 +9,8 @@ import FoundationEssentials
 import Foundation
 #endif
 
-/// Delivers activities over HTTP: a generic webhook, Splunk HEC, Elasticsearch `_bulk` or the
-/// Azure Monitor Logs Ingestion API
+/// Delivers activities over HTTP: a generic webhook, Splunk HEC, Elasticsearch `_bulk`, the
+/// Azure Monitor Logs Ingestion API or an OpenTelemetry collector (OTLP/HTTP logs)
 /// (`type: http`, see `docs/http-sinks.md`).
 ///
 /// ```swift
@@ -101,6 +101,9 @@ public struct HTTPSink: Sink {
     let settings: HTTPDelivery.Settings
     let scrubber: SecretScrubber
 
+    /// `mode: otlp`: log records collectors rejected in `partial_success` replies; `nil` otherwise.
+    public var otlpStatistics: OTLPSinkStatistics? { settings.otlpStatistics }
+
     /// Checks the settings and loads the TLS files; nothing touches the network until ``run(input:context:)``.
     ///
     /// - Parameters:
@@ -123,7 +126,7 @@ public struct HTTPSink: Sink {
         self.configuration = configuration
         self.batch = batch
         self.options = options
-        let parts = try Self.makeParts(configuration: configuration, encoder: encoder, options: options)
+        let parts = try Self.makeParts(name: name, configuration: configuration, encoder: encoder, options: options)
         dialect = parts.dialect
         settings = parts.settings
         scrubber = parts.scrubber

@@ -1,0 +1,132 @@
+import ComplianceAPI
+import ForwarderCore
+import SwiftProtobuf
+
+/// `mode: otlp`: OpenTelemetry logs over OTLP/HTTP. Each request is one
+/// `ExportLogsServiceRequest` POSTed to `<collector>/v1/logs`, in the protobuf binary encoding
+/// (`application/x-protobuf`) or OTLP/JSON (`application/json`); one `LogRecord` per activity
+/// (``OTLPLogRecordEncoder``), grouped under one `ResourceLogs` per organisation.
+///
+/// Each event is encoded once into its own `ResourceLogs` (resource, scope, record) in the
+/// configured encoding, so the request size limits count real bytes; ``body(for:)`` reads the
+/// events of a request back with the same generated types and merges them into one request.
+///
+/// Replies (OTLP specification, "OTLP/HTTP Response"): 2xx is success, and its
+/// `ExportLogsServiceResponse` may carry `partial_success` (see ``classify(_:for:)``); 429, 502,
+/// 503 and 504 are retried after `Retry-After` (408 too: timing, not content); 413 splits the
+/// request; 400 and the other 5xx are not to be retried, so the request is split until the
+/// record at fault is alone and dead-lettered; 401, 403, 404 and other statuses are
+/// configuration problems (held and retried while the sink is unhealthy: no record is at fault).
+struct OTLPDialect: HTTPDialect {
+    let encoding: ForwarderConfiguration.HTTPSink.OTLP.Encoding
+    let records: OTLPLogRecordEncoder
+
+    init(encoding: ForwarderConfiguration.HTTPSink.OTLP.Encoding, records: OTLPLogRecordEncoder = .init()) {
+        self.encoding = encoding
+        self.records = records
+    }
+
+    private var isJSON: Bool { encoding == .json }
+
+    /// A record in a request costs its encoded size plus the field tag and length of
+    /// `log_records` (protobuf: at most 4 bytes below 2 MiB) or a comma (JSON).
+    var framingPerEvent: Int { isJSON ? 1 : 4 }
+
+    var contentType: String { isJSON ? "application/json" : "application/x-protobuf" }
+
+    func encode(_ event: Event, readAt: RFC3339Timestamp, into writer: inout JSONWriter) {
+        let logs = records.resourceLogs(for: event, observedAt: readAt)
+        // Neither can fail for these messages (no required fields, no Any, under 2 GiB); if one
+        // did, the event's bytes stay empty and `body(for:)` sends the fallback record instead.
+        let bytes: [UInt8]? = isJSON ? try? logs.jsonUTF8Bytes(options: .otlp) : try? logs.serializedBytes()
+        writer.bytes.append(contentsOf: bytes ?? [])
+    }
+
+    func body(for events: EncodedEvents) -> [UInt8] {
+        let request = exportRequest(for: events)
+        let bytes: [UInt8]? = isJSON ? try? request.jsonUTF8Bytes(options: .otlp) : try? request.serializedBytes()
+        return bytes ?? []
+    }
+
+    /// The events of a request as one `ExportLogsServiceRequest`: one `ResourceLogs` per distinct
+    /// resource, in order of first appearance, each with one `ScopeLogs` holding its records in
+    /// request order.
+    func exportRequest(for events: EncodedEvents) -> OTLPExportLogsRequest {
+        var request = OTLPExportLogsRequest()
+        var positions: [OTLPResource: Int] = [:]
+        for event in events.events {
+            let bytes = Array(events.bytes[event.range])
+            let decoded: OTLPResourceLogs? =
+                if bytes.isEmpty {
+                    nil
+                } else if isJSON {
+                    try? OTLPResourceLogs(jsonUTF8Bytes: bytes, options: .otlp)
+                } else {
+                    try? OTLPResourceLogs(serializedBytes: bytes)
+                }
+            let logs = decoded ?? records.fallback(activityID: event.activityID, record: event.record)
+            guard let scope = logs.scopeLogs.first else { continue }
+            if let position = positions[logs.resource] {
+                request.resourceLogs[position].scopeLogs[0].logRecords += scope.logRecords
+            } else {
+                positions[logs.resource] = request.resourceLogs.count
+                request.resourceLogs.append(logs)
+            }
+        }
+        return request
+    }
+
+    /// 2xx: the `ExportLogsServiceResponse` decides. No `partial_success`, or one rejecting
+    /// nothing: every record is delivered. Some rejected: OTLP does not say which, so every
+    /// record counts as delivered and the count and the collector's message are reported
+    /// (``RequestOutcome/acceptedPartially(rejected:message:)``). Every record rejected: all of
+    /// them are dead-lettered with the collector's message. A 2xx body that is not a response
+    /// (a proxy's page) is still a success: the status is what the specification defines.
+    func classify(_ reply: HTTPReply, for events: EncodedEvents) -> RequestOutcome {
+        switch reply.status {
+        case 200..<300:
+            guard let partial = partialSuccess(reply.body), partial.rejectedLogRecords > 0 else {
+                return .accepted(indexerAckID: nil)
+            }
+            let message = partial.errorMessage.isEmpty ? "no error_message" : partial.errorMessage
+            if partial.rejectedLogRecords >= Int64(events.count) {
+                let reason = "the collector rejected every log record of the request (partial_success): \(message)"
+                return .perEvent(
+                    Array(repeating: .deadLetter(status: reply.status, reason: reason), count: events.count)
+                )
+            }
+            return .acceptedPartially(rejected: Int(partial.rejectedLogRecords), message: message)
+        case 408, 413, 429, 502, 503, 504:
+            return HTTPStatusClass.outcome(reply, context: "the OTLP collector")
+        case 400, 500..<600:
+            return .rejected(
+                HTTPSinkError(
+                    code: .rejected,
+                    message: "the OTLP collector rejected the request: \(reply.bodyExcerpt())",
+                    status: reply.status
+                )
+            )
+        default:
+            return .configuration(
+                HTTPSinkError(
+                    code: .configuration,
+                    message:
+                        "the OTLP collector refused the request (check url, headers and permissions): \(reply.bodyExcerpt())",
+                    status: reply.status
+                )
+            )
+        }
+    }
+
+    /// The reply's `partial_success`, in the encoding of the request (the specification has the
+    /// collector answer in the request's content type); `nil` when absent or unreadable.
+    func partialSuccess(_ body: [UInt8]) -> Opentelemetry_Proto_Collector_Logs_V1_ExportLogsPartialSuccess? {
+        guard !body.isEmpty else { return nil }
+        let response: OTLPExportLogsResponse? =
+            isJSON
+            ? try? OTLPExportLogsResponse(jsonUTF8Bytes: body, options: .otlp)
+            : try? OTLPExportLogsResponse(serializedBytes: body)
+        guard let response, response.hasPartialSuccess else { return nil }
+        return response.partialSuccess
+    }
+}

@@ -1,0 +1,30 @@
+extension ForwarderConfiguration.HTTPSink {
+    /// `mode: otlp`: OpenTelemetry logs over OTLP/HTTP to a collector (`url` is its base URL;
+    /// `/v1/logs` is appended as `OTEL_EXPORTER_OTLP_ENDPOINT` does, unless the URL already ends
+    /// with it).
+    public struct OTLP: Sendable, Hashable {
+        /// `encoding`: binary protobuf (the OTLP default) or OTLP/JSON.
+        public var encoding: Encoding
+
+        /// - Parameter encoding: Defaults to ``Encoding/protobuf``.
+        public init(encoding: Encoding = .protobuf) {
+            self.encoding = encoding
+        }
+
+        /// The signal path of OTLP/HTTP logs.
+        public static let logsPath = "/v1/logs"
+
+        /// `encoding`.
+        public struct Encoding: ConfigurationChoice {
+            public let name: String
+            private init(_ name: String) { self.name = name }
+
+            /// `application/x-protobuf`: `ExportLogsServiceRequest` in the protobuf binary format.
+            public static let protobuf = Encoding("protobuf")
+            /// `application/json`: the OTLP/JSON mapping (lowerCamelCase names, enums as integers,
+            /// 64-bit integers as strings).
+            public static let json = Encoding("json")
+            public static let allCases: [Encoding] = [.protobuf, .json]
+        }
+    }
+}

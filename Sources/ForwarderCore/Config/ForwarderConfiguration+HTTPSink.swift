@@ -43,6 +43,9 @@ extension ForwarderConfiguration {
         public var maximumInFlight: Int
         /// `mode: azure_monitor`: the data collection rule, stream and Entra ID credentials.
         public var azureMonitor: AzureMonitor?
+        /// `archive_anchors`: also send the file sinks' `archive_segment_sealed` events (never
+        /// with `azure_monitor`: its table schema has no place for them).
+        public var archiveAnchors: Bool
 
         /// The default `max_in_flight`: enough to hide one round trip behind the next request's
         /// encoding, small enough that a restart replays little.
@@ -69,6 +72,7 @@ extension ForwarderConfiguration {
         ///   - retry: Defaults to 1 s doubling to 60 s.
         ///   - maximumInFlight: Defaults to 2.
         ///   - azureMonitor: Required for ``Mode/azureMonitor``, not used otherwise.
+        ///   - archiveAnchors: Defaults to `true`, except for ``Mode/azureMonitor``.
         public init(
             mode: Mode = .webhook,
             url: String,
@@ -89,7 +93,8 @@ extension ForwarderConfiguration {
             ack: Acknowledgement = Acknowledgement(),
             retry: Backoff = Backoff(),
             maximumInFlight: Int = HTTPSink.defaultMaximumInFlight,
-            azureMonitor: AzureMonitor? = nil
+            azureMonitor: AzureMonitor? = nil,
+            archiveAnchors: Bool? = nil
         ) {
             self.mode = mode
             self.url = url
@@ -111,6 +116,7 @@ extension ForwarderConfiguration {
             self.retry = retry
             self.maximumInFlight = maximumInFlight
             self.azureMonitor = azureMonitor
+            self.archiveAnchors = mode != .azureMonitor && (archiveAnchors ?? true)
         }
 
         /// A data stream following the ECS `logs-<dataset>-<namespace>` convention.

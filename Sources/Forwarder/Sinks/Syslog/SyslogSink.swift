@@ -62,6 +62,9 @@ public struct SyslogSink: Sink {
         self.now = now
     }
 
+    /// `archive_anchors`: the file sinks' `archive_segment_sealed` events go to this collector too.
+    public var receivesArchiveAnchors: Bool { configuration.archiveAnchors }
+
     public func run(input: SinkChannel.Stream, context: SinkContext) async throws {
         let tls = configuration.transport == .tls ? try SyslogTLS.makeContext(configuration.tls) : nil
         var link = Link(
@@ -81,7 +84,10 @@ public struct SyslogSink: Sink {
                 case .batch(let batch):
                     try await handle(batch, link: &link, tls: tls, context: context)
                 }
+                try await sendAnchors(link: &link, tls: tls, context: context)
             }
+            await context.waitForAnchorPublishers()
+            try await sendAnchors(link: &link, tls: tls, context: context)
         } catch {
             await link.connection?.close()
             throw error
@@ -133,6 +139,18 @@ public struct SyslogSink: Sink {
         }
         context.acknowledge(batch)
         context.metrics.delivered.increment(by: batch.events.count)
+    }
+
+    /// Sends the anchors waiting in the inbox like a batch of one message each (same connection,
+    /// same reconnects, same resend window), but acknowledges nothing: they are not activities.
+    private func sendAnchors(link: inout Link, tls: NIOSSLContext?, context: SinkContext) async throws {
+        guard let inbox = context.anchorInbox else { return }
+        while let anchor = inbox.next() {
+            var frames = SyslogFrames(framing: encoder.framing, chunkBytes: options.writeChunkBytes)
+            frames.append(encoder.encodeAnchorMessage(anchor))
+            try await deliver(frames, link: &link, tls: tls, context: context)
+            inbox.delivered()
+        }
     }
 
     /// Writes `frames` until they are flushed to a usable connection, reconnecting (and re-sending

@@ -142,6 +142,71 @@ import Testing
         }
     }
 
+    /// The same over syslog/TLS to a real rsyslog, in CEF: one `archive_segment_sealed` message
+    /// per manifest, whose `cs1` and structured data hold the manifest file's SHA-256, besides
+    /// every activity exactly once.
+    @Test(.enabled(if: SyslogReceiver.installed || SyslogReceiver.isCI, Comment(rawValue: SyslogReceiver.skipMessage)))
+    func everySealReachesRsyslogOverTLS() async throws {
+        guard SyslogReceiver.available() else { return }
+        let setup = try SyslogInteropTests.Setup(.rsyslog, mutualTLS: false)
+        defer { setup.tearDown() }
+        let key = try Self.keyFile(in: setup.directory.path)
+        let archive = setup.directory.path + "/archive"
+        try await MockComplianceAPI.withRunning(configuration: PipelineSinkTests.mockConfiguration(backlog: 6_000)) {
+            mock in
+            let expected = mock.allIDs()
+            _ = try await PipelineSinkTests.runForwarder(
+                mock,
+                sinks: """
+                      - name: archive
+                        type: file
+                        format: raw
+                        directory: \(archive)
+                        rotate: { max_bytes: 64KiB }
+                        signing_key_file: \(key)
+                      - name: siem
+                        type: syslog
+                        format: cef
+                        address: 127.0.0.1:\(setup.receiver.port)
+                        transport: tls
+                        tls: { ca_file: \(setup.certificates)/ca.pem, server_name: localhost }
+                        reconnect: { initial_backoff: 100ms, max_backoff: 1s }
+                    """,
+                directory: setup.directory.path + "/forwarder"
+            )
+            let manifests = try Self.manifestHashes(archive)
+            var messages: [SyslogReceiver.Message] = []
+            _ = try await eventually(timeout: .seconds(30), every: .milliseconds(100)) {
+                messages = (try? setup.receiver.messages()) ?? []
+                return messages.filter { $0.msgid == ArchiveAnchor.action }.count >= manifests.count
+                    && SyslogReceiver.ids(in: messages).count >= expected.count
+            }
+            let received = SyslogReceiver.ids(in: messages)
+            #expect(received.sorted() == expected.sorted(), "every activity exactly once")
+            var anchored: [String: String] = [:]
+            for message in messages where message.msgid == ArchiveAnchor.action {
+                #expect(message.msg.hasPrefix("CEF:0|Anthropic|Claude Compliance|"))
+                #expect(message.msg.contains("|archive_segment_sealed|Archive segment sealed|3|"))
+                let segment = try #require(Self.value(of: "fname", in: message.msg))
+                let hash = try #require(Self.value(of: "cs1", in: message.msg))
+                #expect(Self.value(of: "cs1Label", in: message.msg) == "manifestSha256")
+                #expect(message.sd.contains("manifestSha256=\"\(hash)\""))
+                #expect(anchored[segment] == nil, "one anchor per seal: \(segment)")
+                anchored[segment] = hash
+            }
+            let onDisk = Dictionary(
+                uniqueKeysWithValues: manifests.map { (String($0.key.dropLast(".manifest.json".count)), $0.value) }
+            )
+            #expect(anchored == onDisk, "one anchor per manifest, with the manifest file's SHA-256")
+        }
+    }
+
+    /// A CEF extension value (these contain no spaces or escapes).
+    static func value(of key: String, in cef: String) -> String? {
+        guard let range = cef.range(of: " \(key)=") else { return nil }
+        return String(cef[range.upperBound...].prefix { $0 != " " })
+    }
+
     /// A receiver that refuses every anchor: activities are delivered exactly once as before, the
     /// checkpoint advances to the end, and shutdown gives up on the anchors instead of hanging.
     @Test func anchorsRefusedDoNotDisturbTheActivityStream() async throws {

@@ -17,7 +17,9 @@ import Testing
     func rotatedArchive(_ directory: String, cosign: Bool, newSegments: Int = 2) throws {
         let configuration = ForwarderConfiguration.FileSink(directory: directory)
         var first = 0
-        let runs: [(ArchiveSigningKey, ArchiveSigningKey?, Int)] = [(old, nil, 2), (new, cosign ? old : nil, newSegments)]
+        let runs: [(ArchiveSigningKey, ArchiveSigningKey?, Int)] = [
+            (old, nil, 2), (new, cosign ? old : nil, newSegments),
+        ]
         for (key, previous, segments) in runs {
             let writer = try GzipSegmentWriter(
                 configuration: configuration,

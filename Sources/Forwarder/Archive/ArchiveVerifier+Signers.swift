@@ -93,13 +93,19 @@ extension ArchiveVerifier {
     ) -> Change? {
         var problems: [String] = []
         if handover.newPublicKey != signer {
-            problems.append("names the new key \(Self.fingerprint(handover.newPublicKey)), but the manifest is signed by \(Self.fingerprint(signer))")
+            problems.append(
+                "names the new key \(Self.fingerprint(handover.newPublicKey)), but the manifest is signed by \(Self.fingerprint(signer))"
+            )
         }
         if let keyInForce, handover.previousPublicKey != keyInForce {
-            problems.append("hands over from \(Self.fingerprint(handover.previousPublicKey)), but the chain's key is \(Self.fingerprint(keyInForce))")
+            problems.append(
+                "hands over from \(Self.fingerprint(handover.previousPublicKey)), but the chain's key is \(Self.fingerprint(keyInForce))"
+            )
         }
         if let previous, handover.previousManifestSHA256 != previous.sha256 {
-            problems.append("names the previous manifest \(handover.previousManifestSHA256), but \(previous.fileName) hashes to \(previous.sha256)")
+            problems.append(
+                "names the previous manifest \(handover.previousManifestSHA256), but \(previous.fileName) hashes to \(previous.sha256)"
+            )
         }
         if handover.previousKeySignature != nil, !handover.isCosignedByPreviousKey {
             problems.append("the previous key's signature of the hand-over does not verify")

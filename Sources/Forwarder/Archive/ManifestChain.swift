@@ -49,8 +49,8 @@ final class ManifestChain {
             .max { (Self.sequence($0) ?? -1, $0) < (Self.sequence($1) ?? -1, $1) }
         if let newest, let bytes = try PosixFile.read(manifestPath(for: newest)) {
             head = SegmentManifest.Link(segment: newest, manifestSHA256: ArchiveDigest.hex(bytes))
-            headPublicKey = (try? JSONParser.parse(bytes)).flatMap { try? SegmentManifest(json: $0) }?.signature?
-                .publicKey
+            let manifest = (try? JSONParser.parse(bytes)).flatMap { try? SegmentManifest(json: $0) }
+            headPublicKey = manifest?.signature?.publicKey
         }
     }
 

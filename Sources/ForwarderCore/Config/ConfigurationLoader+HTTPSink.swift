@@ -89,7 +89,10 @@ extension ConfigurationLoader {
         let maximumInFlight = sink.int("max_in_flight", default: HTTPSink.defaultMaximumInFlight, range: 1...16)
         let archiveAnchors = sink.bool("archive_anchors", default: mode != .azureMonitor)
         if mode == .azureMonitor, archiveAnchors {
-            sink.error("archive_anchors", "azure_monitor sends the rows of its table schema, which has no place for archive anchors")
+            sink.error(
+                "archive_anchors",
+                "azure_monitor sends the rows of its table schema, which has no place for archive anchors"
+            )
         }
 
         guard let url else { return nil }

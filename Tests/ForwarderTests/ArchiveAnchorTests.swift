@@ -65,7 +65,8 @@ import Testing
         return path
     }
 
-    static func sinks(archive: String, key: String, url: String) -> String {
+    /// A signed file sink that rotates often (YAML list item).
+    static func archiveSink(_ archive: String, key: String) -> String {
         """
               - name: archive
                 type: file
@@ -73,14 +74,20 @@ import Testing
                 directory: \(archive)
                 rotate: { max_bytes: 64KiB }
                 signing_key_file: \(key)
-              - name: hook
-                type: http
-                mode: webhook
-                format: ecs
-                url: \(url)/ingest
-                timeout: 2s
-                retry: { initial_backoff: 5ms, max_backoff: 50ms }
         """
+    }
+
+    static func sinks(archive: String, key: String, url: String) -> String {
+        Self.archiveSink(archive, key: key) + "\n"
+            + """
+                  - name: hook
+                    type: http
+                    mode: webhook
+                    format: ecs
+                    url: \(url)/ingest
+                    timeout: 2s
+                    retry: { initial_backoff: 5ms, max_backoff: 50ms }
+            """
     }
 
     /// SHA-256 (hex) of every manifest file in `directory`.
@@ -157,20 +164,15 @@ import Testing
             let expected = mock.allIDs()
             _ = try await PipelineSinkTests.runForwarder(
                 mock,
-                sinks: """
-                      - name: archive
-                        type: file
-                        format: raw
-                        directory: \(archive)
-                        rotate: { max_bytes: 64KiB }
-                        signing_key_file: \(key)
-                      - name: siem
-                        type: syslog
-                        format: cef
-                        address: 127.0.0.1:\(setup.receiver.port)
-                        transport: tls
-                        tls: { ca_file: \(setup.certificates)/ca.pem, server_name: localhost }
-                        reconnect: { initial_backoff: 100ms, max_backoff: 1s }
+                sinks: Self.archiveSink(archive, key: key) + "\n"
+                    + """
+                          - name: siem
+                            type: syslog
+                            format: cef
+                            address: 127.0.0.1:\(setup.receiver.port)
+                            transport: tls
+                            tls: { ca_file: \(setup.certificates)/ca.pem, server_name: localhost }
+                            reconnect: { initial_backoff: 100ms, max_backoff: 1s }
                     """,
                 directory: setup.directory.path + "/forwarder"
             )

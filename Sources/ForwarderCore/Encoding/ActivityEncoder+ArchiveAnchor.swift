@@ -35,11 +35,10 @@ extension ECSEncoder {
         var json = JSONWriter(capacity: 0)
         swap(&json.bytes, &buffer)
         defer { swap(&json.bytes, &buffer) }
-        json.bytes.appendStatic("{\"@timestamp\":")
-        json.writeString(anchor.sealedAt)
-        json.bytes.appendStatic(",\"ecs\":{\"version\":")
-        json.writeString(configuration.ecsVersion)
-        json.bytes.appendStatic("},\"message\":")
+        json.bytes.appendStatic("{\"@timestamp\":\"")
+        // `sealed_at` is RFC 3339 as this forwarder wrote it: nothing in it needs escaping.
+        json.writeStringContents(anchor.sealedAt)
+        json.bytes.append(contentsOf: fragments.afterTimestamp)
         json.writeString(anchor.summary)
         let event: JSONObject = [
             "kind": .string("event"),
@@ -75,14 +74,8 @@ extension CEFEncoder {
     /// first and last ids, the key fingerprint and the signature (CEF limits do not apply to them:
     /// a cut hash or signature is useless).
     func encodeAnchor(_ anchor: ArchiveAnchor, into buffer: inout [UInt8]) {
-        var header = Array("CEF:0|".utf8)
-        CEFEscaping.appendHeaderField(configuration.vendor, maxLength: Limit.vendor, into: &header)
-        header.append(UInt8(ascii: "|"))
-        CEFEscaping.appendHeaderField(configuration.product, maxLength: Limit.product, into: &header)
-        header.append(UInt8(ascii: "|"))
-        CEFEscaping.appendHeaderField(configuration.version, maxLength: Limit.version, into: &header)
-        buffer.append(contentsOf: header)
-        buffer.append(contentsOf: "|\(ArchiveAnchor.action)|Archive segment sealed|3|".utf8)
+        buffer.append(contentsOf: headerPrefix)
+        buffer.append(contentsOf: "\(ArchiveAnchor.action)|Archive segment sealed|3|".utf8)
         var first = true
         func add(_ key: String, _ value: String?) {
             guard let value, !value.isEmpty else { return }

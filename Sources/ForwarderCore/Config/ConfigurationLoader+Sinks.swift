@@ -85,9 +85,12 @@ extension ConfigurationLoader {
         var foreign: [String: String] = [:]
         if let type {
             allowed = commonSinkKeys + keys(for: type)
+            var owners: [String: [String]] = [:]
             for other in SinkType.allCases where other != type {
                 for key in keys(for: other) where !allowed.contains(key) {
-                    foreign[key] = "'\(key)' is a key of \(other.name) sinks; this sink has type \(type.name)"
+                    owners[key, default: []].append(other.name)
+                    let names = owners[key, default: []].joined(separator: " and ")
+                    foreign[key] = "'\(key)' is a key of \(names) sinks; this sink has type \(type.name)"
                 }
             }
         } else {

@@ -85,7 +85,7 @@ import Testing
                     mode: webhook
                     format: ecs
                     url: \(url)/ingest
-                    timeout: 2s
+                    timeout: 30s
                     retry: { initial_backoff: 5ms, max_backoff: 50ms }
             """
     }

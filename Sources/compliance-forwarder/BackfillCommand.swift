@@ -55,12 +55,10 @@ struct BackfillCommand: AsyncParsableCommand {
                 serverRequired: false,
                 logger: logger
             )
-            let group = ServiceGroup(
-                configuration: .init(
-                    services: services,
-                    gracefulShutdownSignals: [.sigterm, .sigint],
-                    logger: logger
-                ).withGrace(configuration.pipeline.shutdownGrace)
+            let group = ServiceGroup.forwarder(
+                services: services,
+                grace: configuration.pipeline.shutdownGrace,
+                logger: logger
             )
             do {
                 try await withThrowingTaskGroup(of: Void.self) { tasks in

@@ -82,15 +82,13 @@ struct DemoCommand: AsyncParsableCommand {
                     """.utf8
                 )
             )
-            let group = ServiceGroup(
-                configuration: .init(
-                    services: [
-                        .init(service: mock),
-                        .init(service: parts.pipeline, successTerminationBehavior: .gracefullyShutdownGroup),
-                    ],
-                    gracefulShutdownSignals: [.sigterm, .sigint],
-                    logger: logger
-                ).withGrace(.seconds(10))
+            let group = ServiceGroup.forwarder(
+                services: [
+                    .init(service: mock),
+                    .init(service: parts.pipeline, successTerminationBehavior: .gracefullyShutdownGroup),
+                ],
+                grace: .seconds(10),
+                logger: logger
             )
             try await withThrowingTaskGroup(of: Void.self) { tasks in
                 tasks.addTask { try await group.run() }

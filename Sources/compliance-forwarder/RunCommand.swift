@@ -33,23 +33,30 @@ struct RunCommand: AsyncParsableCommand {
                 extra: [hangup],
                 logger: logger
             )
-            let group = ServiceGroup(
-                configuration: .init(
-                    services: services,
-                    gracefulShutdownSignals: [.sigterm, .sigint],
-                    logger: logger
-                ).withGrace(configuration.pipeline.shutdownGrace)
+            let group = ServiceGroup.forwarder(
+                services: services,
+                grace: configuration.pipeline.shutdownGrace,
+                logger: logger
             )
             try await group.run()
         }
     }
 }
 
-extension ServiceGroupConfiguration {
-    /// Turns a drain that takes longer than `grace` into cancellation (the checkpoint stays safe).
-    func withGrace(_ grace: Duration) -> ServiceGroupConfiguration {
-        var configuration = self
+extension ServiceGroup {
+    /// The forwarder's group: SIGTERM and SIGINT drain it, and a drain that takes longer than
+    /// `grace` turns into cancellation (the checkpoint stays safe).
+    static func forwarder(
+        services: [ServiceGroupConfiguration.ServiceConfiguration],
+        grace: Duration,
+        logger: Logger
+    ) -> ServiceGroup {
+        var configuration = ServiceGroupConfiguration(
+            services: services,
+            gracefulShutdownSignals: [.sigterm, .sigint],
+            logger: logger
+        )
         configuration.maximumGracefulShutdownDuration = grace
-        return configuration
+        return ServiceGroup(configuration: configuration)
     }
 }

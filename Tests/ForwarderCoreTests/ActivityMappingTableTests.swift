@@ -203,7 +203,7 @@ struct ActivityMappingTableTests {
         #expect(valueAt("event.outcome", in: document)?.stringValue == "success")
         #expect(valueAt("claude.activity.widget.x", in: document) == .number("1"))
         var cef: [UInt8] = []
-        CEFEncoder().encode(activity, context: .init(readTime: .now), into: &cef)
+        ActivityEncoder(format: .cef).append(activity, context: .init(readTime: .now), into: &cef)
         #expect(String(decoding: cef, as: UTF8.self).contains("|quantum_widget_created|Quantum widget created|5|"))
     }
 

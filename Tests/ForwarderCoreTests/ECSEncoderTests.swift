@@ -29,7 +29,12 @@ struct ECSEncoderTests {
         if let mapping {
             encoder.encode(activity, mapping: mapping, context: context, into: &bytes)
         } else {
-            encoder.encode(activity, context: context, into: &bytes)
+            encoder.encode(
+                activity,
+                mapping: ActivityMappingTable.mapping(for: activity.type),
+                context: context,
+                into: &bytes
+            )
         }
         #expect(!bytes.contains(0x0A), "an ECS document must be one line")
         return try parseJSON(bytes)

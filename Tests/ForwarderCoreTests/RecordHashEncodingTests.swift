@@ -24,18 +24,18 @@ import Testing
     @Test func ecsCarriesTheHashInEventHash() throws {
         let hash = try #require(RecordHash(hex: Array(Self.abc.utf8)))
         var bytes: [UInt8] = []
-        ECSEncoder().encode(try Fixtures.a1(), context: context(hash), into: &bytes)
+        ActivityEncoder(format: .ecs).append(try Fixtures.a1(), context: context(hash), into: &bytes)
         let event = try JSONParser.parse(bytes).objectValue?["event"]?.objectValue
         #expect(event?.string("hash") == Self.abc)
         bytes.removeAll()
-        ECSEncoder().encode(try Fixtures.a1(), context: context(nil), into: &bytes)
+        ActivityEncoder(format: .ecs).append(try Fixtures.a1(), context: context(nil), into: &bytes)
         #expect(try JSONParser.parse(bytes).objectValue?["event"]?.objectValue?["hash"] == nil)
     }
 
     @Test func cefCarriesTheHashInCs6UnlessALongIDNeedsIt() throws {
         let hash = try #require(RecordHash(hex: Array(Self.abc.utf8)))
         var bytes: [UInt8] = []
-        CEFEncoder().encode(try Fixtures.a1(), context: context(hash), into: &bytes)
+        ActivityEncoder(format: .cef).append(try Fixtures.a1(), context: context(hash), into: &bytes)
         let record = try StrictCEFParser.parse(String(decoding: bytes, as: UTF8.self))
         #expect(
             record.extensions.suffix(2)
@@ -45,7 +45,7 @@ import Testing
         let id = "activity_" + String(repeating: "x", count: 60)
         let long = try Fixtures.activity(#"{"id":"\#(id)","created_at":"2024-05-01T12:34:56Z","type":"x","actor":{}}"#)
         bytes.removeAll()
-        CEFEncoder().encode(long, context: context(hash), into: &bytes)
+        ActivityEncoder(format: .cef).append(long, context: context(hash), into: &bytes)
         let longRecord = try StrictCEFParser.parse(String(decoding: bytes, as: UTF8.self))
         #expect(longRecord.extensions.contains(.init(key: "cs6Label", value: "activityId")))
         #expect(!longRecord.extensions.contains(.init(key: "cs6", value: Self.abc)))

@@ -200,7 +200,7 @@ struct SyslogFormatterTests {
             context: .init(readTime: .now, selfGenerated: true),
             into: &message
         ) {
-            CEFEncoder().encode(activity, context: .init(readTime: .now), into: &$0)
+            ActivityEncoder(format: .cef).append(activity, context: .init(readTime: .now), into: &$0)
         }
         let parsed = try StrictSyslogValidator.validate(message)
         #expect(parsed.priority == 13 * 8 + 4)

@@ -105,27 +105,11 @@ final class ManifestChain {
         }
         if let signingKey { manifest.signature = try signingKey.signature(for: manifest.signedBytes, of: segment) }
         let data = manifest.fileBytes
-        try Self.writeAtomically(data, to: manifestPath(for: segment), mode: fileMode, directory: directory)
+        try PosixFile.writeAtomically(data, to: manifestPath(for: segment), mode: fileMode, directory: directory)
         let manifestSHA256 = ArchiveDigest.hex(data)
         head = SegmentManifest.Link(segment: segment, manifestSHA256: manifestSHA256)
         headPublicKey = manifest.signature?.publicKey
         onSeal(manifest.anchor(manifestSHA256: manifestSHA256))
-    }
-
-    /// temp → fsync → rename → fsync directory: after a crash the file is whole or absent.
-    static func writeAtomically(_ data: [UInt8], to path: String, mode: mode_t, directory: String) throws(FileError) {
-        let temporary = path + ".tmp"
-        let fd = try PosixFile.open(temporary, flags: O_WRONLY | O_CREAT | O_TRUNC, mode: mode)
-        do {
-            try PosixFile.writeAll(fd, data, path: temporary)
-            try PosixFile.sync(fd, path: temporary)
-        } catch {
-            PosixFile.close(fd)
-            throw error
-        }
-        PosixFile.close(fd)
-        try PosixFile.rename(temporary, path)
-        try PosixFile.syncDirectory(directory)
     }
 
     /// The `<seq>` of a segment name (`…-000042.ndjson.gz`).

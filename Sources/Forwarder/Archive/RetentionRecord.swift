@@ -66,7 +66,7 @@ extension ManifestChain {
             removedAt: time.description
         )
         if let signingKey { record.signature = try signingKey.signature(for: record.signedBytes, of: segment) }
-        try Self.writeAtomically(
+        try PosixFile.writeAtomically(
             record.fileBytes,
             to: directory + "/" + segment + RetentionRecord.fileSuffix,
             mode: fileMode,

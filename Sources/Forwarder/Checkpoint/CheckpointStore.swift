@@ -41,18 +41,7 @@ public struct CheckpointStore: Sendable {
     /// Replaces the stored state atomically and durably.
     public func save(_ state: CheckpointState) throws(FileError) {
         try PosixFile.makeDirectories(directory)
-        let temporary = path + ".tmp"
-        let fd = try PosixFile.open(temporary, flags: O_WRONLY | O_CREAT | O_TRUNC, mode: 0o600)
-        do {
-            try PosixFile.writeAll(fd, CheckpointCodec.encode(state), path: temporary)
-            try PosixFile.sync(fd, path: temporary)
-        } catch {
-            PosixFile.close(fd)
-            throw error
-        }
-        PosixFile.close(fd)
-        try PosixFile.rename(temporary, path)
-        try PosixFile.syncDirectory(directory)
+        try PosixFile.writeAtomically(CheckpointCodec.encode(state), to: path, mode: 0o600, directory: directory)
     }
 }
 

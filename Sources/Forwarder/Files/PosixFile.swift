@@ -31,6 +31,23 @@ enum PosixFile {
         }
     }
 
+    /// Replaces `path` with `bytes`: temp → fsync → rename → fsync `directory`, so after a crash
+    /// the file is whole (old or new) or absent, never torn.
+    static func writeAtomically(_ bytes: [UInt8], to path: String, mode: mode_t, directory: String) throws(FileError) {
+        let temporary = path + ".tmp"
+        let fd = try open(temporary, flags: O_WRONLY | O_CREAT | O_TRUNC, mode: mode)
+        do {
+            try writeAll(fd, bytes, path: temporary)
+            try sync(fd, path: temporary)
+        } catch {
+            close(fd)
+            throw error
+        }
+        close(fd)
+        try rename(temporary, path)
+        try syncDirectory(directory)
+    }
+
     /// Flushes the file's data and metadata to stable storage.
     static func sync(_ fd: Int32, path: String) throws(FileError) {
         guard fsync(fd) == 0 else { throw error("fsync", path) }

@@ -106,11 +106,6 @@ public struct CEFEncoder: Sendable {
         self.headerPrefix = prefix
     }
 
-    /// Appends the record for `activity`, looking its type up in ``ActivityMappingTable``.
-    public func encode(_ activity: Activity, context: ActivityEncodingContext, into buffer: inout [UInt8]) {
-        encode(activity, mapping: ActivityMappingTable.mapping(for: activity.type), context: context, into: &buffer)
-    }
-
     /// Appends the record for `activity` described by `mapping`.
     public func encode(
         _ activity: Activity,

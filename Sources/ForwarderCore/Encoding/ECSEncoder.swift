@@ -23,7 +23,7 @@ import ComplianceAPI
 ///
 /// ```swift
 /// var line: [UInt8] = []
-/// ECSEncoder().encode(activity, context: .init(readTime: .now), into: &line)
+/// ActivityEncoder(format: .ecs).append(activity, context: .init(readTime: .now), into: &line)
 /// ```
 public struct ECSEncoder: Sendable {
     /// Output options. The defaults suit a direct Elasticsearch or Splunk destination.
@@ -175,11 +175,6 @@ public struct ECSEncoder: Sendable {
             identification: identification,
             namespaceOpen: json.bytes
         )
-    }
-
-    /// Appends the document for `activity`, looking its type up in ``ActivityMappingTable``.
-    public func encode(_ activity: Activity, context: ActivityEncodingContext, into buffer: inout [UInt8]) {
-        encode(activity, mapping: ActivityMappingTable.mapping(for: activity.type), context: context, into: &buffer)
     }
 
     /// Appends the document for `activity` categorized by `mapping`.

@@ -71,7 +71,46 @@ enum TestIdentityPKI {
     /// The DNS name in `siemCertificate`.
     static let siemName = "siem.example.test"
 
-    /// Writes `identity-ca.pem`, `ip-only.pem`, `ip-only-key.pem`, `siem.pem` and `siem-key.pem`
+    /// A second CA and a receiver certificate from it that expired on 2021-01-01 (valid
+    /// 2020-01-01…2021-01-01, subjectAltName `DNS:localhost, IP:127.0.0.1`), made with `openssl ca`.
+    static let expiredCACertificate = """
+        -----BEGIN CERTIFICATE-----
+        MIIBijCCATGgAwIBAgIUFr0LsJalQ35KokGrn2lWq2G/QWAwCgYIKoZIzj0EAwIw
+        GjEYMBYGA1UEAwwPZXhwaXJlZC10ZXN0LWNhMCAXDTI2MTIwNTE4NTg0NVoYDzIx
+        MjYxMTExMTg1ODQ1WjAaMRgwFgYDVQQDDA9leHBpcmVkLXRlc3QtY2EwWTATBgcq
+        hkjOPQIBBggqhkjOPQMBBwNCAASmAeXl6VMzzKtZkJgUzCKYXNye3LNihEwXDvFE
+        6atOBwFIkNNdwlofR2AMNuNugFn769Vgqbtu+QjcGIhFnG0Eo1MwUTAdBgNVHQ4E
+        FgQU63SMd9CUCRNxLaU39GCxIF+IomAwHwYDVR0jBBgwFoAU63SMd9CUCRNxLaU3
+        9GCxIF+IomAwDwYDVR0TAQH/BAUwAwEB/zAKBggqhkjOPQQDAgNHADBEAiBZ3age
+        WAXoiYXCMsKzmmecxheo021kc0JqVF6gCxNcrQIgQYDe3C/P3so17hYMKvL5yWij
+        vfL7kEL9BmOc5RvLitE=
+        -----END CERTIFICATE-----
+        """
+
+    static let expiredCertificate = """
+        -----BEGIN CERTIFICATE-----
+        MIIBozCCAUigAwIBAgIBATAKBggqhkjOPQQDAjAaMRgwFgYDVQQDDA9leHBpcmVk
+        LXRlc3QtY2EwHhcNMjAwMTAxMDAwMDAwWhcNMjEwMTAxMDAwMDAwWjAbMRkwFwYD
+        VQQDDBBleHBpcmVkLXJlY2VpdmVyMFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAE
+        OHX8VHHCHpyYpJNvy4HH864QsyNbVZlWycbWJ7+32PUa4wafun6BXtXCShM8R6R0
+        cOGdK68pcY4cYkfc/ZJpcqN+MHwwGgYDVR0RBBMwEYIJbG9jYWxob3N0hwR/AAAB
+        MAkGA1UdEwQCMAAwEwYDVR0lBAwwCgYIKwYBBQUHAwEwHQYDVR0OBBYEFN8yA78t
+        oWHcAz5jHJOkJrjaJsv3MB8GA1UdIwQYMBaAFOt0jHfQlAkTcS2lN/RgsSBfiKJg
+        MAoGCCqGSM49BAMCA0kAMEYCIQDnc95fT18YEmPSrnv2oa6oGqf4rrgwKVfO/0Uu
+        3kqoBwIhALTQeYx/TObwZWKrfqAvL70LaQaV1QD8WgM25Ej5w40N
+        -----END CERTIFICATE-----
+        """
+
+    static let expiredKey = """
+        -----BEGIN PRIVATE KEY-----
+        MIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQgDp1hhcPlvp70QEMR
+        XAuH5ytGLrW0oQCAkCSLBVYFA8WhRANCAAQ4dfxUccIenJikk2/LgcfzrhCzI1tV
+        mVbJxtYnv7fY9RrjBp+6foFe1cJKEzxHpHRw4Z0rrylxjhxiR9z9kmly
+        -----END PRIVATE KEY-----
+        """
+
+    /// Writes `identity-ca.pem`, `ip-only.pem`, `ip-only-key.pem`, `siem.pem`, `siem-key.pem` and
+    /// the `expired-ca.pem`, `expired.pem`, `expired-key.pem` set
     /// into `directory` (the receiver script's `--server-cert NAME` naming) and returns the
     /// directory.
     @discardableResult
@@ -80,6 +119,7 @@ enum TestIdentityPKI {
         let files = [
             "identity-ca.pem": caCertificate, "ip-only.pem": ipOnlyCertificate, "ip-only-key.pem": ipOnlyKey,
             "siem.pem": siemCertificate, "siem-key.pem": siemKey,
+            "expired-ca.pem": expiredCACertificate, "expired.pem": expiredCertificate, "expired-key.pem": expiredKey,
         ]
         for (name, text) in files {
             try (text + "\n").write(toFile: directory + "/" + name, atomically: true, encoding: .utf8)

@@ -89,7 +89,7 @@ final class SyslogConnection: Sendable {
         } catch {
             deadline.cancel()
             channel.close(promise: nil)
-            let reason = state.failure ?? "\(error)"
+            let reason = SyslogTLSDiagnosis.withoutSourceLocations(state.failure ?? "\(error)")
             throw SyslogSinkError(
                 tls == nil ? .connectFailed : .tlsHandshakeFailed,
                 "TLS handshake with \(where_) (server name \(identity?.description ?? serverName ?? "none")) failed: \(reason)"
@@ -100,7 +100,7 @@ final class SyslogConnection: Sendable {
             try? await Task.sleep(for: settle)
             if !connection.isUsable {
                 await connection.close()
-                let reason = state.failure ?? "connection closed"
+                let reason = SyslogTLSDiagnosis.withoutSourceLocations(state.failure ?? "connection closed")
                 throw SyslogSinkError(
                     .rejectedByReceiver,
                     "\(where_) closed the session after the handshake: \(reason)"

@@ -90,16 +90,24 @@ extension ForwarderConfiguration.SyslogSink {
         settle: Duration,
         timeout: Duration = .seconds(10)
     ) async throws(SyslogSinkError) -> SyslogConnection {
-        try await SyslogConnection.connect(
-            host: address.host,
-            port: address.port,
-            tls: context,
-            serverName: serverName,
-            identity: serverIdentity,
-            datagram: transport == .udp,
-            settle: settle,
-            timeout: timeout
-        )
+        do {
+            return try await SyslogConnection.connect(
+                host: address.host,
+                port: address.port,
+                tls: context,
+                serverName: serverName,
+                identity: serverIdentity,
+                datagram: transport == .udp,
+                settle: settle,
+                timeout: timeout
+            )
+        } catch {
+            guard error.code == .tlsHandshakeFailed, error.message.contains("CERTIFICATE_VERIFY_FAILED") else {
+                throw error
+            }
+            let hint = await SyslogTLSDiagnosis.explainVerificationFailure(self, timeout: timeout)
+            throw SyslogSinkError(error.code, error.message + " (\(hint))")
+        }
     }
 
     static func machineHostname() -> String? {

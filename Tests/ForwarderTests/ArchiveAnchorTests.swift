@@ -110,7 +110,7 @@ import Testing
         let recorder = WebhookRecorder()
         let key = try Self.keyFile(in: directory.path)
         let archive = directory.path + "/archive"
-        let configuration = PipelineSinkTests.mockConfiguration(backlog: 8_000)
+        let configuration = PipelineSinkTests.mockConfiguration(backlog: 5_000)
         try await MockComplianceAPI.withRunning(configuration: configuration) { mock in
             let expected = mock.allIDs()
             try await TestHTTPServer.withRunning(recorder.handle) { server in
@@ -124,7 +124,7 @@ import Testing
             #expect(state.activityIDs.sorted() == expected.sorted(), "every activity exactly once")
 
             let manifests = try Self.manifestHashes(archive)
-            #expect(manifests.count > 5, "rotations happened: \(manifests.count) manifests")
+            #expect(manifests.count >= 4, "rotations happened: \(manifests.count) manifests")
             var anchored: [String: String] = [:]
             for line in state.anchors {
                 let anchor = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])

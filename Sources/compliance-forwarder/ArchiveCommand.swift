@@ -53,7 +53,13 @@ struct ArchiveCommand: AsyncParsableCommand {
         )
 
         @Argument(help: "The archive directory (a file sink's `directory`).") var directory: String
-        @Option(help: "The signer's public key file (from `archive keygen`).") var publicKey: String?
+        @Option(
+            help: """
+                A trusted signer's public key file (from `archive keygen`), or a directory of them \
+                (every *.pub). Repeat it for the old and new keys of a rotated chain.
+                """
+        )
+        var publicKey: [String] = []
         @Option(help: "Check only segments with records at or after this time (RFC 3339).") var since: String?
         @Option(help: "Check only segments with records before this time (RFC 3339).") var until: String?
         @Flag(help: "Print the report as JSON.") var json = false
@@ -80,9 +86,7 @@ struct ArchiveCommand: AsyncParsableCommand {
             )
             var report: ArchiveVerificationReport
             do {
-                options.publicKey = try publicKey.map { (path) throws(FileError) in
-                    try ArchiveKeyFiles.loadPublicKey(path: path)
-                }
+                options.publicKeys = try ArchiveKeyFiles.loadPublicKeys(paths: publicKey)
                 report = try ArchiveVerifier(directory: directory, options: options).verify()
             } catch let error as FileError {
                 CommandSupport.printError("error: \(error)")

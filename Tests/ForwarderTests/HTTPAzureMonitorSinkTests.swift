@@ -254,6 +254,13 @@ import Testing
         #expect(http.azureMonitor?.authority == "https://login.microsoftonline.us")
         #expect(http.azureMonitor?.clientSecret == Secret("not-a-real-secret"))
         #expect(!"\(configuration)".contains("not-a-real-secret"))
+        #expect(!http.archiveAnchors, "the table schema has no place for archive anchors")
+    }
+
+    @Test func archiveAnchorsCannotBeTurnedOn() throws {
+        let problems = try Self.problems("    archive_anchors: true\n")
+        #expect(problems.contains("archive_anchors"))
+        #expect(problems.contains("no place for archive anchors"))
     }
 
     @Test func missingKeysAreNamed() throws {

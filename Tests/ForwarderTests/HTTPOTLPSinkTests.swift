@@ -210,6 +210,45 @@ import Testing
         #expect(parts.dialect.contentType == "application/x-protobuf")
     }
 
+    /// An `archive_segment_sealed` anchor is one log record of its own name, the manifest hash as
+    /// an attribute, in both encodings.
+    @Test(arguments: [ForwarderConfiguration.HTTPSink.OTLP.Encoding.protobuf, .json])
+    func archiveAnchorsAreLogRecordsOfTheirOwnName(encoding: ForwarderConfiguration.HTTPSink.OTLP.Encoding) throws {
+        let anchor = ArchiveAnchor(
+            sink: "archive",
+            segment: "activities-20261207T161500Z-000042.ndjson.gz",
+            manifestSHA256: String(repeating: "ab", count: 32),
+            segmentSHA256: String(repeating: "cd", count: 32),
+            previousManifestSHA256: nil,
+            records: 1000,
+            firstID: "activity_01",
+            lastID: "activity_02",
+            sealedAt: "2026-12-07T16:15:00.123Z",
+            sealReason: "rotation",
+            signature: nil,
+            keyFingerprint: nil
+        )
+        let dialect = OTLPDialect(encoding: encoding)
+        var writer = JSONWriter(capacity: 0)
+        dialect.encodeAnchor(anchor, into: &writer)
+        let event = EncodedEvent(
+            batch: .max,
+            index: 0,
+            activityID: anchor.eventID,
+            record: "",
+            range: 0..<writer.bytes.count
+        )
+        let request = dialect.exportRequest(for: EncodedEvents(bytes: writer.bytes, events: [event]))
+        let record = try #require(request.resourceLogs.first?.scopeLogs.first?.logRecords.first)
+        #expect(record.eventName == "archive_segment_sealed")
+        #expect(record.timeUnixNano == 1_796_660_100_123_000_000)
+        let attributes = Dictionary(uniqueKeysWithValues: record.attributes.map { ($0.key, $0.value) })
+        #expect(attributes["claude.archive.manifest_sha256"]?.stringValue == anchor.manifestSHA256)
+        #expect(attributes["claude.archive.records"]?.intValue == 1000)
+        #expect(attributes["claude.archive.signature"] == nil)
+        #expect(record.body.stringValue.hasPrefix("{\"type\":\"archive_segment_sealed\""))
+    }
+
     /// The severity bands follow the syslog sink's (CEF 0–3, 4–6, 7–8, 9–10).
     @Test func severityBands() {
         #expect(OTLPLogFields.severity(forCEFSeverity: 0) == (9, "INFO"))

@@ -46,6 +46,24 @@ public enum ArchiveKeyFiles {
         }
     }
 
+    /// The keys in `paths`: each a public key file, or a directory whose `*.pub` files are all
+    /// read (an error when it holds none).
+    public static func loadPublicKeys(paths: [String]) throws(FileError) -> [String] {
+        var keys: [String] = []
+        for path in paths {
+            guard PosixFile.isDirectory(path) else {
+                keys.append(try loadPublicKey(path: path))
+                continue
+            }
+            let files = try PosixFile.list(path).filter { $0.hasSuffix(".pub") }.sorted()
+            guard !files.isEmpty else {
+                throw FileError(code: .signingKey, message: "holds no public key file (*.pub)", path: path)
+            }
+            for file in files { keys.append(try loadPublicKey(path: path + "/" + file)) }
+        }
+        return keys
+    }
+
     /// Checks that a private key file holds an Ed25519 key (for configuration checks); the
     /// error names the file, never its content.
     public static func checkPrivateKey(path: String) throws(FileError) {

@@ -7,16 +7,24 @@ import ComplianceAPI
 /// chain.
 public struct ArchiveVerifier: Sendable {
     public struct Options: Sendable {
-        /// The expected signer (base64 Ed25519 public key); `nil` trusts the keys in the manifests
-        /// (checked for consistency, and a warning says authenticity is not established).
-        public var publicKey: String?
+        /// The trusted signers (base64 Ed25519 public keys), old and new after a key rotation;
+        /// empty trusts the keys in the manifests (checked for consistency, and a warning says
+        /// authenticity is not established).
+        public var publicKeys: [String]
         /// Only segments with records at or after this time have their content checked.
         public var since: RFC3339Timestamp?
         /// Only segments with records before this time have their content checked.
         public var until: RFC3339Timestamp?
 
-        public init(publicKey: String? = nil, since: RFC3339Timestamp? = nil, until: RFC3339Timestamp? = nil) {
-            self.publicKey = publicKey
+        /// - Parameters:
+        ///   - publicKey: one trusted signer, added to `publicKeys`.
+        public init(
+            publicKey: String? = nil,
+            publicKeys: [String] = [],
+            since: RFC3339Timestamp? = nil,
+            until: RFC3339Timestamp? = nil
+        ) {
+            self.publicKeys = publicKeys + (publicKey.map { [$0] } ?? [])
             self.since = since
             self.until = until
         }
@@ -74,20 +82,21 @@ public struct ArchiveVerifier: Sendable {
             manifests.append(read)
         }
         report.manifestsChecked = manifests.count
-        checkSignatures(manifests, into: &report)
-        let chains = Dictionary(grouping: manifests) { Self.chainKey($0.segmentName) }
-        for key in chains.keys.sorted() {
-            let chain = (chains[key] ?? []).sorted {
+        let grouped = Dictionary(grouping: manifests) { Self.chainKey($0.segmentName) }
+        let chains = grouped.keys.sorted().map { key in
+            (grouped[key] ?? []).sorted {
                 (ManifestChain.sequence($0.segmentName) ?? 0, $0.segmentName)
                     < (ManifestChain.sequence($1.segmentName) ?? 0, $1.segmentName)
             }
-            checkLinks(chain, into: &report)
         }
+        checkSigners(chains, into: &report)
+        for chain in chains { checkLinks(chain, into: &report) }
+        let chainKeys = Set(manifests.compactMap { $0.manifest?.signature?.publicKey })
         let present = Set(segmentNames)
         for read in manifests {
             guard let manifest = read.manifest else { continue }
             guard present.contains(read.segmentName) else {
-                if let removal = retentionRecord(for: read, into: &report) {
+                if let removal = retentionRecord(for: read, chainKeys: chainKeys, into: &report) {
                     report.add(
                         .note,
                         read.segmentName,
@@ -150,61 +159,6 @@ public struct ArchiveVerifier: Sendable {
         return result
     }
 
-    private func checkSignatures(_ manifests: [ReadManifest], into report: inout ArchiveVerificationReport) {
-        var keys: [String] = []
-        var unsigned = 0
-        for read in manifests {
-            guard let manifest = read.manifest else { continue }
-            guard let signature = manifest.signature else {
-                unsigned += 1
-                continue
-            }
-            if !keys.contains(signature.publicKey) { keys.append(signature.publicKey) }
-            if let expected = options.publicKey, signature.publicKey != expected {
-                report.add(
-                    .error,
-                    read.fileName,
-                    "signing-key",
-                    "signed by \(ArchiveSigningKey.fingerprint(publicKeyBase64: signature.publicKey)), "
-                        + "not by the expected key \(ArchiveSigningKey.fingerprint(publicKeyBase64: expected))"
-                )
-                continue
-            }
-            if !ArchiveSigningKey.isValid(
-                signature: signature.value,
-                publicKey: signature.publicKey,
-                bytes: manifest.signedBytes
-            ) {
-                report.add(
-                    .error,
-                    read.fileName,
-                    "signature",
-                    "the Ed25519 signature does not verify: the manifest was changed after signing"
-                )
-            }
-        }
-        report.signingKeys = keys.map { ArchiveSigningKey.fingerprint(publicKeyBase64: $0) }
-        if unsigned > 0 {
-            report.add(
-                options.publicKey == nil ? .warning : .error,
-                directory,
-                "unsigned",
-                "\(unsigned) manifest(s) carry no signature: anyone who can write the directory could have rewritten them"
-            )
-        }
-        if options.publicKey == nil, !keys.isEmpty {
-            if keys.count > 1 {
-                report.add(.error, directory, "signing-key", "manifests are signed by \(keys.count) different keys")
-            }
-            report.add(
-                .warning,
-                directory,
-                "signing-key",
-                "signatures checked against the key the manifests carry; pass --public-key to prove who signed"
-            )
-        }
-    }
-
     /// Each manifest must name the one before it (by segment and manifest hash); the first may
     /// start the chain.
     private func checkLinks(_ chain: [ReadManifest], into report: inout ArchiveVerificationReport) {
@@ -248,8 +202,11 @@ public struct ArchiveVerifier: Sendable {
 
     /// The signed retention record that explains a missing segment; `nil` when there is none or
     /// it does not hold (reported).
+    /// A retention record may be signed by any key of the chain (retention runs under the key
+    /// in force when it removes, which may be newer than the segment's) or a trusted one.
     private func retentionRecord(
         for read: ReadManifest,
+        chainKeys: Set<String>,
         into report: inout ArchiveVerificationReport
     ) -> RetentionRecord? {
         let name = read.segmentName + RetentionRecord.fileSuffix
@@ -261,9 +218,9 @@ public struct ArchiveVerifier: Sendable {
             return nil
         }
         let manifestKey = read.manifest?.signature?.publicKey
+        let acceptable = chainKeys.union(options.publicKeys)
         if let signature = record.signature {
-            let expected = options.publicKey ?? manifestKey
-            guard signature.publicKey == expected || expected == nil,
+            guard acceptable.isEmpty || acceptable.contains(signature.publicKey),
                 ArchiveSigningKey.isValid(
                     signature: signature.value,
                     publicKey: signature.publicKey,
@@ -273,7 +230,7 @@ public struct ArchiveVerifier: Sendable {
                 report.add(.error, name, "retention", "the signature does not verify with the archive's key")
                 return nil
             }
-        } else if manifestKey != nil || options.publicKey != nil {
+        } else if manifestKey != nil || !options.publicKeys.isEmpty {
             report.add(.error, name, "retention", "unsigned, but the chain is signed")
             return nil
         }

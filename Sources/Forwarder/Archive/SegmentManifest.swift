@@ -1,4 +1,5 @@
 import ComplianceAPI
+import ForwarderCore
 
 /// `<segment>.manifest.json`: what a sealed segment holds, linked to the manifest before it and
 /// signed. The exact format (for third-party verifiers) is in docs/archive.md.
@@ -46,6 +47,8 @@ struct SegmentManifest: Sendable, Hashable {
     var sealReason: String
     var forwarderVersion: String
     var previous: Link?
+    /// Present on the first manifest signed by a new key; the member is omitted otherwise.
+    var keyHandover: KeyHandover?
     var signature: Signature?
 
     /// The manifest as a JSON object; `signed: false` leaves out `signature` (what is signed).
@@ -69,8 +72,27 @@ struct SegmentManifest: Sendable, Hashable {
                 .object(["segment": .string($0.segment), "manifest_sha256": .string($0.manifestSHA256)])
             } ?? .null,
         ]
+        if let keyHandover { object["key_handover"] = keyHandover.json() }
         if signed { object["signature"] = signature.map(\.json) ?? .null }
         return .object(object)
+    }
+
+    /// The `archive_segment_sealed` event for this manifest, whose file hashes to `manifestSHA256`.
+    func anchor(manifestSHA256: String) -> ArchiveAnchor {
+        ArchiveAnchor(
+            sink: sink,
+            segment: segment,
+            manifestSHA256: manifestSHA256,
+            segmentSHA256: segmentSHA256,
+            previousManifestSHA256: previous?.manifestSHA256,
+            records: records,
+            firstID: first?.id,
+            lastID: last?.id,
+            sealedAt: sealedAt,
+            sealReason: sealReason,
+            signature: signature?.value,
+            keyFingerprint: signature.map { ArchiveSigningKey.fingerprint(publicKeyBase64: $0.publicKey) }
+        )
     }
 
     /// The bytes signed.
@@ -132,6 +154,9 @@ struct SegmentManifest: Sendable, Hashable {
         } else {
             previous = nil
         }
+        keyHandover = try object["key_handover"].map { (value) throws(ArchiveFormatError) in
+            try KeyHandover(json: value)
+        }
         if let signature = object["signature"]?.objectValue {
             guard signature.string("algorithm") == "ed25519", let key = signature.string("public_key"),
                 let value = signature.string("value")
@@ -165,6 +190,7 @@ struct SegmentManifest: Sendable, Hashable {
         self.sealReason = sealReason.rawValue
         self.forwarderVersion = ComplianceClient.version
         self.previous = previous
+        self.keyHandover = nil
         self.signature = nil
     }
 }

@@ -36,12 +36,17 @@ final class GzipSegmentWriter {
     private var activeHasher = Crypto.SHA256()
 
     /// Opens the directory, repairing and finalising any segment a crash left behind.
-    /// - Parameter archive: the sink name and signing key when segments get manifests.
+    /// - Parameters:
+    ///   - archive: the sink name and signing key when segments get manifests.
+    ///   - previousSigningKey: co-signs the key hand-over after a key change.
+    ///   - onSeal: told of each manifest written, including those of segments repaired here.
     init(
         configuration: ForwarderConfiguration.FileSink,
         fileExtension: String,
         now: @escaping @Sendable () -> RFC3339Timestamp,
-        archive: (sinkName: String, signingKey: ArchiveSigningKey?)? = nil
+        archive: (sinkName: String, signingKey: ArchiveSigningKey?)? = nil,
+        previousSigningKey: ArchiveSigningKey? = nil,
+        onSeal: @escaping (ArchiveAnchor) -> Void = { _ in }
     ) throws(FileError) {
         self.configuration = configuration
         self.fileExtension = fileExtension
@@ -55,10 +60,12 @@ final class GzipSegmentWriter {
                 directory: configuration.directory,
                 sinkName: archive.sinkName,
                 signingKey: archive.signingKey,
+                previousSigningKey: previousSigningKey,
                 fileMode: mode_t(configuration.fileMode),
                 isSegment: { isOurs($0) && !$0.hasSuffix(".tmp") }
             )
         }
+        chain?.onSeal = onSeal
         let names = try PosixFile.list(configuration.directory).filter { isOurs($0) }
         nextSequence = (names.compactMap { Self.sequence(of: $0) }.max() ?? 0) + 1
         for name in names.sorted() where name.hasSuffix(".tmp") {

@@ -141,6 +141,13 @@ enum PosixFile {
         return (Int(info.st_size), Int64(info.st_mtim.tv_sec))
     }
 
+    /// Whether `path` is a directory (following links).
+    static func isDirectory(_ path: String) -> Bool {
+        var info = stat()
+        guard stat(path, &info) == 0 else { return false }
+        return info.st_mode & S_IFMT == S_IFDIR
+    }
+
     private static func error(_ operation: String, _ path: String) -> FileError {
         let code = errno
         let reason = String(cString: strerror(code))

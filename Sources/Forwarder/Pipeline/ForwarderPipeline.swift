@@ -134,6 +134,7 @@ public final class ForwarderPipeline: Service {
                         try? await Task.sleep(for: .seconds(1))
                     }
                 }
+                let anchors = ArchiveAnchorRoutes(sinks: sinks)
                 try await withThrowingTaskGroup(of: Void.self) { group in
                     for (index, sink) in sinks.enumerated() {
                         let context = SinkContext(
@@ -142,10 +143,15 @@ public final class ForwarderPipeline: Service {
                             acknowledger: checkpointer,
                             deadLetters: deadLetters,
                             logger: logger.with(sink: sink.name),
-                            metrics: sinkMetrics[index]
+                            metrics: sinkMetrics[index],
+                            anchors: anchors
                         )
                         let channel = channels[index]
-                        group.addTask { try await SinkDriver.run(sink, from: channel, context: context) }
+                        group.addTask {
+                            // Receivers wait for the last seals of shutdown before they finish.
+                            defer { if sink.publishesArchiveAnchors { anchors?.publisherFinished() } }
+                            try await SinkDriver.run(sink, from: channel, context: context)
+                        }
                     }
                     group.addTask { [channels] in
                         defer { for channel in channels { channel.finish() } }

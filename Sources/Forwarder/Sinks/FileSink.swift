@@ -30,21 +30,37 @@ public struct FileSink: Sink {
         self.now = now
     }
 
+    /// Every seal writes a manifest, published as an `archive_segment_sealed` event.
+    public var publishesArchiveAnchors: Bool { true }
+
     public func run(input: SinkChannel.Stream, context: SinkContext) async throws {
-        let signingKey = try configuration.signingKeyFile.map { (path) throws(FileError) in
-            do throws(ArchiveKeyError) {
-                return try ArchiveSigningKey.load(path: path)
-            } catch {
-                throw FileError(code: .signingKey, message: error.reason, path: error.path)
-            }
-        }
+        let signingKey = try Self.loadKey(configuration.signingKeyFile)
+        let previousSigningKey = try Self.loadKey(configuration.previousSigningKeyFile)
         let lineFormat = encoder.formatter.format
         let writer = try GzipSegmentWriter(
             configuration: configuration,
             fileExtension: lineFormat == .cef ? "cef" : "ndjson",
             now: now,
-            archive: (sinkName: name, signingKey: signingKey)
+            archive: (sinkName: name, signingKey: signingKey),
+            previousSigningKey: previousSigningKey,
+            onSeal: { context.publish($0) }
         )
+        if let handover = writer.chain?.pendingHandover {
+            let cosigned = previousSigningKey?.publicKeyBase64 == handover.previousPublicKey
+            context.logger.notice(
+                "new archive signing key: the next manifest records the key hand-over",
+                metadata: [
+                    "previous_key": "\(ArchiveSigningKey.fingerprint(publicKeyBase64: handover.previousPublicKey))",
+                    "new_key": "\(ArchiveSigningKey.fingerprint(publicKeyBase64: handover.newPublicKey))",
+                    "cosigned_by_previous_key": "\(cosigned)",
+                ]
+            )
+            if previousSigningKey != nil, !cosigned {
+                context.logger.warning(
+                    "previous_signing_key_file is not the key that signed the archive's newest manifest; the hand-over is signed by the new key only"
+                )
+            }
+        }
         var buffer: [UInt8] = []
         var rotationsSeen = rotation?.current ?? 0
         for await item in input {
@@ -79,6 +95,16 @@ public struct FileSink: Sink {
             }
         }
         try writer.close()
+    }
+
+    /// Loads a private key file; errors name the file, never its content.
+    private static func loadKey(_ path: String?) throws(FileError) -> ArchiveSigningKey? {
+        guard let path else { return nil }
+        do throws(ArchiveKeyError) {
+            return try ArchiveSigningKey.load(path: path)
+        } catch {
+            throw FileError(code: .signingKey, message: error.reason, path: error.path)
+        }
     }
 
     /// A full disk or a vanished mount can clear up: retry with backoff (holding the batch, so the

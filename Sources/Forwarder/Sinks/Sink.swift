@@ -1,3 +1,4 @@
+import ForwarderCore
 import Logging
 
 /// A destination for activities: the file archive, syslog, HTTP, the terminal.
@@ -18,10 +19,18 @@ public protocol Sink: Sendable {
     func run(input: SinkChannel.Stream, context: SinkContext) async throws
     /// How often `input` carries a `.tick`. Defaults to one second.
     var tickInterval: Duration { get }
+    /// Whether the sink seals archive segments and publishes an `archive_segment_sealed` event
+    /// for each (``SinkContext/publish(_:)``). Defaults to `false`.
+    var publishesArchiveAnchors: Bool { get }
+    /// Whether the sink sends the other sinks' `archive_segment_sealed` events to its receiver
+    /// (``SinkContext/anchorInbox``). Defaults to `false`.
+    var receivesArchiveAnchors: Bool { get }
 }
 
 extension Sink {
     public var tickInterval: Duration { .seconds(1) }
+    public var publishesArchiveAnchors: Bool { false }
+    public var receivesArchiveAnchors: Bool { false }
 }
 
 /// What a sink reports to and uses from the pipeline.
@@ -33,6 +42,23 @@ public struct SinkContext: Sendable {
     public let deadLetters: DeadLetterWriter
     public let logger: Logger
     public let metrics: SinkMetrics
+    /// Where `archive_segment_sealed` events go, and come from; `nil` outside a pipeline that
+    /// has both a publishing and a receiving sink.
+    var anchors: ArchiveAnchorRoutes? = nil
+
+    /// Hands an `archive_segment_sealed` event to the receiving sinks. Never waits: anchors are
+    /// not activities and must not hold up the archive (see ``ArchiveAnchorRoutes``).
+    public func publish(_ anchor: ArchiveAnchor) {
+        anchors?.publish(anchor, from: index)
+    }
+
+    /// This sink's anchors to send, when it receives them.
+    var anchorInbox: ArchiveAnchorInbox? { anchors?.inbox(for: index) }
+
+    /// Waits until no sink can publish more anchors (after shutdown's last seals).
+    func waitForAnchorPublishers() async {
+        await anchors?.waitForPublishers()
+    }
 
     /// Acknowledges events of a batch (delivered or dead-lettered).
     public func acknowledge(batch: UInt64, events: some Sequence<Int>) {

@@ -33,6 +33,14 @@ extension ConfigurationLoader {
         let fileMode = readFileMode(sink) ?? defaults.fileMode
         let compressionLevel = sink.int("compression_level", default: defaults.compressionLevel, range: 1...9)
         let signingKeyFile = readSigningKeyFile(sink, archiveDirectory: directory)
+        let previousSigningKeyFile = readSigningKeyFile(
+            sink,
+            archiveDirectory: directory,
+            keyName: "previous_signing_key_file"
+        )
+        if sink.has("previous_signing_key_file"), !sink.has("signing_key_file") {
+            sink.missing("signing_key_file", "previous_signing_key_file co-signs a hand-over to signing_key_file")
+        }
 
         guard let directory else { return nil }
         return ForwarderConfiguration.FileSink(
@@ -42,7 +50,8 @@ extension ConfigurationLoader {
             retention: retention,
             fileMode: fileMode,
             compressionLevel: compressionLevel,
-            signingKeyFile: signingKeyFile
+            signingKeyFile: signingKeyFile,
+            previousSigningKeyFile: previousSigningKeyFile
         )
     }
 

@@ -95,6 +95,13 @@ extension ConfigurationLoader {
         let ack = mode == .splunkHEC ? readAcknowledgement(sink) : HTTPSink.Acknowledgement()
         let retry = readBackoff(sink, "retry", default: ForwarderConfiguration.Backoff())
         let maximumInFlight = sink.int("max_in_flight", default: HTTPSink.defaultMaximumInFlight, range: 1...16)
+        let archiveAnchors = sink.bool("archive_anchors", default: mode != .azureMonitor)
+        if mode == .azureMonitor, archiveAnchors {
+            sink.error(
+                "archive_anchors",
+                "azure_monitor sends the rows of its table schema, which has no place for archive anchors"
+            )
+        }
 
         guard let url else { return nil }
         if mode == .splunkHEC, token == nil { return nil }
@@ -120,7 +127,8 @@ extension ConfigurationLoader {
             retry: retry,
             maximumInFlight: maximumInFlight,
             azureMonitor: azureMonitor,
-            otlp: otlp
+            otlp: otlp,
+            archiveAnchors: archiveAnchors
         )
     }
 

@@ -1,18 +1,22 @@
 import Foundation
 
 extension ConfigurationLoader {
-    /// `signing_key_file`: must exist, hold a key in the `archive keygen` format, and be readable
-    /// by its owner only. Messages never include the key.
-    static func readSigningKeyFile(_ sink: ConfigurationMapping, archiveDirectory: String?) -> String? {
-        guard let path = sink.existingFile("signing_key_file") else { return nil }
+    /// `signing_key_file` (or `previous_signing_key_file`): must exist, hold a key in the
+    /// `archive keygen` format, and be readable by its owner only. Messages never include the key.
+    static func readSigningKeyFile(
+        _ sink: ConfigurationMapping,
+        archiveDirectory: String?,
+        keyName: String = "signing_key_file"
+    ) -> String? {
+        guard let path = sink.existingFile(keyName) else { return nil }
         guard let data = FileManager.default.contents(atPath: path) else {
-            sink.error("signing_key_file", "cannot read \(path)")
+            sink.error(keyName, "cannot read \(path)")
             return nil
         }
         let text = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-        guard let key = Data(base64Encoded: text), key.count == 32 else {
+        guard let raw = Data(base64Encoded: text), raw.count == 32 else {
             sink.error(
-                "signing_key_file",
+                keyName,
                 "\(path) is not an archive signing key (32 bytes in base64 on one line, as `archive keygen` writes)"
             )
             return nil
@@ -21,7 +25,7 @@ extension ConfigurationLoader {
             let permissions = attributes[.posixPermissions] as? NSNumber, permissions.intValue & 0o077 != 0
         {
             sink.error(
-                "signing_key_file",
+                keyName,
                 "\(path) is readable by others (mode \(String(permissions.intValue & 0o777, radix: 8))): "
                     + "chmod 600 it, whoever reads it can forge the archive's manifests"
             )
@@ -29,7 +33,7 @@ extension ConfigurationLoader {
         }
         if let archiveDirectory, path.hasPrefix(archiveDirectory + "/") {
             sink.warning(
-                "signing_key_file",
+                keyName,
                 "lies inside the archive directory: keep the key apart from what it signs (docs/archive.md)"
             )
         }

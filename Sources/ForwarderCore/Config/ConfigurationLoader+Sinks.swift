@@ -15,16 +15,17 @@ extension ConfigurationLoader {
     static let commonSinkKeys = ["name", "type", "format", "batch"]
     static let fileSinkKeys = [
         "directory", "prefix", "rotate", "retention", "file_mode", "compression_level", "signing_key_file",
+        "previous_signing_key_file",
     ]
     static let syslogSinkKeys = [
         "address", "transport", "framing", "header", "facility", "app_name", "hostname", "max_message_bytes", "bom",
-        "tls", "reconnect",
+        "tls", "reconnect", "archive_anchors",
     ]
     static let httpSinkKeys =
         [
             "mode", "url", "token", "token_file", "api_key", "api_key_file", "username", "password", "password_file",
             "index", "source", "sourcetype", "host", "headers", "body_format", "hmac", "gzip", "timeout", "tls", "ack",
-            "retry", "max_in_flight",
+            "retry", "max_in_flight", "archive_anchors",
         ] + azureMonitorKeys + otlpKeys
 
     static func keys(for type: SinkType) -> [String] {
@@ -84,9 +85,12 @@ extension ConfigurationLoader {
         var foreign: [String: String] = [:]
         if let type {
             allowed = commonSinkKeys + keys(for: type)
+            var owners: [String: [String]] = [:]
             for other in SinkType.allCases where other != type {
                 for key in keys(for: other) where !allowed.contains(key) {
-                    foreign[key] = "'\(key)' is a key of \(other.name) sinks; this sink has type \(type.name)"
+                    owners[key, default: []].append(other.name)
+                    let names = owners[key, default: []].joined(separator: " and ")
+                    foreign[key] = "'\(key)' is a key of \(names) sinks; this sink has type \(type.name)"
                 }
             }
         } else {

@@ -43,6 +43,7 @@ extension ConfigurationLoader {
         }
         let tls = readTLS(sink)
         let reconnect = readBackoff(sink, "reconnect", default: ForwarderConfiguration.Backoff())
+        let archiveAnchors = sink.bool("archive_anchors", default: true)
 
         guard let address else { return nil }
         return Syslog(
@@ -56,7 +57,8 @@ extension ConfigurationLoader {
             maximumMessageBytes: maximumMessageBytes,
             bom: bom,
             tls: tls,
-            reconnect: reconnect
+            reconnect: reconnect,
+            archiveAnchors: archiveAnchors
         )
     }
 

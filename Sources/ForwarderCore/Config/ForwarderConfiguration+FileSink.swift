@@ -16,6 +16,9 @@ extension ForwarderConfiguration {
         /// `signing_key_file`: the Ed25519 private key (from `archive keygen`) that signs segment
         /// manifests; `nil` writes unsigned manifests (and `archive verify` warns).
         public var signingKeyFile: String?
+        /// `previous_signing_key_file`: the key that signed the chain so far, when
+        /// `signing_key_file` names a new one; it co-signs the key hand-over (docs/archive.md).
+        public var previousSigningKeyFile: String?
 
         /// - Parameters:
         ///   - directory: Required.
@@ -25,6 +28,7 @@ extension ForwarderConfiguration {
         ///   - fileMode: Defaults to `0o640`: audit data is not world-readable.
         ///   - compressionLevel: Defaults to 6, gzip's own default.
         ///   - signingKeyFile: Defaults to none (unsigned manifests).
+        ///   - previousSigningKeyFile: Defaults to none (a hand-over is signed by the new key only).
         public init(
             directory: String,
             prefix: String = "activities",
@@ -32,7 +36,8 @@ extension ForwarderConfiguration {
             retention: Retention = Retention(),
             fileMode: Int = 0o640,
             compressionLevel: Int = 6,
-            signingKeyFile: String? = nil
+            signingKeyFile: String? = nil,
+            previousSigningKeyFile: String? = nil
         ) {
             self.directory = directory
             self.prefix = prefix
@@ -41,6 +46,7 @@ extension ForwarderConfiguration {
             self.fileMode = fileMode
             self.compressionLevel = compressionLevel
             self.signingKeyFile = signingKeyFile
+            self.previousSigningKeyFile = previousSigningKeyFile
         }
 
         /// `rotate`: a segment is closed when either limit is reached.

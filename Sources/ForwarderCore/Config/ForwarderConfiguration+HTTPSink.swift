@@ -45,6 +45,9 @@ extension ForwarderConfiguration {
         public var azureMonitor: AzureMonitor?
         /// `mode: otlp`: the body encoding.
         public var otlp: OTLP?
+        /// `archive_anchors`: also send the file sinks' `archive_segment_sealed` events (never
+        /// with `azure_monitor`: its table schema has no place for them).
+        public var archiveAnchors: Bool
 
         /// The default `max_in_flight`: enough to hide one round trip behind the next request's
         /// encoding, small enough that a restart replays little.
@@ -72,6 +75,7 @@ extension ForwarderConfiguration {
         ///   - maximumInFlight: Defaults to 2.
         ///   - azureMonitor: Required for ``Mode/azureMonitor``, not used otherwise.
         ///   - otlp: For ``Mode/otlp``; defaults to protobuf there, not used otherwise.
+        ///   - archiveAnchors: Defaults to `true`, except for ``Mode/azureMonitor``.
         public init(
             mode: Mode = .webhook,
             url: String,
@@ -93,7 +97,8 @@ extension ForwarderConfiguration {
             retry: Backoff = Backoff(),
             maximumInFlight: Int = HTTPSink.defaultMaximumInFlight,
             azureMonitor: AzureMonitor? = nil,
-            otlp: OTLP? = nil
+            otlp: OTLP? = nil,
+            archiveAnchors: Bool? = nil
         ) {
             self.mode = mode
             self.url = url
@@ -116,6 +121,7 @@ extension ForwarderConfiguration {
             self.maximumInFlight = maximumInFlight
             self.azureMonitor = azureMonitor
             self.otlp = otlp ?? (mode == .otlp ? OTLP() : nil)
+            self.archiveAnchors = mode != .azureMonitor && (archiveAnchors ?? true)
         }
 
         /// A data stream following the ECS `logs-<dataset>-<namespace>` convention.

@@ -23,6 +23,8 @@ extension ForwarderConfiguration {
         public var tls: TLS
         /// `reconnect`: backoff between connection attempts.
         public var reconnect: Backoff
+        /// `archive_anchors`: also send the file sinks' `archive_segment_sealed` events.
+        public var archiveAnchors: Bool
 
         /// - Parameters:
         ///   - address: Required.
@@ -36,6 +38,7 @@ extension ForwarderConfiguration {
         ///   - bom: Defaults to `false`.
         ///   - tls: Defaults to system trust, verification on, TLS ≥ 1.2.
         ///   - reconnect: Defaults to 1 s doubling to 60 s.
+        ///   - archiveAnchors: Defaults to `true`.
         public init(
             address: NetworkAddress,
             transport: Transport = .tls,
@@ -47,7 +50,8 @@ extension ForwarderConfiguration {
             maximumMessageBytes: Int = 64 << 10,
             bom: Bool = false,
             tls: TLS = TLS(),
-            reconnect: Backoff = Backoff()
+            reconnect: Backoff = Backoff(),
+            archiveAnchors: Bool = true
         ) {
             self.address = address
             self.transport = transport
@@ -60,6 +64,7 @@ extension ForwarderConfiguration {
             self.bom = bom
             self.tls = tls
             self.reconnect = reconnect
+            self.archiveAnchors = archiveAnchors
         }
 
         /// The port used when `address` has none: 6514 for TLS (RFC 5425), 514 otherwise.

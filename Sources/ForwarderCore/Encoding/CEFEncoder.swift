@@ -90,7 +90,8 @@ public struct CEFEncoder: Sendable {
 
     /// The options this encoder writes with.
     public let configuration: Configuration
-    private let headerPrefix: [UInt8]
+    /// `CEF:0|vendor|product|version|`, encoded once.
+    let headerPrefix: [UInt8]
 
     /// - Parameter configuration: output options.
     public init(configuration: Configuration = Configuration()) {

@@ -7,11 +7,15 @@ import Synchronization
 final class RecordingSink: Sink {
     let name: String
     let stalled: Bool
+    let receivesArchiveAnchors: Bool
     private let received = Mutex<(all: [String], unique: Set<String>)>(([], []))
 
-    init(name: String = "recording", stalled: Bool = false) {
+    /// - Parameter receivesAnchors: whether it asks for `archive_segment_sealed` events (it
+    ///   never takes them from its inbox).
+    init(name: String = "recording", stalled: Bool = false, receivesAnchors: Bool = false) {
         self.name = name
         self.stalled = stalled
+        self.receivesArchiveAnchors = receivesAnchors
     }
 
     var ids: [String] { received.withLock { $0.all } }

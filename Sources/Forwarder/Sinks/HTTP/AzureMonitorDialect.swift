@@ -26,6 +26,12 @@ struct AzureMonitorDialect: HTTPDialect {
         rows.encode(event.activity, into: &writer.bytes)
     }
 
+    /// Never called: the table's schema has no place for anchors, so `archive_anchors` is off
+    /// for this mode (the configuration refuses it). Writes the raw anchor for completeness.
+    func encodeAnchor(_ anchor: ArchiveAnchor, into writer: inout JSONWriter) {
+        ActivityEncoder.appendRawAnchor(anchor, into: &writer.bytes)
+    }
+
     func body(for events: EncodedEvents) -> [UInt8] {
         events.jsonArray()
     }

@@ -1,4 +1,5 @@
 import ComplianceAPI
+import ForwarderCore
 
 /// `mode: elasticsearch`: `create` actions POSTed to `<url>/<index>/_bulk` as NDJSON.
 ///
@@ -23,6 +24,13 @@ struct ElasticsearchDialect: HTTPDialect {
     func encode(_ event: Event, readAt: RFC3339Timestamp, into writer: inout JSONWriter) {
         bulk.encode(activityID: event.activity.id, into: &writer) { bytes in
             encoder.append(event, readAt: readAt, to: &bytes)
+        }
+    }
+
+    /// `_id` = `archive_segment_sealed-<manifest SHA-256>`: a replay is a 409, delivered.
+    func encodeAnchor(_ anchor: ArchiveAnchor, into writer: inout JSONWriter) {
+        bulk.encode(activityID: anchor.eventID, into: &writer) { bytes in
+            encoder.formatter.appendAnchor(anchor, into: &bytes)
         }
     }
 

@@ -202,7 +202,7 @@ final class HTTPDelivery: Sendable {
 
     /// One request: frame, compress, sign, send, classify. Failures without a reply become
     /// ``RequestOutcome/retry(_:retryAfter:)``; only cancellation is thrown.
-    private func attempt(_ events: EncodedEvents) async throws -> RequestOutcome {
+    func attempt(_ events: EncodedEvents) async throws -> RequestOutcome {
         var body = dialect.body(for: events)
         var headers = settings.headers
         if let level = settings.gzipLevel, let compressed = GzipRequestBody.compress(body, level: level) {

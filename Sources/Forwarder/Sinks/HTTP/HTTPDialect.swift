@@ -1,4 +1,5 @@
 import ComplianceAPI
+import ForwarderCore
 
 /// What one protocol (webhook, Splunk HEC, Elasticsearch `_bulk`) adds to plain HTTP: how an
 /// event is written, how events are framed into a body, and what a reply means for each event.
@@ -12,6 +13,8 @@ protocol HTTPDialect: Sendable {
     /// Appends the wire form of one event (a HEC envelope, a `_bulk` action and document pair, a
     /// webhook line or array element).
     func encode(_ event: Event, readAt: RFC3339Timestamp, into writer: inout JSONWriter)
+    /// Appends the wire form of an `archive_segment_sealed` event, framed like one event.
+    func encodeAnchor(_ anchor: ArchiveAnchor, into writer: inout JSONWriter)
     /// The uncompressed request body for `events`.
     func body(for events: EncodedEvents) -> [UInt8]
     /// What the reply means for the request and for each of its events.

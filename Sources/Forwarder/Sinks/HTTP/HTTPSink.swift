@@ -173,7 +173,9 @@ public struct HTTPSink: Sink {
                 if settings.indexerAcks != nil {
                     group.addTask { try await delivery.runIndexerAckPoller() }
                 }
-                try await send(input, through: delivery)
+                try await send(input, through: delivery, context: context)
+                await context.waitForAnchorPublishers()
+                try await sendAnchors(through: delivery, context: context, atShutdown: true)
                 delivery.stopIndexerAckPoller()
                 try await group.waitForAll()
                 try await delivery.drainIndexerAcks()
@@ -190,7 +192,7 @@ public struct HTTPSink: Sink {
     /// Queues every batch and keeps up to `max_in_flight` workers sending from the queue. The next
     /// batch is read only while fewer than `max_in_flight` full requests are queued, so a slow
     /// receiver stops the pipeline's channel rather than filling memory.
-    private func send(_ input: SinkChannel.Stream, through delivery: HTTPDelivery) async throws {
+    private func send(_ input: SinkChannel.Stream, through delivery: HTTPDelivery, context: SinkContext) async throws {
         let maximumInFlight = max(1, configuration.maximumInFlight)
         let queueLimit = maximumInFlight * requestLimits.maximumEvents
         try await withThrowingTaskGroup(of: Void.self) { workers in
@@ -216,6 +218,7 @@ public struct HTTPSink: Sink {
                     try await reapOne()
                     Self.startWorkers(&workers, running: &running, maximum: maximumInFlight, delivery, finished)
                 }
+                try await sendAnchors(through: delivery, context: context, atShutdown: false)
             }
             // The input is over: send whatever is queued, waiting out deferred events' backoffs.
             while true {
@@ -225,6 +228,46 @@ public struct HTTPSink: Sink {
             }
         }
     }
+
+    /// `archive_anchors`: the file sinks' `archive_segment_sealed` events go to this endpoint too.
+    public var receivesArchiveAnchors: Bool { configuration.archiveAnchors }
+
+    /// Sends the anchors waiting in the inbox, one request each. A failure puts the anchor back
+    /// with a backoff and returns, so the activities go on. At shutdown the sink waits out the
+    /// backoff instead, but gives up after ``finalAnchorAttempts`` failures: anchors are
+    /// best-effort, and the next seal's anchor (after the restart) links to these manifests.
+    private func sendAnchors(through delivery: HTTPDelivery, context: SinkContext, atShutdown: Bool) async throws {
+        guard let inbox = context.anchorInbox else { return }
+        var failures = 0
+        while let anchor = inbox.next() {
+            switch try await delivery.sendAnchor(anchor) {
+            case .delivered:
+                inbox.delivered()
+            case .retry(let retryAfter):
+                let wait = inbox.retryLater(anchor) { settings.backoff.delay(retry: $0, retryAfter: retryAfter) }
+                guard atShutdown else { return }
+                failures += 1
+                guard failures < Self.finalAnchorAttempts else {
+                    let dropped = inbox.dropAll()
+                    context.logger.warning(
+                        "archive anchors not delivered before shutdown; dropped",
+                        metadata: ["anchors": "\(dropped)"]
+                    )
+                    return
+                }
+                try await Task.sleep(for: wait)
+            case .refused(let reason):
+                inbox.refused()
+                context.logger.error(
+                    "the receiver refused an archive anchor; dropped",
+                    metadata: ["segment": "\(anchor.segment)", "reason": "\(reason)"]
+                )
+            }
+        }
+    }
+
+    /// Failed attempts at shutdown before the remaining anchors are dropped.
+    static let finalAnchorAttempts = 3
 
     /// Starts workers while one would find a request to send; always one while events are
     /// queued, even if they only wait for a backoff, so none is stranded.

@@ -1,4 +1,5 @@
 import ComplianceAPI
+import ForwarderCore
 
 /// `mode: splunk_hec`: envelopes (``SplunkHECEncoder``) POSTed to `/services/collector/event`.
 ///
@@ -38,6 +39,16 @@ struct SplunkHECDialect: HTTPDialect {
     func encode(_ event: Event, readAt: RFC3339Timestamp, into writer: inout JSONWriter) {
         envelope.encode(activity: event.activity, into: &writer) { bytes in
             encoder.append(event, readAt: readAt, to: &bytes)
+        }
+    }
+
+    func encodeAnchor(_ anchor: ArchiveAnchor, into writer: inout JSONWriter) {
+        envelope.encode(
+            time: RFC3339Timestamp(anchor.sealedAt) ?? .now,
+            fields: [("event_action", ArchiveAnchor.action), ("manifest_sha256", anchor.manifestSHA256)],
+            into: &writer
+        ) { bytes in
+            encoder.formatter.appendAnchor(anchor, into: &bytes)
         }
     }
 

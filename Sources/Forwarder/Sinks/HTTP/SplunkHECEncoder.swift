@@ -32,8 +32,24 @@ struct SplunkHECEncoder: Sendable {
         into writer: inout JSONWriter,
         appendEvent: (inout [UInt8]) -> Void
     ) {
+        encode(
+            time: activity.createdAt,
+            fields: [("activity_id", activity.id), ("activity_type", activity.type)],
+            into: &writer,
+            appendEvent: appendEvent
+        )
+    }
+
+    /// Appends one envelope with `time` and the indexed `fields` given (an
+    /// `archive_segment_sealed` event carries `event_action` and `manifest_sha256`).
+    func encode(
+        time: RFC3339Timestamp,
+        fields: [(String, String)],
+        into writer: inout JSONWriter,
+        appendEvent: (inout [UInt8]) -> Void
+    ) {
         writer.writeRaw("{\"time\":")
-        Self.appendEpochSeconds(activity.createdAt, to: &writer.bytes)
+        Self.appendEpochSeconds(time, to: &writer.bytes)
         Self.appendMember("host", host, to: &writer)
         Self.appendMember("source", source, to: &writer)
         Self.appendMember("sourcetype", sourcetype, to: &writer)
@@ -46,10 +62,12 @@ struct SplunkHECEncoder: Sendable {
             appendEvent(&line)
             writer.writeString(String(decoding: line, as: UTF8.self))
         }
-        writer.writeRaw(",\"fields\":{\"activity_id\":")
-        writer.writeString(activity.id)
-        writer.writeRaw(",\"activity_type\":")
-        writer.writeString(activity.type)
+        writer.writeRaw(",\"fields\":{")
+        for (position, field) in fields.enumerated() {
+            if position > 0 { writer.writeRaw(",") }
+            writer.writeKey(field.0)
+            writer.writeString(field.1)
+        }
         writer.writeRaw("}}")
     }
 

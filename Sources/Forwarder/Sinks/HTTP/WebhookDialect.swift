@@ -1,4 +1,5 @@
 import ComplianceAPI
+import ForwarderCore
 
 /// `mode: webhook`: the batch POSTed as NDJSON (one event per LF-terminated line) or as one JSON
 /// array, to any URL.
@@ -31,6 +32,16 @@ struct WebhookDialect: HTTPDialect {
             writer.writeString(String(decoding: line, as: UTF8.self))
         } else {
             encoder.append(event, readAt: readAt, to: &writer.bytes)
+        }
+    }
+
+    func encodeAnchor(_ anchor: ArchiveAnchor, into writer: inout JSONWriter) {
+        if arrayBody, !eventsAreJSON {
+            var line: [UInt8] = []
+            encoder.formatter.appendAnchor(anchor, into: &line)
+            writer.writeString(String(decoding: line, as: UTF8.self))
+        } else {
+            encoder.formatter.appendAnchor(anchor, into: &writer.bytes)
         }
     }
 

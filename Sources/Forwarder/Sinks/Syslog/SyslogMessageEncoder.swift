@@ -75,6 +75,35 @@ struct SyslogMessageEncoder: Sendable {
         return originalLength
     }
 
+    /// The unframed message for an `archive_segment_sealed` event: MSGID `archive_segment_sealed`,
+    /// structured data naming the segment and the manifest's SHA-256, the payload in the sink's
+    /// format. Never truncated: an anchor is about 1 KB, far below the smallest limit allowed.
+    func encodeAnchorMessage(_ anchor: ArchiveAnchor) -> [UInt8] {
+        var message: [UInt8] = []
+        var elements: [SyslogHeaderEncoder.StructuredDataElement] = []
+        if syslog.configuration.includesStructuredData {
+            elements.append(
+                .init(
+                    id: syslog.configuration.structuredDataID,
+                    parameters: [
+                        .init(name: "segment", value: anchor.segment),
+                        .init(name: "manifestSha256", value: anchor.manifestSHA256),
+                    ]
+                )
+            )
+        }
+        syslog.append(
+            severity: SyslogHeaderEncoder.severity(forCEFSeverity: 3),
+            timestamp: RFC3339Timestamp(anchor.sealedAt),
+            messageID: ArchiveAnchor.action,
+            structuredData: elements,
+            into: &message
+        ) { buffer in
+            payload.appendAnchor(anchor, into: &buffer)
+        }
+        return message
+    }
+
     /// Rebuilds the message with the truncation mark, cutting MSG to fit.
     private func truncated(
         _ event: Event,

@@ -62,6 +62,9 @@ public struct SyslogSink: Sink {
         self.now = now
     }
 
+    /// `archive_anchors`: the file sinks' `archive_segment_sealed` events go to this collector too.
+    public var receivesArchiveAnchors: Bool { configuration.archiveAnchors }
+
     public func run(input: SinkChannel.Stream, context: SinkContext) async throws {
         let tls = configuration.transport == .tls ? try SyslogTLS.makeContext(configuration.tls) : nil
         var link = Link(
@@ -81,7 +84,10 @@ public struct SyslogSink: Sink {
                 case .batch(let batch):
                     try await handle(batch, link: &link, tls: tls, context: context)
                 }
+                try await sendAnchors(link: &link, tls: tls, context: context)
             }
+            await context.waitForAnchorPublishers()
+            try await sendAnchors(link: &link, tls: tls, context: context, atShutdown: true)
         } catch {
             await link.connection?.close()
             throw error
@@ -135,13 +141,49 @@ public struct SyslogSink: Sink {
         context.metrics.delivered.increment(by: batch.events.count)
     }
 
+    /// Sends the anchors waiting in the inbox like a batch of one message each (same connection,
+    /// same reconnects, same resend window), but acknowledges nothing: they are not activities.
+    /// At shutdown a receiver that stays down gets ``finalAnchorAttempts`` failed attempts, then
+    /// the remaining anchors are dropped: they must not hold the shutdown until its grace ends
+    /// (the next seal's anchor, after the restart, links to these manifests).
+    private func sendAnchors(
+        link: inout Link,
+        tls: NIOSSLContext?,
+        context: SinkContext,
+        atShutdown: Bool = false
+    ) async throws {
+        guard let inbox = context.anchorInbox else { return }
+        while let anchor = inbox.next() {
+            var frames = SyslogFrames(framing: encoder.framing, chunkBytes: options.writeChunkBytes)
+            frames.append(encoder.encodeAnchorMessage(anchor))
+            do {
+                let limit = atShutdown ? Self.finalAnchorAttempts : nil
+                try await deliver(frames, link: &link, tls: tls, context: context, maximumFailures: limit)
+            } catch let error as SyslogSinkError where atShutdown && error.isRetryable {
+                let dropped = inbox.dropAll() + 1
+                inbox.refused()
+                context.logger.warning(
+                    "archive anchors not delivered before shutdown; dropped",
+                    metadata: ["anchors": "\(dropped)", "error": "\(error)"]
+                )
+                return
+            }
+            inbox.delivered()
+        }
+    }
+
+    /// Failed attempts at shutdown before the remaining anchors are dropped.
+    static let finalAnchorAttempts = 3
+
     /// Writes `frames` until they are flushed to a usable connection, reconnecting (and re-sending
-    /// the window) as often as it takes.
+    /// the window) as often as it takes, or until `maximumFailures` attempts failed (then the last
+    /// error is thrown).
     private func deliver(
         _ frames: SyslogFrames,
         link: inout Link,
         tls: NIOSSLContext?,
-        context: SinkContext
+        context: SinkContext,
+        maximumFailures: Int? = nil
     ) async throws {
         let backoff = configuration.reconnect.retryPolicy
         var failures = 0
@@ -163,6 +205,7 @@ public struct SyslogSink: Sink {
                 link.connection = nil
                 guard error.isRetryable else { throw error }
                 failures += 1
+                if let maximumFailures, failures >= maximumFailures { throw error }
                 let delay = backoff.delay(retry: failures)
                 context.metrics.health.markUnhealthy(error.description)
                 context.metrics.retried.increment(by: frames.count)

@@ -35,7 +35,14 @@ struct OTLPDialect: HTTPDialect {
     var contentType: String { isJSON ? "application/json" : "application/x-protobuf" }
 
     func encode(_ event: Event, readAt: RFC3339Timestamp, into writer: inout JSONWriter) {
-        let logs = records.resourceLogs(for: event, observedAt: readAt)
+        append(records.resourceLogs(for: event, observedAt: readAt), to: &writer)
+    }
+
+    func encodeAnchor(_ anchor: ArchiveAnchor, into writer: inout JSONWriter) {
+        append(records.resourceLogs(for: anchor, observedAt: .now), to: &writer)
+    }
+
+    private func append(_ logs: OTLPResourceLogs, to writer: inout JSONWriter) {
         // Neither can fail for these messages (no required fields, no Any, under 2 GiB); if one
         // did, the event's bytes stay empty and `body(for:)` sends the fallback record instead.
         let bytes: [UInt8]? = isJSON ? try? logs.jsonUTF8Bytes(options: .otlp) : try? logs.serializedBytes()

@@ -34,6 +34,37 @@ struct OTLPLogRecordEncoder: Sendable {
         return Self.wrap(record, resource: fields.resourceAttributes(serviceVersion: version), version: version)
     }
 
+    /// The `ResourceLogs` of an `archive_segment_sealed` event: `event_name` is the action, the
+    /// body the anchor as one JSON object (the raw format's document) and each field an attribute
+    /// under `claude.archive.`, so a collector can route and index anchors without parsing.
+    func resourceLogs(for anchor: ArchiveAnchor, observedAt: RFC3339Timestamp) -> OTLPResourceLogs {
+        var record = OTLPLogRecord()
+        record.timeUnixNano = RFC3339Timestamp(anchor.sealedAt).map(Self.unixNanoseconds) ?? 0
+        record.observedTimeUnixNano = Self.unixNanoseconds(observedAt)
+        record.severityNumber = .info
+        record.severityText = "INFO"
+        record.eventName = ArchiveAnchor.action
+        var body: [UInt8] = []
+        ActivityEncoder.appendRawAnchor(anchor, into: &body)
+        record.body = Self.string(String(decoding: body, as: UTF8.self))
+        var attributes = [OTLPLogFields.Attribute("event.name", .string(ArchiveAnchor.action))]
+        for member in anchor.fields {
+            let key = "claude.archive." + member.key
+            switch member.value {
+            case .string(let text): attributes.append(.init(key, .string(text)))
+            case .number(let text): attributes.append(.init(key, Int64(text).map { .int($0) } ?? .string(text)))
+            case .bool(let flag): attributes.append(.init(key, .bool(flag)))
+            case .null, .array, .object: continue
+            }
+        }
+        record.attributes = attributes.map(Self.keyValue)
+        let resource = [
+            OTLPLogFields.Attribute("service.name", .string(OTLPLogFields.serviceName)),
+            OTLPLogFields.Attribute("service.version", .string(version)),
+        ]
+        return Self.wrap(record, resource: resource, version: version)
+    }
+
     /// A record carrying only the original record and its id: what is sent if an event's encoded
     /// form could not be read back (never expected; nothing is dropped for it).
     func fallback(activityID: String, record text: String) -> OTLPResourceLogs {

@@ -5,11 +5,15 @@ import SwiftProtobuf
 /// `mode: otlp`: OpenTelemetry logs over OTLP/HTTP. Each request is one
 /// `ExportLogsServiceRequest` POSTed to `<collector>/v1/logs`, in the protobuf binary encoding
 /// (`application/x-protobuf`) or OTLP/JSON (`application/json`); one `LogRecord` per activity
-/// (``OTLPLogRecordEncoder``), grouped under one `ResourceLogs` per organisation.
+/// (``OTLPLogRecordEncoder``).
 ///
-/// Each event is encoded once into its own `ResourceLogs` (resource, scope, record) in the
-/// configured encoding, so the request size limits count real bytes; ``body(for:)`` reads the
-/// events of a request back with the same generated types and merges them into one request.
+/// Each event is encoded once, so the request size limits count real bytes. In protobuf, an
+/// event's bytes are a whole `ExportLogsServiceRequest` holding its own `ResourceLogs`, and a
+/// request body is those bytes concatenated: protobuf defines concatenated messages as their
+/// merge, and `resource_logs` is repeated, so nothing is decoded or encoded twice (each record
+/// carries its resource; gzip absorbs the repetition). OTLP/JSON cannot be concatenated:
+/// ``body(for:)`` reads the events back and groups them under one `ResourceLogs` per
+/// organisation.
 ///
 /// Replies (OTLP specification, "OTLP/HTTP Response"): 2xx is success, and its
 /// `ExportLogsServiceResponse` may carry `partial_success` (see ``classify(_:for:)``); 429, 502,
@@ -28,9 +32,9 @@ struct OTLPDialect: HTTPDialect {
 
     private var isJSON: Bool { encoding == .json }
 
-    /// A record in a request costs its encoded size plus the field tag and length of
-    /// `log_records` (protobuf: at most 4 bytes below 2 MiB) or a comma (JSON).
-    var framingPerEvent: Int { isJSON ? 1 : 4 }
+    /// A record in a request costs its encoded size (protobuf: the bytes already hold their
+    /// field tag and length) plus a comma (JSON).
+    var framingPerEvent: Int { isJSON ? 1 : 0 }
 
     var contentType: String { isJSON ? "application/json" : "application/x-protobuf" }
 
@@ -45,19 +49,36 @@ struct OTLPDialect: HTTPDialect {
     private func append(_ logs: OTLPResourceLogs, to writer: inout JSONWriter) {
         // Neither can fail for these messages (no required fields, no Any, under 2 GiB); if one
         // did, the event's bytes stay empty and `body(for:)` sends the fallback record instead.
-        let bytes: [UInt8]? = isJSON ? try? logs.jsonUTF8Bytes(options: .otlp) : try? logs.serializedBytes()
-        writer.bytes.append(contentsOf: bytes ?? [])
+        writer.bytes.append(contentsOf: serialized(logs) ?? [])
+    }
+
+    private func serialized(_ logs: OTLPResourceLogs) -> [UInt8]? {
+        if isJSON { return try? logs.jsonUTF8Bytes(options: .otlp) }
+        var request = OTLPExportLogsRequest()
+        request.resourceLogs = [logs]
+        return try? request.serializedBytes()
     }
 
     func body(for events: EncodedEvents) -> [UInt8] {
-        let request = exportRequest(for: events)
-        let bytes: [UInt8]? = isJSON ? try? request.jsonUTF8Bytes(options: .otlp) : try? request.serializedBytes()
-        return bytes ?? []
+        guard isJSON else {
+            var body: [UInt8] = []
+            body.reserveCapacity(events.bytes.count)
+            for event in events.events {
+                if event.range.isEmpty {
+                    body += serialized(records.fallback(activityID: event.activityID, record: event.record)) ?? []
+                } else {
+                    body += events.bytes[event.range]
+                }
+            }
+            return body
+        }
+        return (try? exportRequest(for: events).jsonUTF8Bytes(options: .otlp)) ?? []
     }
 
     /// The events of a request as one `ExportLogsServiceRequest`: one `ResourceLogs` per distinct
     /// resource, in order of first appearance, each with one `ScopeLogs` holding its records in
-    /// request order.
+    /// request order (what is sent in JSON; in protobuf, what the concatenated body decodes to
+    /// once grouped).
     func exportRequest(for events: EncodedEvents) -> OTLPExportLogsRequest {
         var request = OTLPExportLogsRequest()
         var positions: [OTLPResource: Int] = [:]
@@ -69,7 +90,7 @@ struct OTLPDialect: HTTPDialect {
                 } else if isJSON {
                     try? OTLPResourceLogs(jsonUTF8Bytes: bytes, options: .otlp)
                 } else {
-                    try? OTLPResourceLogs(serializedBytes: bytes)
+                    (try? OTLPExportLogsRequest(serializedBytes: bytes))?.resourceLogs.first
                 }
             let logs = decoded ?? records.fallback(activityID: event.activityID, record: event.record)
             guard let scope = logs.scopeLogs.first else { continue }

@@ -229,16 +229,7 @@ import Testing
             keyFingerprint: nil
         )
         let dialect = OTLPDialect(encoding: encoding)
-        var writer = JSONWriter(capacity: 0)
-        dialect.encodeAnchor(anchor, into: &writer)
-        let event = EncodedEvent(
-            batch: .max,
-            index: 0,
-            activityID: anchor.eventID,
-            record: "",
-            range: 0..<writer.bytes.count
-        )
-        let request = dialect.exportRequest(for: EncodedEvents(bytes: writer.bytes, events: [event]))
+        let request = dialect.exportRequest(for: EncodedEvents(anchor: anchor, dialect: dialect))
         let record = try #require(request.resourceLogs.first?.scopeLogs.first?.logRecords.first)
         #expect(record.eventName == "archive_segment_sealed")
         #expect(record.timeUnixNano == 1_796_660_100_123_000_000)

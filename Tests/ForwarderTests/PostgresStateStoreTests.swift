@@ -10,6 +10,8 @@ import Testing
 /// corruption, an outage.
 @Suite(
     .serialized,
+    // A hang in a database client must fail the test, not stall the whole run.
+    .timeLimit(.minutes(2)),
     .enabled(if: PostgresTestServer.installed || SyslogReceiver.isCI, Comment(rawValue: PostgresTestServer.skipMessage))
 )
 struct PostgresStateStoreTests {
@@ -30,14 +32,15 @@ struct PostgresStateStoreTests {
         )
     }
 
-    /// Takes the lease as `store`, retrying until the current holder's lease has expired.
-    static func takeOver(_ store: PostgresStateStore, within timeout: Duration) async throws -> Int64 {
-        let deadline = ContinuousClock.now + timeout
-        while ContinuousClock.now < deadline {
-            if let epoch = try await store.acquireLease(duration: .seconds(30)) { return epoch }
-            try await Task.sleep(for: .milliseconds(50))
+    /// Runs `body` with replica A's migrated store on a server of the test's own.
+    static func withStore(_ body: (PostgresTestServer, PostgresStateStore) async throws -> Void) async throws {
+        let server = try PostgresTestServer()
+        defer { server.tearDown() }
+        try await server.withSession { session in
+            let store = try Self.store(session, holder: "replica-a")
+            try await store.migrate()
+            try await body(server, store)
         }
-        throw SyslogReceiver.HarnessError("the lease was not free within \(timeout)")
     }
 
     @Test func commitsAreFencedByTheLeaseEpoch() async throws {
@@ -52,15 +55,22 @@ struct PostgresStateStoreTests {
                 try await b.migrate()  // a second migration finds the work done
                 #expect(try await a.load() == nil)
 
-                // A leads under a short lease; B cannot take it while it is live.
-                let epochA = try #require(try await a.acquireLease(duration: .milliseconds(600)))
+                // A leads; B cannot take the lease while it is live.
+                let epochA = try #require(try await a.acquireLease(duration: .seconds(60)))
                 #expect(try await b.acquireLease(duration: .seconds(30)) == nil)
                 let first = Self.state(cursor: "activity_1", second: 1)
                 #expect(try await a.commit(first, epoch: epochA))
                 #expect(try await b.load() == first)
 
-                // A stops renewing (paused); once the lease expires B takes over with the next epoch.
-                let epochB = try await Self.takeOver(b, within: .seconds(10))
+                // A is paused past its lease: the database's clock passes the expiry (moved there
+                // rather than waited for, so a loaded machine cannot change the outcome). An
+                // expired lease refuses A's commit even before anyone takes over; B then takes
+                // over with the next epoch.
+                try await server.execute(
+                    "UPDATE compliance_forwarder.lease SET expires_at = clock_timestamp() - interval '1 millisecond'"
+                )
+                #expect(try await a.commit(Self.state(cursor: "activity_late", second: 2), epoch: epochA) == false)
+                let epochB = try #require(try await b.acquireLease(duration: .seconds(60)))
                 #expect(epochB == epochA + 1)
                 #expect(try await b.load() == first)
 
@@ -98,11 +108,7 @@ struct PostgresStateStoreTests {
 
     @Test func aCorruptRowIsALoudErrorNotARestart() async throws {
         guard PostgresTestServer.available() else { return }
-        let server = try PostgresTestServer()
-        defer { server.tearDown() }
-        try await server.withSession { session in
-            let store = try Self.store(session, holder: "replica-a")
-            try await store.migrate()
+        try await Self.withStore { server, store in
             try await store.overwrite(Self.state(cursor: "activity_1", second: 1))
             try await server.execute(
                 "UPDATE compliance_forwarder.checkpoint SET state = set_byte(state, 40, get_byte(state, 40) # 1)"
@@ -121,15 +127,11 @@ struct PostgresStateStoreTests {
 
     @Test func aNewerSchemaIsRefused() async throws {
         guard PostgresTestServer.available() else { return }
-        let server = try PostgresTestServer()
-        defer { server.tearDown() }
-        try await server.withSession { session in
-            let store = try Self.store(session, holder: "replica-a")
-            try await store.migrate()
+        try await Self.withStore { server, store in
             try await server.execute("INSERT INTO compliance_forwarder.schema_version (version) VALUES (99)")
-            await #expect(throws: StateStoreError.self) { try await store.migrate() }
             do throws(StateStoreError) {
                 try await store.migrate()
+                Issue.record("a schema at version 99 was accepted")
             } catch {
                 #expect(error.code == .incompatible)
                 #expect(error.message.contains("version 99"))
@@ -139,11 +141,7 @@ struct PostgresStateStoreTests {
 
     @Test func anOutageIsRetryableAndLosesNothing() async throws {
         guard PostgresTestServer.available() else { return }
-        let server = try PostgresTestServer()
-        defer { server.tearDown() }
-        try await server.withSession { session in
-            let store = try Self.store(session, holder: "replica-a")
-            try await store.migrate()
+        try await Self.withStore { server, store in
             let epoch = try #require(try await store.acquireLease(duration: .seconds(60)))
             let first = Self.state(cursor: "activity_1", second: 1)
             #expect(try await store.commit(first, epoch: epoch))

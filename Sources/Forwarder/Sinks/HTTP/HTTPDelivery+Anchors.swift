@@ -17,16 +17,7 @@ extension HTTPDelivery {
 
     /// Sends `anchor` once, framed by the dialect like a request of one event.
     func sendAnchor(_ anchor: ArchiveAnchor) async throws -> AnchorResult {
-        var writer = JSONWriter(capacity: 2048)
-        dialect.encodeAnchor(anchor, into: &writer)
-        let event = EncodedEvent(
-            batch: .max,
-            index: 0,
-            activityID: anchor.eventID,
-            record: "",
-            range: 0..<writer.bytes.count
-        )
-        switch try await attempt(EncodedEvents(bytes: writer.bytes, events: [event])) {
+        switch try await attempt(EncodedEvents(anchor: anchor, dialect: dialect)) {
         case .accepted, .acceptedPartially:
             // An OTLP collector's partial rejection of a one-record request that it still
             // answered with 2xx is taken as delivered, like an activity (http-sinks.md).
@@ -54,5 +45,21 @@ extension HTTPDelivery {
         case .tooLarge(let error), .rejected(let error):
             return .refused(reason: scrubber.scrub(error.description))
         }
+    }
+}
+
+extension EncodedEvents {
+    /// `anchor` encoded by `dialect` as the one event of a request.
+    init(anchor: ArchiveAnchor, dialect: any HTTPDialect) {
+        var writer = JSONWriter(capacity: 2048)
+        dialect.encodeAnchor(anchor, into: &writer)
+        let event = EncodedEvent(
+            batch: .max,
+            index: 0,
+            activityID: anchor.eventID,
+            record: "",
+            range: 0..<writer.bytes.count
+        )
+        self.init(bytes: writer.bytes, events: [event])
     }
 }

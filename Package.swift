@@ -4,8 +4,8 @@
 //
 // Targets (see docs/architecture.md):
 //   ComplianceAPI      public library: Activity model, query builder, client, errors, retry, rate budget
-//   ForwarderCore      domain, no network: mapping table, CEF/ECS/syslog encoders, checkpoint and
-//                      acknowledgement state machines (pure values), and the configuration model with
+//   ForwarderCore      domain, no network: mapping table, CEF/ECS/syslog encoders, checkpoint,
+//                      acknowledgement and lease state machines (pure values), the configuration model with
 //                      its loader (the one part that reads files: the YAML and the files it names;
 //                      it also maps settings to the client's configuration and the CLI's exit codes)
 //   MockComplianceAPI  in-process simulator of the upstream endpoint (tests, demo, benchmarks); its

@@ -32,6 +32,22 @@ struct PostgresStateStoreTests {
         )
     }
 
+    /// Runs `body` with two replicas' stores, each on its own connection, A's migration done.
+    static func withReplicas(
+        _ body: (PostgresTestServer, PostgresStateStore, PostgresStateStore) async throws -> Void
+    ) async throws {
+        let server = try PostgresTestServer()
+        defer { server.tearDown() }
+        try await server.withSession { sessionA in
+            try await server.withSession { sessionB in
+                let a = try Self.store(sessionA, holder: "replica-a")
+                let b = try Self.store(sessionB, holder: "replica-b")
+                try await a.migrate()
+                try await body(server, a, b)
+            }
+        }
+    }
+
     /// Runs `body` with replica A's migrated store on a server of the test's own.
     static func withStore(_ body: (PostgresTestServer, PostgresStateStore) async throws -> Void) async throws {
         let server = try PostgresTestServer()
@@ -45,64 +61,50 @@ struct PostgresStateStoreTests {
 
     @Test func commitsAreFencedByTheLeaseEpoch() async throws {
         guard PostgresTestServer.available() else { return }
-        let server = try PostgresTestServer()
-        defer { server.tearDown() }
-        try await server.withSession { sessionA in
-            try await server.withSession { sessionB in
-                let a = try Self.store(sessionA, holder: "replica-a")
-                let b = try Self.store(sessionB, holder: "replica-b")
-                try await a.migrate()
-                try await b.migrate()  // a second migration finds the work done
-                #expect(try await a.load() == nil)
+        try await Self.withReplicas { server, a, b in
+            try await b.migrate()  // a second migration finds the work done
+            #expect(try await a.load() == nil)
 
-                // A leads; B cannot take the lease while it is live.
-                let epochA = try #require(try await a.acquireLease(duration: .seconds(60)))
-                #expect(try await b.acquireLease(duration: .seconds(30)) == nil)
-                let first = Self.state(cursor: "activity_1", second: 1)
-                #expect(try await a.commit(first, epoch: epochA))
-                #expect(try await b.load() == first)
+            // A leads; B cannot take the lease while it is live.
+            let epochA = try #require(try await a.acquireLease(duration: .seconds(60)))
+            #expect(try await b.acquireLease(duration: .seconds(30)) == nil)
+            let first = Self.state(cursor: "activity_1", second: 1)
+            #expect(try await a.commit(first, epoch: epochA))
+            #expect(try await b.load() == first)
 
-                // A is paused past its lease: the database's clock passes the expiry (moved there
-                // rather than waited for, so a loaded machine cannot change the outcome). An
-                // expired lease refuses A's commit even before anyone takes over; B then takes
-                // over with the next epoch.
-                try await server.execute(
-                    "UPDATE compliance_forwarder.lease SET expires_at = clock_timestamp() - interval '1 millisecond'"
-                )
-                #expect(try await a.commit(Self.state(cursor: "activity_late", second: 2), epoch: epochA) == false)
-                let epochB = try #require(try await b.acquireLease(duration: .seconds(60)))
-                #expect(epochB == epochA + 1)
-                #expect(try await b.load() == first)
+            // A is paused past its lease: the database's clock passes the expiry (moved there
+            // rather than waited for, so a loaded machine cannot change the outcome). An
+            // expired lease refuses A's commit even before anyone takes over; B then takes
+            // over with the next epoch.
+            try await server.execute(
+                "UPDATE compliance_forwarder.lease SET expires_at = clock_timestamp() - interval '1 millisecond'"
+            )
+            #expect(try await a.commit(Self.state(cursor: "activity_late", second: 2), epoch: epochA) == false)
+            let epochB = try #require(try await b.acquireLease(duration: .seconds(60)))
+            #expect(epochB == epochA + 1)
+            #expect(try await b.load() == first)
 
-                // A wakes up: its renewal and its commit are refused, and the checkpoint does not move.
-                #expect(try await a.renewLease(epoch: epochA, duration: .seconds(30)) == false)
-                #expect(try await a.commit(Self.state(cursor: "activity_stale", second: 2), epoch: epochA) == false)
-                #expect(try await b.load() == first)
+            // A wakes up: its renewal and its commit are refused, and the checkpoint does not move.
+            #expect(try await a.renewLease(epoch: epochA, duration: .seconds(30)) == false)
+            #expect(try await a.commit(Self.state(cursor: "activity_stale", second: 2), epoch: epochA) == false)
+            #expect(try await b.load() == first)
 
-                // B commits and renews normally.
-                let second = Self.state(cursor: "activity_3", second: 3)
-                #expect(try await b.commit(second, epoch: epochB))
-                #expect(try await b.renewLease(epoch: epochB, duration: .seconds(30)))
-                #expect(try await a.load() == second)
-            }
+            // B commits and renews normally.
+            let second = Self.state(cursor: "activity_3", second: 3)
+            #expect(try await b.commit(second, epoch: epochB))
+            #expect(try await b.renewLease(epoch: epochB, duration: .seconds(30)))
+            #expect(try await a.load() == second)
         }
     }
 
     @Test func aReleasedLeaseIsFreeAtOnce() async throws {
         guard PostgresTestServer.available() else { return }
-        let server = try PostgresTestServer()
-        defer { server.tearDown() }
-        try await server.withSession { sessionA in
-            try await server.withSession { sessionB in
-                let a = try Self.store(sessionA, holder: "replica-a")
-                let b = try Self.store(sessionB, holder: "replica-b")
-                try await a.migrate()
-                let epoch = try #require(try await a.acquireLease(duration: .seconds(60)))
-                try await a.releaseLease(epoch: epoch)
-                #expect(try await b.acquireLease(duration: .seconds(60)) == epoch + 1)
-                // A restarted A (same holder name) is a new life: it waits like anyone else.
-                #expect(try await a.acquireLease(duration: .seconds(60)) == nil)
-            }
+        try await Self.withReplicas { server, a, b in
+            let epoch = try #require(try await a.acquireLease(duration: .seconds(60)))
+            try await a.releaseLease(epoch: epoch)
+            #expect(try await b.acquireLease(duration: .seconds(60)) == epoch + 1)
+            // A restarted A (same holder name) is a new life: it waits like anyone else.
+            #expect(try await a.acquireLease(duration: .seconds(60)) == nil)
         }
     }
 

@@ -148,7 +148,10 @@ public final class LeasedPipeline: Service {
             _ = machine.withLock { $0.commitRefused(epoch: epoch, now: now) }
             logger.warning(
                 "lease lost: delivery stopped",
-                metadata: ["epoch": "\(epoch)", "reason": "\(LeaseStateMachine.StepDownReason.commitRefused)"]
+                metadata: [
+                    "epoch": "\(epoch)", "reason": "\(LeaseStateMachine.StepDownReason.commitRefused)",
+                    "detail": "\(error.message)",
+                ]
             )
             return false
         case .pipelineStopped(let error as StateStoreError) where error.isRetryable:

@@ -64,7 +64,7 @@ final class ReplicaCluster: @unchecked Sendable {
                 url: \(webhook)/ingest
                 retry: { initial_backoff: 50ms, max_backoff: 500ms }
             server:
-              enabled: false
+              listen: 127.0.0.1:0
             log:
               level: info
               format: json

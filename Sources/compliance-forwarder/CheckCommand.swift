@@ -38,7 +38,14 @@ struct CheckCommand: AsyncParsableCommand {
         LoggingSetup.bootstrap(level: "critical", format: configuration.log.format.name)
         let limit = Duration.milliseconds(Int64(max(timeout, 0.1) * 1000))
         // Concurrently: an unreachable destination costs the whole timeout (connects are retried).
-        async let source = sourceLines(configuration.source, timeout: limit)
+        async let source = withTaskGroup(of: (Int, [Line]).self) { group in
+            for (index, source) in configuration.sources.enumerated() {
+                group.addTask { (index, await sourceLines(source, timeout: limit)) }
+            }
+            var lines: [Int: [Line]] = [:]
+            for await (index, result) in group { lines[index] = result }
+            return configuration.sources.indices.flatMap { lines[$0] ?? [] }
+        }
         let probes = await withTaskGroup(of: (Int, SinkProbe.Result).self) { group in
             for (index, sink) in configuration.sinks.enumerated() {
                 group.addTask { (index, await SinkProbe.probe(sink, timeout: limit)) }
@@ -78,7 +85,18 @@ struct CheckCommand: AsyncParsableCommand {
     }
 
     /// The key (one request with limit=1) and the rate budget its reply reports.
+    /// ``keyLines(_:timeout:)``, named after the source when there are several.
     func sourceLines(_ source: ForwarderConfiguration.Source, timeout: Duration) async -> [Line] {
+        let lines = await keyLines(source, timeout: timeout)
+        guard let name = source.name else { return lines }
+        return lines.map { line in
+            var named = line
+            named.name += " (\(name))"
+            return named
+        }
+    }
+
+    func keyLines(_ source: ForwarderConfiguration.Source, timeout: Duration) async -> [Line] {
         var clientConfiguration = source.clientConfiguration()
         clientConfiguration.requestTimeout = timeout
         let client = ComplianceClient(configuration: clientConfiguration, logger: Logger(label: "check"))

@@ -21,18 +21,23 @@ struct CheckpointCommand: AsyncParsableCommand {
             let configuration = try CommandSupport.loadConfiguration(config)
             try await CommandSupport.withExitCodes {
                 guard case .postgres(let postgres) = configuration.state.backend else {
-                    let store = CheckpointStore(path: configuration.checkpoint.path)
-                    Self.print(try store.load(), at: store.path, start: configuration.source.start)
+                    for source in configuration.sources {
+                        let store = CheckpointStore(path: configuration.checkpoint.path(for: source))
+                        Self.print(try store.load(), at: store.path, source: source)
+                    }
                     return
                 }
                 try await PostgresStateStore.using(postgres) { store in
                     let inspection = try await store.inspect()
-                    let state = inspection.schemaVersion == nil ? nil : try await store.load()
-                    Self.print(
-                        state,
-                        at: "postgres \(postgres.redacted) \(postgres.schema).checkpoint name \(postgres.name)",
-                        start: configuration.source.start
-                    )
+                    for source in configuration.sources {
+                        let state = inspection.schemaVersion == nil ? nil : try await store.load(source: source.name)
+                        let row = source.name.map { "\(postgres.name)/\($0)" } ?? postgres.name
+                        Self.print(
+                            state,
+                            at: "postgres \(postgres.redacted) \(postgres.schema).checkpoint name \(row)",
+                            source: source
+                        )
+                    }
                     if let written = inspection.checkpointWritten {
                         Swift.print("  written by epoch:  \(written.epoch) at \(written.at)")
                     }
@@ -50,9 +55,9 @@ struct CheckpointCommand: AsyncParsableCommand {
             }
         }
 
-        static func print(_ state: CheckpointState?, at place: String, start: StartPosition) {
+        static func print(_ state: CheckpointState?, at place: String, source: ForwarderConfiguration.Source) {
             guard let state else {
-                Swift.print("no checkpoint at \(place): the next run starts at source.start (\(start))")
+                Swift.print("no checkpoint at \(place): the next run starts at source.start (\(source.start))")
                 return
             }
             Swift.print("checkpoint: \(place)")
@@ -86,21 +91,34 @@ struct CheckpointCommand: AsyncParsableCommand {
         func run() async throws {
             let configuration = try CommandSupport.loadConfiguration(config)
             try await CommandSupport.withExitCodes {
-                let start = since.flatMap { RFC3339Timestamp($0) } ?? configuration.source.start.resolved(now: .now)
-                let state = CheckpointState(start: start, updatedAt: .now)
                 guard case .postgres(let postgres) = configuration.state.backend else {
-                    let store = CheckpointStore(path: configuration.checkpoint.path)
-                    try store.save(state)
-                    print("checkpoint reset: the next run starts at \(start) (\(store.path))")
+                    for source in configuration.sources {
+                        let start = start(of: source)
+                        let store = CheckpointStore(path: configuration.checkpoint.path(for: source))
+                        try store.save(CheckpointState(start: start, updatedAt: .now))
+                        print("checkpoint reset: the next run starts at \(start) (\(store.path))")
+                    }
                     return
                 }
                 try await PostgresStateStore.using(postgres) { store in
-                    try await store.overwriteWhileStopped(state)
-                    print(
-                        "checkpoint reset: the next run starts at \(start) (postgres \(postgres.redacted), name \(postgres.name))"
-                    )
+                    for source in configuration.sources {
+                        let start = start(of: source)
+                        try await store.overwriteWhileStopped(
+                            CheckpointState(start: start, updatedAt: .now),
+                            source: source.name
+                        )
+                        let row = source.name.map { "\(postgres.name)/\($0)" } ?? postgres.name
+                        print(
+                            "checkpoint reset: the next run starts at \(start) (postgres \(postgres.redacted), name \(row))"
+                        )
+                    }
                 }
             }
+        }
+
+        /// `--since`, or the source's own start.
+        func start(of source: ForwarderConfiguration.Source) -> RFC3339Timestamp {
+            since.flatMap { RFC3339Timestamp($0) } ?? source.start.resolved(now: .now)
         }
     }
 
@@ -132,29 +150,40 @@ struct CheckpointCommand: AsyncParsableCommand {
                     )
                     throw ExitCode(ForwarderExitCode.configurationInvalid.rawValue)
                 }
-                let file = CheckpointStore(path: configuration.checkpoint.path)
-                guard let state = try file.load() else {
-                    CommandSupport.printError(
-                        "error: no checkpoint file at \(file.path) (checkpoint.path): nothing to import"
-                    )
-                    throw ExitCode(ForwarderExitCode.ioError.rawValue)
+                var imports: [(ForwarderConfiguration.Source, CheckpointStore, CheckpointState)] = []
+                for source in configuration.sources {
+                    let file = CheckpointStore(path: configuration.checkpoint.path(for: source))
+                    guard let state = try file.load() else {
+                        CommandSupport.printError(
+                            "error: no checkpoint file at \(file.path) (checkpoint.path): nothing to import"
+                        )
+                        throw ExitCode(ForwarderExitCode.ioError.rawValue)
+                    }
+                    imports.append((source, file, state))
                 }
                 try await PostgresStateStore.using(postgres) { store in
                     try await store.migrate()
-                    if !replace, try await store.inspect().checkpointWritten != nil {
-                        CommandSupport.printError(
-                            "error: the database already has a checkpoint for name \(postgres.name); "
-                                + "`checkpoint show` prints it, --replace overwrites it"
-                        )
-                        throw ExitCode(ForwarderExitCode.dataInvalid.rawValue)
+                    for (source, _, _) in imports where !replace {
+                        if try await store.load(source: source.name) != nil {
+                            CommandSupport.printError(
+                                "error: the database already has a checkpoint for name \(postgres.name)"
+                                    + (source.name.map { "/\($0)" } ?? "")
+                                    + "; `checkpoint show` prints it, --replace overwrites it"
+                            )
+                            throw ExitCode(ForwarderExitCode.dataInvalid.rawValue)
+                        }
                     }
-                    try await store.overwriteWhileStopped(state)
+                    for (source, _, state) in imports {
+                        try await store.overwriteWhileStopped(state, source: source.name)
+                    }
                 }
-                print(
-                    "checkpoint imported: cursor \(state.cursor ?? "(none yet)"), \(state.delivered.count) remembered ids, "
-                        + "from \(file.path) into postgres \(postgres.redacted) (name \(postgres.name)). "
-                        + "The file is no longer used."
-                )
+                for (_, file, state) in imports {
+                    print(
+                        "checkpoint imported: cursor \(state.cursor ?? "(none yet)"), \(state.delivered.count) remembered "
+                            + "ids, from \(file.path) into postgres \(postgres.redacted) (name \(postgres.name)). "
+                            + "The file is no longer used."
+                    )
+                }
             }
         }
     }
@@ -163,7 +192,7 @@ struct CheckpointCommand: AsyncParsableCommand {
 extension PostgresStateStore {
     /// ``overwrite(_:)`` after checking that no replica holds the lease (an operator's write
     /// under a running leader would be undone by its next commit).
-    func overwriteWhileStopped(_ state: CheckpointState) async throws {
+    func overwriteWhileStopped(_ state: CheckpointState, source: String?) async throws {
         try await migrate()
         if let lease = try await inspect().lease, lease.isLive {
             CommandSupport.printError(
@@ -172,6 +201,6 @@ extension PostgresStateStore {
             )
             throw ExitCode(ForwarderExitCode.temporaryFailure.rawValue)
         }
-        try await overwrite(state)
+        try await overwrite(state, source: source)
     }
 }

@@ -69,7 +69,7 @@ import Testing
         defer { directory.remove() }
         let (_, client) = Self.readiness(baseURL: "http://127.0.0.1:1", directory: directory, sinks: [])
         let lease = LeaseStatus()
-        let readiness = Readiness(client: client, lease: lease)
+        let readiness = Readiness(sources: [(nil, client)], lease: lease)
         #expect(readiness.problems() == ["state: the database has not been reached yet"])
         lease.databaseReached()
         #expect(readiness.problems().isEmpty, "a standby that reaches the database is ready")
@@ -88,7 +88,7 @@ import Testing
             clock: SystemAPIClock(),
             logger: Logger(label: "test")
         )
-        readiness.attach(checkpointer: checkpointer, sinks: [("siem", health)])
+        readiness.attach(checkpointers: [checkpointer], sinks: [("siem", health)])
         health.markUnhealthy("connect_failed")
         #expect(readiness.problems().contains("sink siem: connect_failed"))
         lease.standingBy()

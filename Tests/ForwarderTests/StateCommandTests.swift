@@ -141,4 +141,65 @@ struct StateCommandTests {
             #expect(downText.contains("FAIL  state (postgres)"), "\(downText)")
         }
     }
+
+    /// With several sources and the PostgreSQL backend, each source commits its own row
+    /// (`<name>/<source>`) under the one lease, and `checkpoint show` prints each.
+    @Test func severalSourcesCommitTheirOwnRowsUnderOneLease() async throws {
+        guard PostgresTestServer.available(), ForwarderProcess.isBuilt else { return }
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let server = try PostgresTestServer()
+        defer { server.tearDown() }
+        try await MockComplianceAPI.withRunning(configuration: PipelineSinkTests.mockConfiguration(backlog: 1_500)) {
+            first in
+            try await MockComplianceAPI.withRunning(
+                configuration: PipelineSinkTests.mockConfiguration(backlog: 700)
+            ) { second in
+                let start = RFC3339Timestamp.now.adding(.seconds(-8 * 3600)).wireText
+                let yaml = """
+                    sources:
+                      - { name: org-a, base_url: "\(first.baseURL)", api_key: sk-ant-api01-a, start: "\(start)", poll_interval: 200ms }
+                      - { name: org-b, base_url: "\(second.baseURL)", api_key: sk-ant-api01-b, start: "\(start)", poll_interval: 200ms }
+                    state:
+                      backend: postgres
+                      url: postgres://forwarder@127.0.0.1:\(server.port)/forwarder
+                      password: ${PG_PASSWORD}
+                      name: main
+                      lease: { duration: 3s, renew: 1s, fencing_margin: 1s }
+                      timeout: 1s
+                    checkpoint: { path: \(directory.path)/state/checkpoint.json, flush_interval: 200ms }
+                    sinks:
+                      - { name: out, type: file, directory: \(directory.path)/out }
+                    server: { enabled: false }
+                    """
+                let config = directory.path + "/forwarder.yaml"
+                try yaml.write(toFile: config, atomically: true, encoding: .utf8)
+                let log = URL(fileURLWithPath: directory.path + "/run.log")
+                let process = try ForwarderProcess.start(
+                    ["run", "--config", config],
+                    output: log,
+                    environment: ["PG_PASSWORD": server.password]
+                )
+                defer { process.signal(SIGKILL) }
+                try await server.withSession { session in
+                    let store = try PostgresStateStoreTests.store(session, holder: "observer")
+                    let both = try await eventuallyAsync(timeout: .seconds(60)) {
+                        let a = try? await store.load(source: "org-a")?.cursor
+                        let b = try? await store.load(source: "org-b")?.cursor
+                        return a == first.allIDs().last && b == second.allIDs().last
+                    }
+                    #expect(
+                        both,
+                        "each source's row reaches its own last id\n\((try? String(contentsOf: log, encoding: .utf8)) ?? "")"
+                    )
+                }
+                process.signal(SIGTERM)
+                #expect(try await process.waitForExit() == 0)
+                let (shown, text) = try await Self.run(["checkpoint", "show", "--config", config], server)
+                #expect(shown == 0)
+                #expect(text.contains("checkpoint name main/org-a"), "\(text)")
+                #expect(text.contains("cursor:            \(second.allIDs().last ?? "-")"), "\(text)")
+            }
+        }
+    }
 }

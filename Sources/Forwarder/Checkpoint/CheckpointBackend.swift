@@ -21,22 +21,30 @@ extension CheckpointStore: CheckpointBackend {
     }
 }
 
-/// The PostgreSQL checkpoint row, written only while `epoch` holds the lease.
+/// A PostgreSQL checkpoint row, written only while `epoch` holds the lease.
 public struct FencedCheckpoint: CheckpointBackend {
     public let store: PostgresStateStore
     public let epoch: Int64
+    /// The source's name with several sources (its own row); `nil` for the pipeline's row.
+    public let source: String?
 
-    public init(store: PostgresStateStore, epoch: Int64) {
+    public init(store: PostgresStateStore, epoch: Int64, source: String? = nil) {
         self.store = store
         self.epoch = epoch
+        self.source = source
+    }
+
+    /// The same lease, another source's row.
+    public func forSource(_ name: String?) -> FencedCheckpoint {
+        FencedCheckpoint(store: store, epoch: epoch, source: name)
     }
 
     public func load() async throws(StateStoreError) -> CheckpointState? {
-        try await store.load()
+        try await store.load(source: source)
     }
 
     public func commit(_ state: CheckpointState) async throws(StateStoreError) {
-        guard try await store.commit(state, epoch: epoch) else {
+        guard try await store.commit(state, epoch: epoch, source: source) else {
             throw StateStoreError(
                 .leaseLost,
                 "the checkpoint was not written: epoch \(epoch) no longer holds the lease of \(store.settings.pipeline)"

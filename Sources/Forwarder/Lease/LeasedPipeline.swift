@@ -13,12 +13,12 @@ import Synchronization
 /// again. On graceful shutdown the leader drains as with the file backend, then releases the
 /// lease so a standby need not wait for it to expire.
 public final class LeasedPipeline: Service {
-    /// Builds the pipeline for one term as leader from the committed state (`nil`: none yet);
-    /// `mayFetch` is the fence the pipeline asks before each request.
+    /// Builds the pipeline for one term as leader: it loads its sources' checkpoint rows
+    /// through `checkpoint` (``FencedCheckpoint/forSource(_:)``) and asks `mayFetch` (the fence)
+    /// before each request.
     public typealias MakePipeline =
-        @Sendable (
-            _ checkpoint: FencedCheckpoint, _ committed: CheckpointState?, _ mayFetch: @escaping @Sendable () -> Bool
-        ) async throws -> ForwarderPipeline
+        @Sendable (_ checkpoint: FencedCheckpoint, _ mayFetch: @escaping @Sendable () -> Bool) async throws
+        -> ForwarderPipeline
 
     private enum TermEnd: Sendable {
         case pipelineStopped((any Error)?)
@@ -119,11 +119,11 @@ public final class LeasedPipeline: Service {
         let end = await withTaskGroup(of: TermEnd.self) { group in
             group.addTask { [self] in
                 do {
-                    let pipeline = try await makePipeline(checkpoint, try await checkpoint.load()) { [self] in
+                    let pipeline = try await makePipeline(checkpoint) { [self] in
                         machine.withLock { $0.mayDeliver(now: now) }
                     }
                     readiness.attach(
-                        checkpointer: pipeline.checkpointer,
+                        checkpointers: pipeline.checkpointers,
                         sinks: zip(pipeline.sinks, pipeline.sinkMetrics).map { ($0.name, $1.health) }
                     )
                     defer { readiness.detach() }

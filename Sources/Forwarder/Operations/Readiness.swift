@@ -12,11 +12,12 @@ import Synchronization
 /// reaches the database, and the pipeline checks apply to the leader only.
 public final class Readiness: Sendable {
     private struct Running: Sendable {
-        var checkpointer: Checkpointer
+        var checkpointers: [Checkpointer]
         var sinks: [(name: String, health: SinkHealth)]
     }
 
-    private let client: ComplianceClient
+    /// Each source's name (`nil` for a single `source:`) and client.
+    private let sources: [(name: String?, client: ComplianceClient)]
     private let checkpointDirectory: String?
     private let lease: LeaseStatus?
     private let running: Mutex<Running?>
@@ -24,32 +25,49 @@ public final class Readiness: Sendable {
     /// The file backend: one pipeline for the life of the process.
     ///
     /// - Parameters:
+    ///   - sources: Each source's name (`nil` for a single `source:`) and client.
+    ///   - checkpointers: Every source's checkpointer.
     ///   - checkpointPath: The checkpoint file; its directory must be writable.
     ///   - sinks: Each sink's name and health, in configuration order.
     public init(
+        sources: [(name: String?, client: ComplianceClient)],
+        checkpointers: [Checkpointer],
+        checkpointPath: String,
+        sinks: [(name: String, health: SinkHealth)]
+    ) {
+        self.sources = sources
+        self.checkpointDirectory = WritableDirectory.parent(of: checkpointPath)
+        self.lease = nil
+        self.running = Mutex(Running(checkpointers: checkpointers, sinks: sinks))
+    }
+
+    /// One source, file backend.
+    public convenience init(
         client: ComplianceClient,
         checkpointer: Checkpointer,
         checkpointPath: String,
         sinks: [(name: String, health: SinkHealth)]
     ) {
-        self.client = client
-        self.checkpointDirectory = WritableDirectory.parent(of: checkpointPath)
-        self.lease = nil
-        self.running = Mutex(Running(checkpointer: checkpointer, sinks: sinks))
+        self.init(
+            sources: [(nil, client)],
+            checkpointers: [checkpointer],
+            checkpointPath: checkpointPath,
+            sinks: sinks
+        )
     }
 
     /// The PostgreSQL backend: a pipeline exists only while this replica leads
-    /// (``attach(checkpointer:sinks:)``).
-    public init(client: ComplianceClient, lease: LeaseStatus) {
-        self.client = client
+    /// (``attach(checkpointers:sinks:)``).
+    public init(sources: [(name: String?, client: ComplianceClient)], lease: LeaseStatus) {
+        self.sources = sources
         self.checkpointDirectory = nil
         self.lease = lease
         self.running = Mutex(nil)
     }
 
     /// The leader's pipeline started.
-    func attach(checkpointer: Checkpointer, sinks: [(name: String, health: SinkHealth)]) {
-        running.withLock { $0 = Running(checkpointer: checkpointer, sinks: sinks) }
+    func attach(checkpointers: [Checkpointer], sinks: [(name: String, health: SinkHealth)]) {
+        running.withLock { $0 = Running(checkpointers: checkpointers, sinks: sinks) }
     }
 
     /// The leader's pipeline stopped.
@@ -65,16 +83,19 @@ public final class Readiness: Sendable {
             if let problem = lease.databaseProblem { problems.append("state: \(Self.shortened(problem))") }
             guard case .leader = lease.role else { return problems }
         }
-        let status = client.requestStatus
-        if let failure = status.lastFailure, failure.code != .rateLimited {
-            problems.append("source: last request failed: \(Self.shortened(failure.description))")
-        } else if status.lastSuccess == nil, status.lastFailure == nil {
-            problems.append("source: no request has succeeded yet")
+        for (name, client) in sources {
+            let label = name.map { "source \($0)" } ?? "source"
+            let status = client.requestStatus
+            if let failure = status.lastFailure, failure.code != .rateLimited {
+                problems.append("\(label): last request failed: \(Self.shortened(failure.description))")
+            } else if status.lastSuccess == nil, status.lastFailure == nil {
+                problems.append("\(label): no request has succeeded yet")
+            }
         }
         let running = running.withLock { $0 }
         if let checkpointDirectory, let reason = WritableDirectory.problem(checkpointDirectory) {
             problems.append("checkpoint: \(reason)")
-        } else if let failure = running?.checkpointer.writeFailure {
+        } else if let failure = running?.checkpointers.lazy.compactMap(\.writeFailure).first {
             problems.append("checkpoint: last write failed: \(Self.shortened(failure))")
         }
         for sink in running?.sinks ?? [] where !sink.health.isHealthy {

@@ -21,7 +21,8 @@ public enum ForwarderRuntime {
     public struct Process: Sendable {
         /// The pipeline (file backend), or the pipeline under a lease (PostgreSQL).
         public var service: any Service
-        public var client: ComplianceClient
+        /// Each source's name (`nil` for a single `source:`) and client, in configuration order.
+        public var clients: [(name: String?, client: ComplianceClient)]
         public var readiness: Readiness
         public var fileRotation: FileRotationRequest
         public var deadLetters: DeadLetterWriter
@@ -43,19 +44,17 @@ public enum ForwarderRuntime {
         logger: Logger,
         onProgress: (@Sendable (Int, RFC3339Timestamp?, RFC3339Timestamp?) -> Void)? = nil
     ) throws -> Assembly {
-        let client = ComplianceClient(
-            configuration: configuration.source.clientConfiguration(),
-            clock: clock,
-            logger: logger
-        )
-        let store = CheckpointStore(path: checkpointPath ?? configuration.checkpoint.path)
+        let clients = makeClients(configuration, clock: clock, logger: logger)
+        let checkpoint = ForwarderConfiguration.Checkpoint(path: checkpointPath ?? configuration.checkpoint.path)
+        let stores = configuration.sources.map { CheckpointStore(path: checkpoint.path(for: $0)) }
         let rotation = FileRotationRequest()
+        var committed: [CheckpointState?] = []
+        for store in stores { committed.append(try store.load()) }
         let pipeline = try makePipeline(
             configuration: configuration,
             mode: mode,
-            checkpoint: store,
-            committed: try store.load(),
-            client: client,
+            checkpoints: Array(zip(stores.map { $0 as any CheckpointBackend }, committed)),
+            clients: clients,
             rotation: rotation,
             deadLetters: DeadLetterWriter(directory: configuration.deadLetter.directory),
             extraSinks: extraSinks,
@@ -64,18 +63,33 @@ public enum ForwarderRuntime {
             onProgress: onProgress
         )
         let readiness = Readiness(
-            client: client,
-            checkpointer: pipeline.checkpointer,
-            checkpointPath: checkpointPath ?? configuration.checkpoint.path,
+            sources: zip(configuration.sources, clients).map { ($0.name, $1) },
+            checkpointers: pipeline.checkpointers,
+            checkpointPath: checkpoint.path,
             sinks: zip(pipeline.sinks, pipeline.sinkMetrics).map { ($0.name, $1.health) }
         )
         return Assembly(
             pipeline: pipeline,
-            client: client,
-            checkpointStore: store,
+            client: clients[0],
+            checkpointStore: stores[0],
             readiness: readiness,
             fileRotation: rotation
         )
+    }
+
+    /// One client per source, each with its own key and rate budget.
+    static func makeClients(
+        _ configuration: ForwarderConfiguration,
+        clock: any APIClock = SystemAPIClock(),
+        logger: Logger
+    ) -> [ComplianceClient] {
+        configuration.sources.map {
+            ComplianceClient(
+                configuration: $0.clientConfiguration(),
+                clock: clock,
+                logger: logger.with(source: $0.name)
+            )
+        }
     }
 
     /// `run`'s service for the configured `state.backend`.
@@ -90,17 +104,17 @@ public enum ForwarderRuntime {
             let parts = try make(configuration: configuration, logger: logger)
             return Process(
                 service: parts.pipeline,
-                client: parts.client,
+                clients: parts.pipeline.sources.map { ($0.source.name, $0.client) },
                 readiness: parts.readiness,
                 fileRotation: parts.fileRotation,
                 deadLetters: parts.pipeline.deadLetters
             )
         }
-        let client = ComplianceClient(configuration: configuration.source.clientConfiguration(), logger: logger)
+        let clients = makeClients(configuration, logger: logger)
         let rotation = FileRotationRequest()
         let deadLetters = DeadLetterWriter(directory: configuration.deadLetter.directory)
         let status = LeaseStatus()
-        let readiness = Readiness(client: client, lease: status)
+        let readiness = Readiness(sources: zip(configuration.sources, clients).map { ($0.name, $1) }, lease: status)
         let store = try PostgresStateStore(configuration: postgres, holder: holder, logger: logger)
         let service = LeasedPipeline(
             store: store,
@@ -108,12 +122,16 @@ public enum ForwarderRuntime {
             status: status,
             readiness: readiness,
             logger: logger
-        ) { checkpoint, committed, mayFetch in
-            try makePipeline(
+        ) { fenced, mayFetch in
+            var checkpoints: [(any CheckpointBackend, CheckpointState?)] = []
+            for source in configuration.sources {
+                let row = fenced.forSource(source.name)
+                checkpoints.append((row, try await row.load()))
+            }
+            return try makePipeline(
                 configuration: configuration,
-                checkpoint: checkpoint,
-                committed: committed,
-                client: client,
+                checkpoints: checkpoints,
+                clients: clients,
                 rotation: rotation,
                 deadLetters: deadLetters,
                 logger: logger,
@@ -122,7 +140,7 @@ public enum ForwarderRuntime {
         }
         return Process(
             service: service,
-            client: client,
+            clients: zip(configuration.sources, clients).map { ($0.name, $1) },
             readiness: readiness,
             fileRotation: rotation,
             deadLetters: deadLetters,
@@ -130,13 +148,13 @@ public enum ForwarderRuntime {
         )
     }
 
-    /// A pipeline resuming from `committed`, or from the configured start when there is none.
+    /// A pipeline whose sources resume from their committed state, or from their configured
+    /// start when there is none (`checkpoints` and `clients`: one per source, in order).
     static func makePipeline(
         configuration: ForwarderConfiguration,
         mode: ForwarderPipeline.Configuration.Mode = .follow,
-        checkpoint: any CheckpointBackend,
-        committed: CheckpointState?,
-        client: ComplianceClient,
+        checkpoints: [(any CheckpointBackend, CheckpointState?)],
+        clients: [ComplianceClient],
         rotation: FileRotationRequest,
         deadLetters: DeadLetterWriter,
         extraSinks: [any Sink] = [],
@@ -145,8 +163,14 @@ public enum ForwarderRuntime {
         onProgress: (@Sendable (Int, RFC3339Timestamp?, RFC3339Timestamp?) -> Void)? = nil,
         mayFetch: (@Sendable () -> Bool)? = nil
     ) throws -> ForwarderPipeline {
-        let source = configuration.source
-        let initial = committed ?? CheckpointState(start: source.start.resolved(now: clock.now))
+        let sources = zip(configuration.sources, zip(clients, checkpoints)).map { source, parts in
+            ForwarderPipeline.SourceInput(
+                source: source,
+                client: parts.0,
+                checkpointStore: parts.1.0,
+                initialState: parts.1.1 ?? CheckpointState(start: source.start.resolved(now: clock.now))
+            )
+        }
         var sinks: [any Sink] = []
         for sink in configuration.sinks {
             sinks.append(try makeSink(sink, rotation: rotation, logger: logger))
@@ -155,14 +179,12 @@ public enum ForwarderRuntime {
         return ForwarderPipeline(
             configuration: .init(
                 mode: mode,
-                source: source,
+                source: configuration.source,
                 pipeline: configuration.pipeline,
                 checkpointFlushInterval: configuration.checkpoint.flushInterval
             ),
-            client: client,
+            sources: sources,
             sinks: sinks,
-            checkpointStore: checkpoint,
-            initialState: initial,
             deadLetters: deadLetters,
             clock: clock,
             logger: logger,

@@ -7,8 +7,9 @@
 /// Paths are absolute once loaded: relative paths in the file are resolved against the
 /// directory that contains the file, so a service does not depend on its working directory.
 public struct ForwarderConfiguration: Sendable, Hashable {
-    /// `source`: where activities come from.
-    public var source: Source
+    /// `source`, or each item of `sources`: where activities come from (one parent organisation
+    /// each); never empty.
+    public var sources: [Source]
     /// `checkpoint`: where the resume point is stored.
     public var checkpoint: Checkpoint
     /// `state`: the checkpoint's backend (file, or PostgreSQL under a lease).
@@ -25,7 +26,7 @@ public struct ForwarderConfiguration: Sendable, Hashable {
     public var log: Log
 
     /// - Parameters:
-    ///   - source: The Compliance API endpoint, key and query.
+    ///   - sources: The Compliance API endpoints, keys and queries; at least one.
     ///   - checkpoint: Where the cursor is stored.
     ///   - state: Defaults to the checkpoint file.
     ///   - deadLetter: Defaults to `dead-letter` next to the checkpoint file.
@@ -33,6 +34,27 @@ public struct ForwarderConfiguration: Sendable, Hashable {
     ///   - sinks: The destinations.
     ///   - server: Defaults to listening on `127.0.0.1:9464`.
     ///   - log: Defaults to `info`, format `auto`.
+    public init(
+        sources: [Source],
+        checkpoint: Checkpoint,
+        state: State = State(),
+        deadLetter: DeadLetter? = nil,
+        pipeline: Pipeline = Pipeline(),
+        sinks: [Sink],
+        server: Server = Server(),
+        log: Log = Log()
+    ) {
+        self.sources = sources
+        self.checkpoint = checkpoint
+        self.state = state
+        self.deadLetter = deadLetter ?? DeadLetter(directory: checkpoint.defaultDeadLetterDirectory)
+        self.pipeline = pipeline
+        self.sinks = sinks
+        self.server = server
+        self.log = log
+    }
+
+    /// One source (`source:` in the file).
     public init(
         source: Source,
         checkpoint: Checkpoint,
@@ -43,13 +65,21 @@ public struct ForwarderConfiguration: Sendable, Hashable {
         server: Server = Server(),
         log: Log = Log()
     ) {
-        self.source = source
-        self.checkpoint = checkpoint
-        self.state = state
-        self.deadLetter = deadLetter ?? DeadLetter(directory: checkpoint.defaultDeadLetterDirectory)
-        self.pipeline = pipeline
-        self.sinks = sinks
-        self.server = server
-        self.log = log
+        self.init(
+            sources: [source],
+            checkpoint: checkpoint,
+            state: state,
+            deadLetter: deadLetter,
+            pipeline: pipeline,
+            sinks: sinks,
+            server: server,
+            log: log
+        )
+    }
+
+    /// The first (with `source:`, the only) source: what the single-source commands use.
+    public var source: Source {
+        get { sources[0] }
+        set { sources[0] = newValue }
     }
 }

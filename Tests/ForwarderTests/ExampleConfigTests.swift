@@ -19,7 +19,8 @@ struct ExampleConfigTests {
             .compactMap { $0 as? URL } ?? []
         return try files.filter { url in
             guard url.pathExtension == "yaml" else { return false }
-            return try String(contentsOf: url, encoding: .utf8).split(separator: "\n").contains("source:")
+            let lines = try String(contentsOf: url, encoding: .utf8).split(separator: "\n")
+            return lines.contains("source:") || lines.contains("sources:")
         }.sorted { $0.path < $1.path }
     }
 
@@ -28,7 +29,7 @@ struct ExampleConfigTests {
         for expected in [
             "forwarder.yaml", "splunk-hec.yaml", "elasticsearch.yaml", "syslog-rsyslog-mtls.yaml",
             "syslog-ng-mtls.yaml", "file-archive.yaml", "kubernetes/forwarder.yaml", "compose/forwarder.yaml",
-            "otlp.yaml", "kubernetes-ha/forwarder.yaml",
+            "otlp.yaml", "kubernetes-ha/forwarder.yaml", "several-organisations.yaml",
         ] {
             #expect(names.contains(Substring(expected)), "examples/\(expected) is missing")
         }

@@ -3,9 +3,11 @@
 # (Tests/ForwarderTests/Postgres*Tests.swift), run as an unprivileged user in a directory of its own.
 #
 #   postgres-server.sh install [--check]     the Debian `postgresql` package (its own cluster is not used)
-#   postgres-server.sh start DIR PORT        initdb in DIR (first time), start on 127.0.0.1:PORT,
+#   postgres-server.sh start DIR PORT [CERT KEY]
+#                                            initdb in DIR (first time), start on 127.0.0.1:PORT,
 #                                            return once it accepts connections; prints the URL
-#                                            (user `forwarder`, password in DIR/password, database `forwarder`)
+#                                            (user `forwarder`, password in DIR/password, database `forwarder`);
+#                                            with CERT and KEY (PEM), TLS is on (plain connections still allowed)
 #   postgres-server.sh stop DIR              fast shutdown (SIGKILL after 10 s)
 #   postgres-server.sh kill DIR              SIGKILL the postmaster (a crash, for tests)
 #
@@ -50,9 +52,16 @@ install)
     bindir >/dev/null || die "postgresql installed but initdb not found"
     ;;
 start)
-    dir=${2:?DIR} port=${3:?PORT}
+    dir=${2:?DIR} port=${3:?PORT} cert=${4:-} key=${5:-}
     bin=$(bindir) || die "PostgreSQL is not installed: run $0 install"
     mkdir -p "$dir"
+    options="-h 127.0.0.1 -p $port -k $dir -c fsync=off -c max_connections=50"
+    if [[ -n $cert ]]; then
+        # The server reads its key only if the server's user owns it and nobody else can.
+        cp "$cert" "$dir/server.crt"; cp "${key:?KEY}" "$dir/server.key"; chmod 600 "$dir/server.key"
+        [[ $(id -u) == 0 ]] && chown nobody "$dir/server.crt" "$dir/server.key"
+        options+=" -c ssl=on -c ssl_cert_file=$dir/server.crt -c ssl_key_file=$dir/server.key"
+    fi
     if [[ ! -f $dir/data/PG_VERSION ]]; then
         head -c 18 /dev/urandom | base64 | tr -d '/+=' >"$dir/password"
         [[ $(id -u) == 0 ]] && chown -R nobody "$dir"
@@ -67,7 +76,7 @@ start)
         for fd in /proc/$BASHPID/fd/*; do fd=${fd##*/}; ((fd > 2)) && eval "exec $fd>&-" 2>/dev/null; done
         exec </dev/null >/dev/null 2>&1
         as_owner "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 30 \
-            -o "-h 127.0.0.1 -p $port -k $dir -c fsync=off -c max_connections=50" start
+            -o "$options" start
     ) || die "start failed: $(tail -5 "$dir/server.log")"
     as_owner "$bin/psql" -h "$dir" -p "$port" -U forwarder -d postgres -qAt \
         -c "SELECT 1 FROM pg_database WHERE datname = 'forwarder'" | grep -q 1 ||

@@ -14,7 +14,9 @@ struct StateCommandTests {
     static func writeConfig(
         _ directory: TemporaryDirectory,
         server: PostgresTestServer,
-        baseURL: String = "http://127.0.0.1:9"
+        baseURL: String = "http://127.0.0.1:9",
+        host: String = "127.0.0.1",
+        tls: String = "{ mode: disable }"
     ) throws -> String {
         let yaml = """
             source:
@@ -22,9 +24,10 @@ struct StateCommandTests {
               api_key: sk-ant-api01-state-commands
             state:
               backend: postgres
-              url: postgres://forwarder@127.0.0.1:\(server.port)/forwarder
+              url: postgres://forwarder@\(host):\(server.port)/forwarder
               password: ${PG_PASSWORD}
               name: main
+              tls: \(tls)
             checkpoint:
               path: \(directory.path)/state/checkpoint.json
             sinks:
@@ -199,6 +202,46 @@ struct StateCommandTests {
                 #expect(shown == 0)
                 #expect(text.contains("checkpoint name main/org-a"), "\(text)")
                 #expect(text.contains("cursor:            \(second.allIDs().last ?? "-")"), "\(text)")
+            }
+        }
+    }
+
+    /// `state.tls` against a PostgreSQL serving TLS with a certificate for `localhost` and
+    /// 127.0.0.1: `verify-full` passes with the right CA and fails, naming the problem, with an
+    /// unrelated one; `require` encrypts without checking.
+    @Test func tlsModesAgainstARealServer() async throws {
+        guard PostgresTestServer.available(), ForwarderProcess.isBuilt else { return }
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let certificates = directory.path + "/certs"
+        try SyslogReceiver.makeCertificates(in: certificates)
+        let server = try PostgresTestServer(
+            tls: (certificates + "/server.pem", certificates + "/server-key.pem")
+        )
+        defer { server.tearDown() }
+        try await MockComplianceAPI.withRunning(configuration: .init()) { mock in
+            for (host, tls, passes) in [
+                ("localhost", "{ mode: verify-full, ca_file: \(certificates)/ca.pem }", true),
+                ("127.0.0.1", "{ mode: verify-full, ca_file: \(certificates)/ca.pem }", true),
+                ("127.0.0.1", "{ mode: require }", true),
+                ("localhost", "{ mode: verify-full, ca_file: \(certificates)/wrong-ca.pem }", false),
+            ] {
+                let config = try Self.writeConfig(
+                    directory,
+                    server: server,
+                    baseURL: mock.baseURL,
+                    host: host,
+                    tls: tls
+                )
+                let (status, output) = try await Self.run(["check", "--config", config, "--timeout", "5"], server)
+                if passes {
+                    #expect(status == 0, "\(host) \(tls): \(output)")
+                    #expect(output.contains("OK    state (postgres)"), "\(output)")
+                } else {
+                    #expect(status == ForwarderExitCode.unavailable.rawValue, "\(host) \(tls): \(output)")
+                    #expect(output.contains("FAIL  state (postgres)"), "\(output)")
+                    #expect(output.lowercased().contains("certificate"), "the failure names the certificate: \(output)")
+                }
             }
         }
     }

@@ -11,6 +11,8 @@ final class PostgresTestServer: Sendable {
     let directory: TemporaryDirectory
     let port: Int
     let password: String
+    /// `[certificate, key]` when the server also accepts TLS.
+    private let tlsArguments: [String]
 
     static let script: String = {
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
@@ -33,12 +35,17 @@ final class PostgresTestServer: Sendable {
         "PostgreSQL not installed (run `scripts/postgres-server.sh install`); skipped because CI is unset"
 
     /// Starts a new server on a free port, returning once it accepts connections.
-    init() throws {
+    ///
+    /// - Parameter tls: A PEM certificate and key: the server then also accepts TLS.
+    init(tls: (certificate: String, key: String)? = nil) throws {
         directory = try TemporaryDirectory()
+        tlsArguments = tls.map { [$0.certificate, $0.key] } ?? []
         var lastError = ""
         for _ in 0..<5 {
             let port = Int.random(in: 20_000..<60_000)
-            let result = try SyslogReceiver.run([Self.script, "start", directory.path + "/pg", String(port)])
+            let result = try SyslogReceiver.run(
+                [Self.script, "start", directory.path + "/pg", String(port)] + tlsArguments
+            )
             if result.status == 0 {
                 self.port = port
                 password = (try String(contentsOfFile: directory.path + "/pg/password", encoding: .utf8))
@@ -53,7 +60,9 @@ final class PostgresTestServer: Sendable {
 
     /// (Re)starts the server on its port with its data.
     func start() throws {
-        let result = try SyslogReceiver.run([Self.script, "start", directory.path + "/pg", String(port)])
+        let result = try SyslogReceiver.run(
+            [Self.script, "start", directory.path + "/pg", String(port)] + tlsArguments
+        )
         guard result.status == 0 else { throw SyslogReceiver.HarnessError("restart failed: \(result.output)") }
     }
 

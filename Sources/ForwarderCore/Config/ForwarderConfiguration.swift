@@ -54,29 +54,6 @@ public struct ForwarderConfiguration: Sendable, Hashable {
         self.log = log
     }
 
-    /// One source (`source:` in the file).
-    public init(
-        source: Source,
-        checkpoint: Checkpoint,
-        state: State = State(),
-        deadLetter: DeadLetter? = nil,
-        pipeline: Pipeline = Pipeline(),
-        sinks: [Sink],
-        server: Server = Server(),
-        log: Log = Log()
-    ) {
-        self.init(
-            sources: [source],
-            checkpoint: checkpoint,
-            state: state,
-            deadLetter: deadLetter,
-            pipeline: pipeline,
-            sinks: sinks,
-            server: server,
-            log: log
-        )
-    }
-
     /// The first (with `source:`, the only) source: what the single-source commands use.
     public var source: Source {
         get { sources[0] }

@@ -156,17 +156,23 @@ extension ConfigurationMapping {
     }
 
     /// One of a closed set of spellings, with a suggestion for near misses.
-    func choice<Choice: ConfigurationChoice>(_ key: String, as type: Choice.Type = Choice.self) -> Choice? {
+    func choice<Spellings>(
+        _ key: String,
+        as type: ConfigurationChoice<Spellings>.Type = ConfigurationChoice<Spellings>.self
+    ) -> ConfigurationChoice<Spellings>? {
         guard let value = scalar(key) else { return nil }
-        if let choice = Choice(name: value.text) { return choice }
-        let names = Choice.allCases.map(\.name)
+        if let choice = type.init(name: value.text) { return choice }
+        let names = type.allCases.map(\.name)
         let suggestion = value.substituted ? "" : Suggestion.didYouMean(value.text, in: names)
-        error(key, "unknown value \(value.quoted); expected \(Choice.spellings)\(suggestion)")
+        error(key, "unknown value \(value.quoted); expected \(type.spellings)\(suggestion)")
         return nil
     }
 
-    func choice<Choice: ConfigurationChoice>(_ key: String, default defaultValue: Choice) -> Choice {
-        choice(key, as: Choice.self) ?? defaultValue
+    func choice<Spellings>(
+        _ key: String,
+        default defaultValue: ConfigurationChoice<Spellings>
+    ) -> ConfigurationChoice<Spellings> {
+        choice(key, as: type(of: defaultValue)) ?? defaultValue
     }
 
     /// A list of non-empty strings; a single value is accepted as a one-item list.

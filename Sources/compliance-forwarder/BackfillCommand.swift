@@ -51,7 +51,8 @@ struct BackfillCommand: AsyncParsableCommand {
             )
             let services = try await ObservabilitySetup.services(
                 configuration: configuration,
-                parts: parts,
+                readiness: parts.readiness,
+                main: parts.pipeline,
                 serverRequired: false,
                 logger: logger
             )

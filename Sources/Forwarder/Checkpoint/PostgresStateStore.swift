@@ -34,10 +34,10 @@ public struct PostgresStateStore: Sendable {
 
     let session: PostgresSession
     public let settings: Settings
-    private let logger: Logger
+    let logger: Logger
 
     public init(session: PostgresSession, settings: Settings, logger: Logger) throws(StateStoreError) {
-        guard Self.isPlainIdentifier(settings.schema) else {
+        guard ForwarderConfiguration.State.Postgres.isPlainIdentifier(settings.schema) else {
             throw StateStoreError(
                 .incompatible,
                 "schema \"\(settings.schema)\" must be lower-case letters, digits and underscores (at most 63)"
@@ -240,7 +240,7 @@ public struct PostgresStateStore: Sendable {
         }
     }
 
-    private func run<T: Sendable>(
+    func run<T: Sendable>(
         _ what: String,
         _ body: @Sendable (PostgresConnection) async throws -> T
     ) async throws(StateStoreError) -> T {
@@ -263,15 +263,6 @@ public struct PostgresStateStore: Sendable {
             text += ": \(underlying)"
         }
         return text
-    }
-
-    static func isPlainIdentifier(_ name: String) -> Bool {
-        guard let first = name.utf8.first, first == UInt8(ascii: "_") || (0x61...0x7A).contains(first),
-            name.utf8.count <= 63
-        else { return false }
-        return name.utf8.allSatisfy {
-            $0 == UInt8(ascii: "_") || (0x61...0x7A).contains($0) || (0x30...0x39).contains($0)
-        }
     }
 
     static func milliseconds(_ duration: Duration) -> Int64 {

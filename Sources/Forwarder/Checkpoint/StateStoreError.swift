@@ -20,6 +20,9 @@ extension StateStoreError.Code {
     public static var unavailable: Self { Self("unavailable") }
     /// The stored checkpoint fails its integrity check.
     public static var corruptCheckpoint: Self { Self("corrupt_checkpoint") }
+    /// A fenced commit found that this replica's epoch no longer holds the lease: it must
+    /// stop delivering (another replica has taken over, or is about to).
+    public static var leaseLost: Self { Self("lease_lost") }
     /// The schema is newer than this version understands, or a setting is unusable.
     public static var incompatible: Self { Self("incompatible") }
 }

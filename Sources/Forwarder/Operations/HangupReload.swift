@@ -27,7 +27,7 @@ public final class HangupReload: Sendable {
     public init(
         configurationPath: String,
         running: ForwarderConfiguration,
-        parts: ForwarderRuntime.Assembly,
+        parts: ForwarderRuntime.Process,
         logger: Logger,
         load: @escaping @Sendable (String) throws -> ForwarderConfiguration = { try ConfigurationLoader.load(path: $0) }
     ) {
@@ -35,7 +35,7 @@ public final class HangupReload: Sendable {
         self.running = running
         self.client = parts.client
         self.rotation = parts.fileRotation
-        self.deadLetters = parts.pipeline.deadLetters
+        self.deadLetters = parts.deadLetters
         self.logger = logger
         self.load = load
         self.keyInUse = Mutex(running.source.apiKey)
@@ -77,6 +77,7 @@ public final class HangupReload: Sendable {
         var sections: [String] = []
         if old.source != new.source { sections.append("source") }
         if old.checkpoint != new.checkpoint { sections.append("checkpoint") }
+        if old.state != new.state { sections.append("state") }
         if old.deadLetter != new.deadLetter { sections.append("dead_letter") }
         if old.pipeline != new.pipeline { sections.append("pipeline") }
         if old.sinks != new.sinks { sections.append("sinks") }

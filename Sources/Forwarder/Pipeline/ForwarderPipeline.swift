@@ -62,21 +62,26 @@ public final class ForwarderPipeline: Service {
     private let clock: any APIClock
     private let logger: Logger
     private let onProgress: (@Sendable (Int, RFC3339Timestamp?, RFC3339Timestamp?) -> Void)?
+    private let mayFetch: (@Sendable () -> Bool)?
 
     /// - Parameters:
     ///   - initialState: The loaded checkpoint, or a fresh one for the configured start.
+    ///   - mayFetch: Asked before every request to the API (the lease's fence); `false` stops the
+    ///     pipeline with ``StateStoreError`` `leaseLost`.
     public init(
         configuration: Configuration,
         client: ComplianceClient,
         sinks: [any Sink],
-        checkpointStore: CheckpointStore,
+        checkpointStore: any CheckpointBackend,
         initialState: CheckpointState,
         deadLetters: DeadLetterWriter,
         clock: any APIClock = SystemAPIClock(),
         logger: Logger,
-        onProgress: (@Sendable (Int, RFC3339Timestamp?, RFC3339Timestamp?) -> Void)? = nil
+        onProgress: (@Sendable (Int, RFC3339Timestamp?, RFC3339Timestamp?) -> Void)? = nil,
+        mayFetch: (@Sendable () -> Bool)? = nil
     ) {
         self.configuration = configuration
+        self.mayFetch = mayFetch
         self.client = client
         self.sinks = sinks
         self.deadLetters = deadLetters
@@ -117,7 +122,8 @@ public final class ForwarderPipeline: Service {
             deadLetters: deadLetters,
             clock: clock,
             logger: logger,
-            onProgress: progress
+            onProgress: progress,
+            mayFetch: mayFetch
         )
         let depthGauges = sinks.map {
             Gauge(label: "compliance_forwarder_channel_depth_events", dimensions: [("sink", $0.name)])
@@ -162,10 +168,10 @@ public final class ForwarderPipeline: Service {
                 background.cancelAll()
             }
         } catch {
-            try? checkpointer.flush()
+            try? await checkpointer.flush()
             throw error
         }
-        try checkpointer.flush()
+        try await checkpointer.flush()
         logger.info("pipeline stopped", metadata: ["cursor": "\(checkpointer.committed.cursor ?? "-")"])
     }
 }

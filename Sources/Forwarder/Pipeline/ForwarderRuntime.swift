@@ -2,10 +2,11 @@ import AsyncHTTPClient
 import ComplianceAPI
 import ForwarderCore
 import Logging
+import ServiceLifecycle
 
-/// Builds a ``ForwarderPipeline`` from a validated configuration.
+/// Builds the forwarder from a validated configuration.
 public enum ForwarderRuntime {
-    /// Everything a command needs to run the pipeline.
+    /// One pipeline with its own checkpoint file (the file backend, `backfill`, `demo`).
     public struct Assembly: Sendable {
         public var pipeline: ForwarderPipeline
         public var client: ComplianceClient
@@ -14,6 +15,18 @@ public enum ForwarderRuntime {
         public var readiness: Readiness
         /// Closes the file sinks' active segments on request (SIGHUP).
         public var fileRotation: FileRotationRequest
+    }
+
+    /// What `run` starts, whichever the state backend.
+    public struct Process: Sendable {
+        /// The pipeline (file backend), or the pipeline under a lease (PostgreSQL).
+        public var service: any Service
+        public var client: ComplianceClient
+        public var readiness: Readiness
+        public var fileRotation: FileRotationRequest
+        public var deadLetters: DeadLetterWriter
+        /// This replica's role; `nil` with the file backend (always active).
+        public var lease: LeaseStatus?
     }
 
     /// - Parameters:
@@ -30,28 +43,22 @@ public enum ForwarderRuntime {
         logger: Logger,
         onProgress: (@Sendable (Int, RFC3339Timestamp?, RFC3339Timestamp?) -> Void)? = nil
     ) throws -> Assembly {
-        let source = configuration.source
-        let client = ComplianceClient(configuration: source.clientConfiguration(), clock: clock, logger: logger)
+        let client = ComplianceClient(
+            configuration: configuration.source.clientConfiguration(),
+            clock: clock,
+            logger: logger
+        )
         let store = CheckpointStore(path: checkpointPath ?? configuration.checkpoint.path)
-        let initial = try store.load() ?? CheckpointState(start: source.start.resolved(now: clock.now))
         let rotation = FileRotationRequest()
-        var sinks: [any Sink] = []
-        for sink in configuration.sinks {
-            sinks.append(try makeSink(sink, rotation: rotation, logger: logger))
-        }
-        sinks += extraSinks
-        let pipeline = ForwarderPipeline(
-            configuration: .init(
-                mode: mode,
-                source: source,
-                pipeline: configuration.pipeline,
-                checkpointFlushInterval: configuration.checkpoint.flushInterval
-            ),
+        let pipeline = try makePipeline(
+            configuration: configuration,
+            mode: mode,
+            checkpoint: store,
+            committed: try store.load(),
             client: client,
-            sinks: sinks,
-            checkpointStore: store,
-            initialState: initial,
+            rotation: rotation,
             deadLetters: DeadLetterWriter(directory: configuration.deadLetter.directory),
+            extraSinks: extraSinks,
             clock: clock,
             logger: logger,
             onProgress: onProgress
@@ -60,7 +67,7 @@ public enum ForwarderRuntime {
             client: client,
             checkpointer: pipeline.checkpointer,
             checkpointPath: checkpointPath ?? configuration.checkpoint.path,
-            sinks: zip(sinks, pipeline.sinkMetrics).map { ($0.name, $1.health) }
+            sinks: zip(pipeline.sinks, pipeline.sinkMetrics).map { ($0.name, $1.health) }
         )
         return Assembly(
             pipeline: pipeline,
@@ -68,6 +75,99 @@ public enum ForwarderRuntime {
             checkpointStore: store,
             readiness: readiness,
             fileRotation: rotation
+        )
+    }
+
+    /// `run`'s service for the configured `state.backend`.
+    ///
+    /// - Parameter holder: This replica's name in the lease row (PostgreSQL).
+    public static func makeProcess(
+        configuration: ForwarderConfiguration,
+        holder: String = LeaseHolder.make(),
+        logger: Logger
+    ) throws -> Process {
+        guard case .postgres(let postgres) = configuration.state.backend else {
+            let parts = try make(configuration: configuration, logger: logger)
+            return Process(
+                service: parts.pipeline,
+                client: parts.client,
+                readiness: parts.readiness,
+                fileRotation: parts.fileRotation,
+                deadLetters: parts.pipeline.deadLetters
+            )
+        }
+        let client = ComplianceClient(configuration: configuration.source.clientConfiguration(), logger: logger)
+        let rotation = FileRotationRequest()
+        let deadLetters = DeadLetterWriter(directory: configuration.deadLetter.directory)
+        let status = LeaseStatus()
+        let readiness = Readiness(client: client, lease: status)
+        let store = try PostgresStateStore(configuration: postgres, holder: holder, logger: logger)
+        let service = LeasedPipeline(
+            store: store,
+            lease: postgres.lease,
+            status: status,
+            readiness: readiness,
+            logger: logger
+        ) { checkpoint, committed, mayFetch in
+            try makePipeline(
+                configuration: configuration,
+                checkpoint: checkpoint,
+                committed: committed,
+                client: client,
+                rotation: rotation,
+                deadLetters: deadLetters,
+                logger: logger,
+                mayFetch: mayFetch
+            )
+        }
+        return Process(
+            service: service,
+            client: client,
+            readiness: readiness,
+            fileRotation: rotation,
+            deadLetters: deadLetters,
+            lease: status
+        )
+    }
+
+    /// A pipeline resuming from `committed`, or from the configured start when there is none.
+    static func makePipeline(
+        configuration: ForwarderConfiguration,
+        mode: ForwarderPipeline.Configuration.Mode = .follow,
+        checkpoint: any CheckpointBackend,
+        committed: CheckpointState?,
+        client: ComplianceClient,
+        rotation: FileRotationRequest,
+        deadLetters: DeadLetterWriter,
+        extraSinks: [any Sink] = [],
+        clock: any APIClock = SystemAPIClock(),
+        logger: Logger,
+        onProgress: (@Sendable (Int, RFC3339Timestamp?, RFC3339Timestamp?) -> Void)? = nil,
+        mayFetch: (@Sendable () -> Bool)? = nil
+    ) throws -> ForwarderPipeline {
+        let source = configuration.source
+        let initial = committed ?? CheckpointState(start: source.start.resolved(now: clock.now))
+        var sinks: [any Sink] = []
+        for sink in configuration.sinks {
+            sinks.append(try makeSink(sink, rotation: rotation, logger: logger))
+        }
+        sinks += extraSinks
+        return ForwarderPipeline(
+            configuration: .init(
+                mode: mode,
+                source: source,
+                pipeline: configuration.pipeline,
+                checkpointFlushInterval: configuration.checkpoint.flushInterval
+            ),
+            client: client,
+            sinks: sinks,
+            checkpointStore: checkpoint,
+            initialState: initial,
+            deadLetters: deadLetters,
+            clock: clock,
+            logger: logger,
+            onProgress: onProgress,
+            mayFetch: mayFetch
         )
     }
 

@@ -36,6 +36,7 @@ final class Poller: Sendable {
     private let clock: any APIClock
     private let logger: Logger
     private let onProgress: (@Sendable (Progress) -> Void)?
+    private let mayFetch: (@Sendable () -> Bool)?
     private let metrics = PollerMetrics()
 
     init(
@@ -47,7 +48,8 @@ final class Poller: Sendable {
         deadLetters: DeadLetterWriter,
         clock: any APIClock,
         logger: Logger,
-        onProgress: (@Sendable (Progress) -> Void)? = nil
+        onProgress: (@Sendable (Progress) -> Void)? = nil,
+        mayFetch: (@Sendable () -> Bool)? = nil
     ) {
         self.client = client
         self.mode = mode
@@ -58,6 +60,7 @@ final class Poller: Sendable {
         self.clock = clock
         self.logger = logger
         self.onProgress = onProgress
+        self.mayFetch = mayFetch
     }
 
     /// The mutable state of one run, owned by ``run()``'s task.
@@ -176,6 +179,11 @@ final class Poller: Sendable {
 
     /// Fetches a page; `nil` when graceful shutdown interrupted the request.
     private func fetch(_ query: ActivityQuery, _ run: inout RunState) async throws -> CursorPage<Activity>? {
+        // A replica resumed after a pause (SIGSTOP, a frozen VM) must not fetch before its lease
+        // keeper has noticed the lease could be gone: checked right before each request.
+        if let mayFetch, !mayFetch() {
+            throw StateStoreError(.leaseLost, "fetching stopped: this replica's lease could have expired")
+        }
         do {
             let page = try await cancelWhenGracefulShutdown { try await self.client.fetchPage(query) }
             run.detector.noteRequest(page.requestID)

@@ -1,27 +1,22 @@
-/// One of a closed set of spellings for one configuration key (`format: ecs | cef | raw`).
+/// A closed set of spellings for one configuration key (`format: ecs | cef | raw`).
 ///
 /// Choices are enum-like structs rather than public enums (see STYLE §3): a new transport or
 /// format can be added without breaking anyone's exhaustive `switch`. Compare with `==` or match
-/// with `case .tls:` and keep a `default:` branch.
-///
-/// Every key's choice is this one type: `Spellings` tells the keys apart and lists what each
-/// accepts, and the values are declared in an extension, e.g. `Log.Level` is
-/// `ConfigurationChoice<Log.LevelSpellings>` with `static var info: Self { Self("info") }`.
-public struct ConfigurationChoice<Spellings: ChoiceSpellings>: Sendable, Hashable, CustomStringConvertible {
+/// with `case .tls:` and keep a `default:` branch. ``Choice`` is the one implementation: a key's
+/// choice is `Choice<Spellings>`, its values declared in an extension.
+public protocol ConfigurationChoice: Sendable, Hashable, CustomStringConvertible {
+    /// Every accepted value, in the order the documentation lists them.
+    static var allCases: [Self] { get }
     /// The spelling used in the configuration file.
-    public let name: String
+    var name: String { get }
+}
 
-    /// Only the configuration model declares values.
-    init(_ name: String) { self.name = name }
-
+extension ConfigurationChoice {
     /// The choice spelled `name` (exact, case-sensitive), or `nil`.
     public init?(name: String) {
         guard let match = Self.allCases.first(where: { $0.name == name }) else { return nil }
         self = match
     }
-
-    /// Every accepted value, in the order the documentation lists them.
-    public static var allCases: [Self] { Spellings.allCases }
 
     public var description: String { name }
 
@@ -29,8 +24,22 @@ public struct ConfigurationChoice<Spellings: ChoiceSpellings>: Sendable, Hashabl
     static var spellings: String { allCases.map(\.name).joined(separator: " | ") }
 }
 
-/// What one configuration key accepts: a caseless enum that lists its ``ConfigurationChoice``s.
+/// The value of one configuration key with a closed set of spellings.
+///
+/// `Spellings` tells the keys apart and lists what each accepts; the values are declared in an
+/// extension, e.g. `Log.Level` is `Choice<Log.LevelSpellings>` with
+/// `static var info: Self { Self("info") }`.
+public struct Choice<Spellings: ChoiceSpellings>: ConfigurationChoice {
+    public let name: String
+
+    /// Only the configuration model declares values.
+    init(_ name: String) { self.name = name }
+
+    public static var allCases: [Self] { Spellings.allCases }
+}
+
+/// What one configuration key accepts: a caseless enum that lists its ``Choice``s.
 public protocol ChoiceSpellings {
     /// Every accepted value, in the order the documentation lists them.
-    static var allCases: [ConfigurationChoice<Self>] { get }
+    static var allCases: [Choice<Self>] { get }
 }

@@ -2,7 +2,7 @@ import Yams
 
 extension ConfigurationLoader {
     /// `type`: internal, the public model uses ``ForwarderConfiguration/Sink/Destination``.
-    typealias SinkType = ConfigurationChoice<SinkTypeSpellings>
+    typealias SinkType = Choice<SinkTypeSpellings>
     enum SinkTypeSpellings: ChoiceSpellings {
         static let allCases: [SinkType] = [.file, .syslog, .http]
     }

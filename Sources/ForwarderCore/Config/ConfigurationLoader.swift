@@ -126,7 +126,7 @@ public enum ConfigurationLoader {
         return Loaded(configuration: configuration, warnings: diagnostics.sortedWarnings)
     }
 
-    static let topLevelKeys = ["source", "checkpoint", "dead_letter", "pipeline", "sinks", "server", "log"]
+    static let topLevelKeys = ["source", "checkpoint", "state", "dead_letter", "pipeline", "sinks", "server", "log"]
 
     private static func read(_ node: Node, context: ConfigurationMapping.Context) -> ForwarderConfiguration? {
         guard let root = ConfigurationMapping(node, path: "", context: context, allowedKeys: topLevelKeys) else {
@@ -134,7 +134,8 @@ public enum ConfigurationLoader {
         }
         // Every section is read even when an earlier one failed, so all problems are reported.
         let source = readSource(root)
-        let checkpoint = readCheckpoint(root)
+        let state = readState(root)
+        let checkpoint = readCheckpoint(root, pathRequired: state.backend == .file)
         let deadLetter = readDeadLetter(root)
         let pipeline = readPipeline(root)
         let sinks = readSinks(root)
@@ -144,6 +145,7 @@ public enum ConfigurationLoader {
         return ForwarderConfiguration(
             source: source,
             checkpoint: checkpoint,
+            state: state,
             deadLetter: deadLetter,
             pipeline: pipeline,
             sinks: sinks,

@@ -156,23 +156,17 @@ extension ConfigurationMapping {
     }
 
     /// One of a closed set of spellings, with a suggestion for near misses.
-    func choice<Spellings>(
-        _ key: String,
-        as type: ConfigurationChoice<Spellings>.Type = ConfigurationChoice<Spellings>.self
-    ) -> ConfigurationChoice<Spellings>? {
+    func choice<Value: ConfigurationChoice>(_ key: String, as type: Value.Type = Value.self) -> Value? {
         guard let value = scalar(key) else { return nil }
-        if let choice = type.init(name: value.text) { return choice }
-        let names = type.allCases.map(\.name)
+        if let choice = Value(name: value.text) { return choice }
+        let names = Value.allCases.map(\.name)
         let suggestion = value.substituted ? "" : Suggestion.didYouMean(value.text, in: names)
-        error(key, "unknown value \(value.quoted); expected \(type.spellings)\(suggestion)")
+        error(key, "unknown value \(value.quoted); expected \(Value.spellings)\(suggestion)")
         return nil
     }
 
-    func choice<Spellings>(
-        _ key: String,
-        default defaultValue: ConfigurationChoice<Spellings>
-    ) -> ConfigurationChoice<Spellings> {
-        choice(key, as: type(of: defaultValue)) ?? defaultValue
+    func choice<Value: ConfigurationChoice>(_ key: String, default defaultValue: Value) -> Value {
+        choice(key, as: Value.self) ?? defaultValue
     }
 
     /// A list of non-empty strings; a single value is accepted as a one-item list.

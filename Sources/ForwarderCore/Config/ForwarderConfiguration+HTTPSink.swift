@@ -128,13 +128,13 @@ extension ForwarderConfiguration {
         public static let defaultElasticsearchIndex = "logs-claude.audit-default"
 
         /// `mode`.
-        public typealias Mode = ConfigurationChoice<ModeSpellings>
+        public typealias Mode = Choice<ModeSpellings>
         public enum ModeSpellings: ChoiceSpellings {
             public static let allCases: [Mode] = [.webhook, .splunkHEC, .elasticsearch, .azureMonitor, .otlp]
         }
 
         /// `body_format` (webhook).
-        public typealias BodyFormat = ConfigurationChoice<BodyFormatSpellings>
+        public typealias BodyFormat = Choice<BodyFormatSpellings>
         public enum BodyFormatSpellings: ChoiceSpellings {
             public static let allCases: [BodyFormat] = [.ndjson, .jsonArray]
         }

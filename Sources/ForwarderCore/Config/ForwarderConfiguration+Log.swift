@@ -15,13 +15,13 @@ extension ForwarderConfiguration {
         }
 
         /// The swift-log levels, spelled as swift-log spells them.
-        public typealias Level = ConfigurationChoice<LevelSpellings>
+        public typealias Level = Choice<LevelSpellings>
         public enum LevelSpellings: ChoiceSpellings {
             public static let allCases: [Level] = [.trace, .debug, .info, .notice, .warning, .error, .critical]
         }
 
         /// The log line format.
-        public typealias Format = ConfigurationChoice<FormatSpellings>
+        public typealias Format = Choice<FormatSpellings>
         public enum FormatSpellings: ChoiceSpellings {
             public static let allCases: [Format] = [.auto, .json, .logfmt]
         }

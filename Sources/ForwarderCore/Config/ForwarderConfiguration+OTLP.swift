@@ -15,7 +15,7 @@ extension ForwarderConfiguration.HTTPSink {
         public static let logsPath = "/v1/logs"
 
         /// `encoding`.
-        public typealias Encoding = ConfigurationChoice<EncodingSpellings>
+        public typealias Encoding = Choice<EncodingSpellings>
         public enum EncodingSpellings: ChoiceSpellings {
             public static let allCases: [Encoding] = [.protobuf, .json]
         }

@@ -61,7 +61,7 @@ extension ForwarderConfiguration {
         }
 
         /// `format`: the encoding of each event.
-        public typealias Format = ConfigurationChoice<FormatSpellings>
+        public typealias Format = Choice<FormatSpellings>
         public enum FormatSpellings: ChoiceSpellings {
             public static let allCases: [Format] = [.ecs, .cef, .raw]
         }

@@ -26,7 +26,21 @@ extension ForwarderConfiguration {
         if !source.actorIDs.isEmpty { filters.append("\(source.actorIDs.count) actors") }
         if source.dropSelfGenerated { filters.append("own compliance_api_accessed records dropped") }
         if !filters.isEmpty { lines.append("  filters    " + filters.joined(separator: ", ")) }
-        lines.append("checkpoint   \(checkpoint.path)")
+        switch state.backend {
+        case .file:
+            lines.append("checkpoint   \(checkpoint.path)")
+        case .postgres(let postgres):
+            let lease = postgres.lease
+            lines.append(
+                "checkpoint   postgres \(postgres.redacted) (tls \(postgres.tls.mode), schema \(postgres.schema), "
+                    + "name \(postgres.name), password \(postgres.password == nil ? "not set" : "set"))"
+            )
+            lines.append(
+                "  lease      \(ConfigurationSyntax.format(lease.duration)), renewed every "
+                    + "\(ConfigurationSyntax.format(lease.renewInterval)), delivery stops "
+                    + "\(ConfigurationSyntax.format(lease.fencingMargin)) before it can expire"
+            )
+        }
         lines.append("dead letter  \(deadLetter.directory)")
         lines.append("sinks        \(sinks.count)")
         let width = min(max(sinks.map(\.name.count).max() ?? 0, 4), 24)

@@ -73,19 +73,19 @@ extension ForwarderConfiguration {
         }
 
         /// `transport`.
-        public typealias Transport = ConfigurationChoice<TransportSpellings>
+        public typealias Transport = Choice<TransportSpellings>
         public enum TransportSpellings: ChoiceSpellings {
             public static let allCases: [Transport] = [.tls, .tcp, .udp]
         }
 
         /// `framing`.
-        public typealias Framing = ConfigurationChoice<FramingSpellings>
+        public typealias Framing = Choice<FramingSpellings>
         public enum FramingSpellings: ChoiceSpellings {
             public static let allCases: [Framing] = [.octetCounting, .newline]
         }
 
         /// `header`.
-        public typealias Header = ConfigurationChoice<HeaderSpellings>
+        public typealias Header = Choice<HeaderSpellings>
         public enum HeaderSpellings: ChoiceSpellings {
             public static let allCases: [Header] = [.rfc5424, .rfc3164]
         }

@@ -38,7 +38,7 @@ extension ForwarderConfiguration {
         }
 
         /// `min_version`: `1.2` or `1.3`.
-        public typealias Version = ConfigurationChoice<VersionSpellings>
+        public typealias Version = Choice<VersionSpellings>
         public enum VersionSpellings: ChoiceSpellings {
             public static let allCases: [Version] = [.v1_2, .v1_3]
         }

@@ -11,6 +11,8 @@ public struct ForwarderConfiguration: Sendable, Hashable {
     public var source: Source
     /// `checkpoint`: where the resume point is stored.
     public var checkpoint: Checkpoint
+    /// `state`: the checkpoint's backend (file, or PostgreSQL under a lease).
+    public var state: State
     /// `dead_letter`: where permanently rejected events go.
     public var deadLetter: DeadLetter
     /// `pipeline`: channel bounds and shutdown behaviour.
@@ -25,6 +27,7 @@ public struct ForwarderConfiguration: Sendable, Hashable {
     /// - Parameters:
     ///   - source: The Compliance API endpoint, key and query.
     ///   - checkpoint: Where the cursor is stored.
+    ///   - state: Defaults to the checkpoint file.
     ///   - deadLetter: Defaults to `dead-letter` next to the checkpoint file.
     ///   - pipeline: Defaults to ``Pipeline/init(channel:shutdownGrace:)``.
     ///   - sinks: The destinations.
@@ -33,6 +36,7 @@ public struct ForwarderConfiguration: Sendable, Hashable {
     public init(
         source: Source,
         checkpoint: Checkpoint,
+        state: State = State(),
         deadLetter: DeadLetter? = nil,
         pipeline: Pipeline = Pipeline(),
         sinks: [Sink],
@@ -41,6 +45,7 @@ public struct ForwarderConfiguration: Sendable, Hashable {
     ) {
         self.source = source
         self.checkpoint = checkpoint
+        self.state = state
         self.deadLetter = deadLetter ?? DeadLetter(directory: checkpoint.defaultDeadLetterDirectory)
         self.pipeline = pipeline
         self.sinks = sinks

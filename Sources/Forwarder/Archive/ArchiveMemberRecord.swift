@@ -47,20 +47,52 @@ struct ArchiveMemberRecord: Sendable, Hashable {
     /// The canonical bytes (what the gzip header comment holds).
     var canonicalBytes: [UInt8] { CanonicalJSON.serialize(json) }
 
-    init(
-        lineFormat: String,
-        records: Int,
-        first: RecordMark?,
-        last: RecordMark?,
-        recordsSHA256: String,
-        page: BatchProvenance?
-    ) {
-        self.lineFormat = lineFormat
-        self.records = records
-        self.first = first
-        self.last = last
-        self.recordsSHA256 = recordsSHA256
-        self.page = page
+    /// A member written without a record (by a caller that passed none): the manifest says so
+    /// and verify reports it, rather than the archive pretending to know.
+    static let unrecorded = ArchiveMemberRecord(
+        lineFormat: "unrecorded",
+        records: 0,
+        first: nil,
+        last: nil,
+        recordsSHA256: "",
+        page: nil
+    )
+
+    private static func json(_ mark: RecordMark) -> JSONValue {
+        .object(["id": .string(mark.id), "created_at": .string(mark.createdAt)])
+    }
+
+    private static func mark(_ value: JSONValue) -> RecordMark? {
+        guard let object = value.objectValue, let id = object.string("id"), let createdAt = object.string("created_at")
+        else { return nil }
+        return RecordMark(id: id, createdAt: createdAt)
+    }
+}
+
+extension ArchiveMemberRecord {
+    /// The record of a batch about to be written as one member.
+    init(batch: Batch, lineFormat: OutputFormat, recordsSHA256: String) {
+        func mark(_ event: Event?) -> RecordMark? {
+            event.map { RecordMark(id: $0.activity.id, createdAt: $0.activity.createdAt.description) }
+        }
+        self.init(
+            lineFormat: lineFormat.description,
+            records: batch.events.count,
+            first: mark(batch.events.first),
+            last: mark(batch.events.last),
+            recordsSHA256: recordsSHA256,
+            page: batch.provenance
+        )
+    }
+
+    /// The record a member's gzip header carries, or ``unrecorded`` when it has none.
+    init(headerComment: [UInt8]?) {
+        guard let headerComment, let value = try? JSONParser.parse(headerComment), let record = Self(json: value)
+        else {
+            self = .unrecorded
+            return
+        }
+        self = record
     }
 
     /// Reads a record back; `nil` when a required member is missing or of the wrong type.
@@ -86,51 +118,5 @@ struct ArchiveMemberRecord: Sendable, Hashable {
         } else {
             self.page = nil
         }
-    }
-
-    /// The record of a batch about to be written as one member.
-    init(batch: Batch, lineFormat: OutputFormat, recordsSHA256: String) {
-        func mark(_ event: Event?) -> RecordMark? {
-            event.map { RecordMark(id: $0.activity.id, createdAt: $0.activity.createdAt.description) }
-        }
-        self.init(
-            lineFormat: lineFormat.description,
-            records: batch.events.count,
-            first: mark(batch.events.first),
-            last: mark(batch.events.last),
-            recordsSHA256: recordsSHA256,
-            page: batch.provenance
-        )
-    }
-
-    /// A member written without a record (by a caller that passed none): the manifest says so
-    /// and verify reports it, rather than the archive pretending to know.
-    static let unrecorded = ArchiveMemberRecord(
-        lineFormat: "unrecorded",
-        records: 0,
-        first: nil,
-        last: nil,
-        recordsSHA256: "",
-        page: nil
-    )
-
-    /// The record a member's gzip header carries, or ``unrecorded`` when it has none.
-    init(headerComment: [UInt8]?) {
-        guard let headerComment, let value = try? JSONParser.parse(headerComment), let record = Self(json: value)
-        else {
-            self = .unrecorded
-            return
-        }
-        self = record
-    }
-
-    private static func json(_ mark: RecordMark) -> JSONValue {
-        .object(["id": .string(mark.id), "created_at": .string(mark.createdAt)])
-    }
-
-    private static func mark(_ value: JSONValue) -> RecordMark? {
-        guard let object = value.objectValue, let id = object.string("id"), let createdAt = object.string("created_at")
-        else { return nil }
-        return RecordMark(id: id, createdAt: createdAt)
     }
 }

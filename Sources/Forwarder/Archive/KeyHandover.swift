@@ -46,19 +46,9 @@ struct KeyHandover: Sendable, Hashable {
             bytes: statementBytes
         )
     }
+}
 
-    init(
-        previousPublicKey: String,
-        newPublicKey: String,
-        previousManifestSHA256: String,
-        previousKeySignature: String? = nil
-    ) {
-        self.previousPublicKey = previousPublicKey
-        self.newPublicKey = newPublicKey
-        self.previousManifestSHA256 = previousManifestSHA256
-        self.previousKeySignature = previousKeySignature
-    }
-
+extension KeyHandover {
     init(json value: JSONValue) throws(ArchiveFormatError) {
         guard let object = value.objectValue, object.string("format") == Self.statementFormat,
             let previous = object.string("previous_public_key"), let new = object.string("new_public_key"),

@@ -30,14 +30,9 @@ struct RetentionRecord: Sendable, Hashable {
 
     var signedBytes: [UInt8] { CanonicalJSON.serialize(json(signed: false)) }
     var fileBytes: [UInt8] { CanonicalJSON.serialize(json()) + [UInt8(ascii: "\n")] }
+}
 
-    init(segment: String, manifestSHA256: String?, reason: String, removedAt: String) {
-        self.segment = segment
-        self.manifestSHA256 = manifestSHA256
-        self.reason = reason
-        self.removedAt = removedAt
-    }
-
+extension RetentionRecord {
     init(json value: JSONValue) throws(ArchiveFormatError) {
         guard let object = value.objectValue, object.string("format") == Self.formatName,
             let segment = object.string("segment"), let reason = object.string("reason"),

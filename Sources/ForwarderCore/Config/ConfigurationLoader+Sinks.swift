@@ -2,13 +2,8 @@ import Yams
 
 extension ConfigurationLoader {
     /// `type`: internal, the public model uses ``ForwarderConfiguration/Sink/Destination``.
-    struct SinkType: ConfigurationChoice {
-        let name: String
-        private init(_ name: String) { self.name = name }
-
-        static let file = SinkType("file")
-        static let syslog = SinkType("syslog")
-        static let http = SinkType("http")
+    typealias SinkType = Choice<SinkTypeSpellings>
+    enum SinkTypeSpellings: ChoiceSpellings {
         static let allCases: [SinkType] = [.file, .syslog, .http]
     }
 
@@ -170,4 +165,10 @@ extension ConfigurationLoader {
             return result
         }
     }
+}
+
+extension ConfigurationLoader.SinkType {
+    static var file: Self { Self("file") }
+    static var syslog: Self { Self("syslog") }
+    static var http: Self { Self("http") }
 }

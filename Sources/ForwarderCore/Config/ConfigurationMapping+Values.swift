@@ -156,17 +156,17 @@ extension ConfigurationMapping {
     }
 
     /// One of a closed set of spellings, with a suggestion for near misses.
-    func choice<Choice: ConfigurationChoice>(_ key: String, as type: Choice.Type = Choice.self) -> Choice? {
+    func choice<Value: ConfigurationChoice>(_ key: String, as type: Value.Type = Value.self) -> Value? {
         guard let value = scalar(key) else { return nil }
-        if let choice = Choice(name: value.text) { return choice }
-        let names = Choice.allCases.map(\.name)
+        if let choice = Value(name: value.text) { return choice }
+        let names = Value.allCases.map(\.name)
         let suggestion = value.substituted ? "" : Suggestion.didYouMean(value.text, in: names)
-        error(key, "unknown value \(value.quoted); expected \(Choice.spellings)\(suggestion)")
+        error(key, "unknown value \(value.quoted); expected \(Value.spellings)\(suggestion)")
         return nil
     }
 
-    func choice<Choice: ConfigurationChoice>(_ key: String, default defaultValue: Choice) -> Choice {
-        choice(key, as: Choice.self) ?? defaultValue
+    func choice<Value: ConfigurationChoice>(_ key: String, default defaultValue: Value) -> Value {
+        choice(key, as: Value.self) ?? defaultValue
     }
 
     /// A list of non-empty strings; a single value is accepted as a one-item list.

@@ -128,33 +128,14 @@ extension ForwarderConfiguration {
         public static let defaultElasticsearchIndex = "logs-claude.audit-default"
 
         /// `mode`.
-        public struct Mode: ConfigurationChoice {
-            public let name: String
-            private init(_ name: String) { self.name = name }
-
-            /// POST the batch to any URL.
-            public static let webhook = Mode("webhook")
-            /// Splunk HTTP Event Collector.
-            public static let splunkHEC = Mode("splunk_hec")
-            /// Elasticsearch `_bulk` with `create` actions.
-            public static let elasticsearch = Mode("elasticsearch")
-            /// Azure Monitor Logs Ingestion API (Microsoft Sentinel): rows POSTed to a data
-            /// collection endpoint with an Entra ID token.
-            public static let azureMonitor = Mode("azure_monitor")
-            /// OpenTelemetry logs over OTLP/HTTP (`/v1/logs` of a collector).
-            public static let otlp = Mode("otlp")
+        public typealias Mode = Choice<ModeSpellings>
+        public enum ModeSpellings: ChoiceSpellings {
             public static let allCases: [Mode] = [.webhook, .splunkHEC, .elasticsearch, .azureMonitor, .otlp]
         }
 
         /// `body_format` (webhook).
-        public struct BodyFormat: ConfigurationChoice {
-            public let name: String
-            private init(_ name: String) { self.name = name }
-
-            /// One event per LF-terminated line.
-            public static let ndjson = BodyFormat("ndjson")
-            /// One JSON array of events.
-            public static let jsonArray = BodyFormat("json_array")
+        public typealias BodyFormat = Choice<BodyFormatSpellings>
+        public enum BodyFormatSpellings: ChoiceSpellings {
             public static let allCases: [BodyFormat] = [.ndjson, .jsonArray]
         }
 
@@ -206,4 +187,25 @@ extension ForwarderConfiguration {
             }
         }
     }
+}
+
+extension ForwarderConfiguration.HTTPSink.Mode {
+    /// POST the batch to any URL.
+    public static var webhook: Self { Self("webhook") }
+    /// Splunk HTTP Event Collector.
+    public static var splunkHEC: Self { Self("splunk_hec") }
+    /// Elasticsearch `_bulk` with `create` actions.
+    public static var elasticsearch: Self { Self("elasticsearch") }
+    /// Azure Monitor Logs Ingestion API (Microsoft Sentinel): rows POSTed to a data
+    /// collection endpoint with an Entra ID token.
+    public static var azureMonitor: Self { Self("azure_monitor") }
+    /// OpenTelemetry logs over OTLP/HTTP (`/v1/logs` of a collector).
+    public static var otlp: Self { Self("otlp") }
+}
+
+extension ForwarderConfiguration.HTTPSink.BodyFormat {
+    /// One event per LF-terminated line.
+    public static var ndjson: Self { Self("ndjson") }
+    /// One JSON array of events.
+    public static var jsonArray: Self { Self("json_array") }
 }

@@ -15,32 +15,34 @@ extension ForwarderConfiguration {
         }
 
         /// The swift-log levels, spelled as swift-log spells them.
-        public struct Level: ConfigurationChoice {
-            public let name: String
-            private init(_ name: String) { self.name = name }
-
-            public static let trace = Level("trace")
-            public static let debug = Level("debug")
-            public static let info = Level("info")
-            public static let notice = Level("notice")
-            public static let warning = Level("warning")
-            public static let error = Level("error")
-            public static let critical = Level("critical")
+        public typealias Level = Choice<LevelSpellings>
+        public enum LevelSpellings: ChoiceSpellings {
             public static let allCases: [Level] = [.trace, .debug, .info, .notice, .warning, .error, .critical]
         }
 
         /// The log line format.
-        public struct Format: ConfigurationChoice {
-            public let name: String
-            private init(_ name: String) { self.name = name }
-
-            /// logfmt when standard error is a terminal, JSON otherwise.
-            public static let auto = Format("auto")
-            /// One JSON object per line.
-            public static let json = Format("json")
-            /// `key=value` pairs.
-            public static let logfmt = Format("logfmt")
+        public typealias Format = Choice<FormatSpellings>
+        public enum FormatSpellings: ChoiceSpellings {
             public static let allCases: [Format] = [.auto, .json, .logfmt]
         }
     }
+}
+
+extension ForwarderConfiguration.Log.Level {
+    public static var trace: Self { Self("trace") }
+    public static var debug: Self { Self("debug") }
+    public static var info: Self { Self("info") }
+    public static var notice: Self { Self("notice") }
+    public static var warning: Self { Self("warning") }
+    public static var error: Self { Self("error") }
+    public static var critical: Self { Self("critical") }
+}
+
+extension ForwarderConfiguration.Log.Format {
+    /// logfmt when standard error is a terminal, JSON otherwise.
+    public static var auto: Self { Self("auto") }
+    /// One JSON object per line.
+    public static var json: Self { Self("json") }
+    /// `key=value` pairs.
+    public static var logfmt: Self { Self("logfmt") }
 }

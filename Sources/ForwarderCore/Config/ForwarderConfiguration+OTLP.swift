@@ -15,16 +15,17 @@ extension ForwarderConfiguration.HTTPSink {
         public static let logsPath = "/v1/logs"
 
         /// `encoding`.
-        public struct Encoding: ConfigurationChoice {
-            public let name: String
-            private init(_ name: String) { self.name = name }
-
-            /// `application/x-protobuf`: `ExportLogsServiceRequest` in the protobuf binary format.
-            public static let protobuf = Encoding("protobuf")
-            /// `application/json`: the OTLP/JSON mapping (lowerCamelCase names, enums as integers,
-            /// 64-bit integers as strings).
-            public static let json = Encoding("json")
+        public typealias Encoding = Choice<EncodingSpellings>
+        public enum EncodingSpellings: ChoiceSpellings {
             public static let allCases: [Encoding] = [.protobuf, .json]
         }
     }
+}
+
+extension ForwarderConfiguration.HTTPSink.OTLP.Encoding {
+    /// `application/x-protobuf`: `ExportLogsServiceRequest` in the protobuf binary format.
+    public static var protobuf: Self { Self("protobuf") }
+    /// `application/json`: the OTLP/JSON mapping (lowerCamelCase names, enums as integers,
+    /// 64-bit integers as strings).
+    public static var json: Self { Self("json") }
 }

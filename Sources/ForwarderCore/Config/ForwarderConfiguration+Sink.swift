@@ -61,16 +61,8 @@ extension ForwarderConfiguration {
         }
 
         /// `format`: the encoding of each event.
-        public struct Format: ConfigurationChoice {
-            public let name: String
-            private init(_ name: String) { self.name = name }
-
-            /// ECS JSON.
-            public static let ecs = Format("ecs")
-            /// ArcSight CEF.
-            public static let cef = Format("cef")
-            /// The original Compliance API record, unchanged.
-            public static let raw = Format("raw")
+        public typealias Format = Choice<FormatSpellings>
+        public enum FormatSpellings: ChoiceSpellings {
             public static let allCases: [Format] = [.ecs, .cef, .raw]
         }
 
@@ -94,4 +86,13 @@ extension ForwarderConfiguration {
             }
         }
     }
+}
+
+extension ForwarderConfiguration.Sink.Format {
+    /// ECS JSON.
+    public static var ecs: Self { Self("ecs") }
+    /// ArcSight CEF.
+    public static var cef: Self { Self("cef") }
+    /// The original Compliance API record, unchanged.
+    public static var raw: Self { Self("raw") }
 }

@@ -73,37 +73,40 @@ extension ForwarderConfiguration {
         }
 
         /// `transport`.
-        public struct Transport: ConfigurationChoice {
-            public let name: String
-            private init(_ name: String) { self.name = name }
-
-            public static let tls = Transport("tls")
-            public static let tcp = Transport("tcp")
-            public static let udp = Transport("udp")
+        public typealias Transport = Choice<TransportSpellings>
+        public enum TransportSpellings: ChoiceSpellings {
             public static let allCases: [Transport] = [.tls, .tcp, .udp]
         }
 
         /// `framing`.
-        public struct Framing: ConfigurationChoice {
-            public let name: String
-            private init(_ name: String) { self.name = name }
-
-            /// RFC 6587 octet counting: `LEN SP MSG`.
-            public static let octetCounting = Framing("octet_counting")
-            /// One message per line, terminated by LF.
-            public static let newline = Framing("newline")
+        public typealias Framing = Choice<FramingSpellings>
+        public enum FramingSpellings: ChoiceSpellings {
             public static let allCases: [Framing] = [.octetCounting, .newline]
         }
 
         /// `header`.
-        public struct Header: ConfigurationChoice {
-            public let name: String
-            private init(_ name: String) { self.name = name }
-
-            public static let rfc5424 = Header("rfc5424")
-            /// The legacy BSD header, for receivers that only parse it.
-            public static let rfc3164 = Header("rfc3164")
+        public typealias Header = Choice<HeaderSpellings>
+        public enum HeaderSpellings: ChoiceSpellings {
             public static let allCases: [Header] = [.rfc5424, .rfc3164]
         }
     }
+}
+
+extension ForwarderConfiguration.SyslogSink.Transport {
+    public static var tls: Self { Self("tls") }
+    public static var tcp: Self { Self("tcp") }
+    public static var udp: Self { Self("udp") }
+}
+
+extension ForwarderConfiguration.SyslogSink.Framing {
+    /// RFC 6587 octet counting: `LEN SP MSG`.
+    public static var octetCounting: Self { Self("octet_counting") }
+    /// One message per line, terminated by LF.
+    public static var newline: Self { Self("newline") }
+}
+
+extension ForwarderConfiguration.SyslogSink.Header {
+    public static var rfc5424: Self { Self("rfc5424") }
+    /// The legacy BSD header, for receivers that only parse it.
+    public static var rfc3164: Self { Self("rfc3164") }
 }

@@ -38,15 +38,16 @@ extension ForwarderConfiguration {
         }
 
         /// `min_version`: `1.2` or `1.3`.
-        public struct Version: ConfigurationChoice {
-            public let name: String
-            private init(_ name: String) { self.name = name }
-
-            /// TLS 1.2 (RFC 5425 and RFC 9662 minimum).
-            public static let v1_2 = Version("1.2")
-            /// TLS 1.3.
-            public static let v1_3 = Version("1.3")
+        public typealias Version = Choice<VersionSpellings>
+        public enum VersionSpellings: ChoiceSpellings {
             public static let allCases: [Version] = [.v1_2, .v1_3]
         }
     }
+}
+
+extension ForwarderConfiguration.TLS.Version {
+    /// TLS 1.2 (RFC 5425 and RFC 9662 minimum).
+    public static var v1_2: Self { Self("1.2") }
+    /// TLS 1.3.
+    public static var v1_3: Self { Self("1.3") }
 }

@@ -13,11 +13,6 @@ struct ElasticsearchDialect: HTTPDialect {
     let encoder: EventEncoder
     let bulk: BulkRequestEncoder
 
-    init(encoder: EventEncoder, bulk: BulkRequestEncoder) {
-        self.encoder = encoder
-        self.bulk = bulk
-    }
-
     var framingPerEvent: Int { 0 }
     var contentType: String { "application/x-ndjson" }
 

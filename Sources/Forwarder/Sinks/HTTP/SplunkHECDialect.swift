@@ -27,12 +27,6 @@ struct SplunkHECDialect: HTTPDialect {
     static let configurationCodes: Set<Int> = [1, 2, 3, 4, 7, 10, 11, 14, 16, 21, 22]
     static let eventCodes: Set<Int> = [5, 6, 12, 13, 15]
 
-    init(encoder: EventEncoder, envelope: SplunkHECEncoder, usesIndexerAcks: Bool) {
-        self.encoder = encoder
-        self.envelope = envelope
-        self.usesIndexerAcks = usesIndexerAcks
-    }
-
     var framingPerEvent: Int { 1 }
     var contentType: String { "application/json" }
 

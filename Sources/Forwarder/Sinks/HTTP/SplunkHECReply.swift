@@ -13,23 +13,6 @@ struct SplunkHECReply: Sendable, Equatable {
     /// The indexer acknowledgement id (only with a channel on an ack-enabled token).
     var indexerAckID: UInt64?
 
-    init(text: String? = nil, code: Int? = nil, invalidEventNumber: Int? = nil, indexerAckID: UInt64? = nil) {
-        self.text = text
-        self.code = code
-        self.invalidEventNumber = invalidEventNumber
-        self.indexerAckID = indexerAckID
-    }
-
-    /// Parses a reply body; anything that is not a JSON object gives an empty reply.
-    init(body: [UInt8]) {
-        self.init()
-        guard !body.isEmpty, let object = (try? JSONParser.parse(body))?.objectValue else { return }
-        text = object["text"]?.stringValue
-        code = object["code"]?.int64Value.flatMap { Int(exactly: $0) }
-        invalidEventNumber = object["invalid-event-number"]?.int64Value.flatMap { Int(exactly: $0) }
-        indexerAckID = object["ackId"]?.int64Value.flatMap { UInt64(exactly: $0) }
-    }
-
     /// `Splunk HEC code 6 (Invalid data format)`.
     var summary: String {
         switch (code, text) {
@@ -61,5 +44,17 @@ struct SplunkHECReply: Sendable, Equatable {
         }
         writer.writeRaw("]}")
         return writer.bytes
+    }
+}
+
+extension SplunkHECReply {
+    /// Parses a reply body; anything that is not a JSON object gives an empty reply.
+    init(body: [UInt8]) {
+        self.init()
+        guard !body.isEmpty, let object = (try? JSONParser.parse(body))?.objectValue else { return }
+        text = object["text"]?.stringValue
+        code = object["code"]?.int64Value.flatMap { Int(exactly: $0) }
+        invalidEventNumber = object["invalid-event-number"]?.int64Value.flatMap { Int(exactly: $0) }
+        indexerAckID = object["ackId"]?.int64Value.flatMap { UInt64(exactly: $0) }
     }
 }

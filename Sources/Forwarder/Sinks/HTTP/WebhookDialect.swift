@@ -11,11 +11,6 @@ struct WebhookDialect: HTTPDialect {
     let encoder: EventEncoder
     let arrayBody: Bool
 
-    init(encoder: EventEncoder, arrayBody: Bool) {
-        self.encoder = encoder
-        self.arrayBody = arrayBody
-    }
-
     private var eventsAreJSON: Bool { encoder.formatter.format.isJSON }
 
     var framingPerEvent: Int { 1 }

@@ -20,7 +20,7 @@ import Testing
             configuration: .init(
                 baseURL: baseURL,
                 apiKey: APIKey("sk-ant-api01-readiness"),
-                requestTimeout: .seconds(1)
+                requestTimeout: .seconds(10)
             )
         )
         let path = directory.path + "/state/checkpoint.json"

@@ -150,7 +150,8 @@ struct SeveralSourcesTests {
 
         let activity = try #require(ActivityGenerator().sample(type: "claude_chat_viewed", seed: 1))
         let unnamed = ActivityEncodingContext(readTime: .now)
-        let named = ActivityEncodingContext(readTime: .now, selfGenerated: true, sourceName: "org-eu")
+        var named = ActivityEncodingContext(readTime: .now, selfGenerated: true)
+        named.sourceName = "org-eu"
         for format in [OutputFormat.ecs, .cef] {
             let encoder = ActivityEncoder(format: format)
             var plain: [UInt8] = []

@@ -26,17 +26,18 @@ public struct FencedCheckpoint: CheckpointBackend {
     public let store: PostgresStateStore
     public let epoch: Int64
     /// The source's name with several sources (its own row); `nil` for the pipeline's row.
-    public let source: String?
+    public private(set) var source: String?
 
-    public init(store: PostgresStateStore, epoch: Int64, source: String? = nil) {
+    public init(store: PostgresStateStore, epoch: Int64) {
         self.store = store
         self.epoch = epoch
-        self.source = source
     }
 
     /// The same lease, another source's row.
     public func forSource(_ name: String?) -> FencedCheckpoint {
-        FencedCheckpoint(store: store, epoch: epoch, source: name)
+        var row = self
+        row.source = name
+        return row
     }
 
     public func load() async throws(StateStoreError) -> CheckpointState? {

@@ -55,19 +55,20 @@ public final class ForwarderPipeline: Service {
         public var source: ForwarderConfiguration.Source
         public var client: ComplianceClient
         public var checkpointStore: any CheckpointBackend
-        /// The loaded checkpoint, or a fresh one for the source's start.
+        /// Where the source resumes: the committed state, or a fresh one at its `start`.
         public var initialState: CheckpointState
 
+        /// - Parameter committed: The loaded checkpoint; `nil` starts at `source.start`, resolved
+        ///   against `now`.
         public init(
-            source: ForwarderConfiguration.Source,
+            _ source: ForwarderConfiguration.Source,
             client: ComplianceClient,
-            checkpointStore: any CheckpointBackend,
-            initialState: CheckpointState
+            checkpoint: any CheckpointBackend,
+            committed: CheckpointState?,
+            now: RFC3339Timestamp
         ) {
-            self.source = source
-            self.client = client
-            self.checkpointStore = checkpointStore
-            self.initialState = initialState
+            (self.source, self.client, checkpointStore) = (source, client, checkpoint)
+            initialState = committed ?? CheckpointState(start: source.start.resolved(now: now))
         }
     }
 
@@ -118,10 +119,11 @@ public final class ForwarderPipeline: Service {
             configuration: configuration,
             sources: [
                 SourceInput(
-                    source: configuration.source,
+                    configuration.source,
                     client: client,
-                    checkpointStore: checkpointStore,
-                    initialState: initialState
+                    checkpoint: checkpointStore,
+                    committed: initialState,
+                    now: clock.now
                 )
             ],
             sinks: sinks,

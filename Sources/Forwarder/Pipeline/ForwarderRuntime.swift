@@ -163,12 +163,14 @@ public enum ForwarderRuntime {
         onProgress: (@Sendable (Int, RFC3339Timestamp?, RFC3339Timestamp?) -> Void)? = nil,
         mayFetch: (@Sendable () -> Bool)? = nil
     ) throws -> ForwarderPipeline {
+        let now = clock.now
         let sources = zip(configuration.sources, zip(clients, checkpoints)).map { source, parts in
             ForwarderPipeline.SourceInput(
-                source: source,
+                source,
                 client: parts.0,
-                checkpointStore: parts.1.0,
-                initialState: parts.1.1 ?? CheckpointState(start: source.start.resolved(now: clock.now))
+                checkpoint: parts.1.0,
+                committed: parts.1.1,
+                now: now
             )
         }
         var sinks: [any Sink] = []

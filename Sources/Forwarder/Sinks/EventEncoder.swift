@@ -19,16 +19,13 @@ public struct EventEncoder: Sendable {
 
     /// Appends the event's encoding without a terminator.
     public func append(_ event: Event, readAt: RFC3339Timestamp, to bytes: inout [UInt8]) {
-        formatter.append(
-            event.activity,
-            context: ActivityEncodingContext(
-                readTime: readAt,
-                selfGenerated: event.selfGenerated,
-                recordHash: event.recordHash,
-                sourceName: event.sourceName
-            ),
-            into: &bytes
+        var context = ActivityEncodingContext(
+            readTime: readAt,
+            selfGenerated: event.selfGenerated,
+            recordHash: event.recordHash
         )
+        context.sourceName = event.sourceName
+        formatter.append(event.activity, context: context, into: &bytes)
     }
 
     /// Appends the event's line, terminated by LF (every format escapes embedded line breaks).

@@ -56,7 +56,6 @@ extension ForwarderConfiguration {
         ///   - requestTimeout: Defaults to 60 s.
         ///   - budget: Defaults to at most 300 requests/min with half the budget kept free.
         ///   - retry: Defaults to 1 s doubling to 60 s.
-        ///   - name: The source's name in `sources:`; `nil` for a single `source:`.
         public init(
             baseURL: String = "https://api.anthropic.com",
             apiKey: APIKey,
@@ -72,10 +71,8 @@ extension ForwarderConfiguration {
             dropSelfGenerated: Bool = false,
             requestTimeout: Duration = .seconds(60),
             budget: RateLimitBudget.Configuration = .init(),
-            retry: Backoff = Backoff(),
-            name: String? = nil
+            retry: Backoff = Backoff()
         ) {
-            self.name = name
             self.baseURL = baseURL
             self.apiKey = apiKey
             self.anthropicVersion = anthropicVersion

@@ -21,16 +21,9 @@ public struct ActivityEncodingContext: Sendable, Hashable {
     ///   - readTime: when the page holding the activity was received.
     ///   - selfGenerated: whether the forwarder itself caused the activity.
     ///   - recordHash: the record's SHA-256, when computed (default none).
-    ///   - sourceName: the source's name in `sources:` (default none).
-    public init(
-        readTime: RFC3339Timestamp,
-        selfGenerated: Bool = false,
-        recordHash: RecordHash? = nil,
-        sourceName: String? = nil
-    ) {
+    public init(readTime: RFC3339Timestamp, selfGenerated: Bool = false, recordHash: RecordHash? = nil) {
         self.readTime = readTime
         self.selfGenerated = selfGenerated
         self.recordHash = recordHash
-        self.sourceName = sourceName
     }
 }

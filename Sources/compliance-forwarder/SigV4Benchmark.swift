@@ -150,7 +150,9 @@ struct SigV4Benchmark: AsyncParsableCommand {
         let start = ContinuousClock.now
         for index in 0..<signatures {
             let sample = samples[index % samples.count]
-            total += signers[index % samples.count].sign(sample.request, credentials: sample.credentials, date: Self.date).count
+            total +=
+                signers[index % samples.count].sign(sample.request, credentials: sample.credentials, date: Self.date)
+                .count
         }
         let seconds = (ContinuousClock.now - start).seconds
         print("sigv4: \(signatures) signatures, \(Int(Double(signatures) / seconds)) signatures/s (\(total) headers)")

@@ -72,7 +72,10 @@ import Testing
     @Test func relativeURIOnTheAgentAddress() async throws {
         try await TestHTTPServer.withRunning(Self.agent) { server in
             let provider = try Self.provider(
-                ["AWS_CONTAINER_CREDENTIALS_RELATIVE_URI": "/v2/credentials/task-1", "AWS_CONTAINER_AUTHORIZATION_TOKEN": Self.token],
+                [
+                    "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI": "/v2/credentials/task-1",
+                    "AWS_CONTAINER_AUTHORIZATION_TOKEN": Self.token,
+                ],
                 base: server.baseURL
             )
             #expect(try await Self.outcome(provider).get().accessKeyID == "ASIACONTAINER")
@@ -85,7 +88,10 @@ import Testing
             let url = server.baseURL + "/v2/credentials/task-1"
             let refused = await Self.outcome(
                 try Self.provider(
-                    ["AWS_CONTAINER_CREDENTIALS_FULL_URI": url, "AWS_CONTAINER_AUTHORIZATION_TOKEN": Self.token + "-stale"],
+                    [
+                        "AWS_CONTAINER_CREDENTIALS_FULL_URI": url,
+                        "AWS_CONTAINER_AUTHORIZATION_TOKEN": Self.token + "-stale",
+                    ],
                     base: ""
                 )
             )

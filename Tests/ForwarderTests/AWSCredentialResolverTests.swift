@@ -76,7 +76,8 @@ import Testing
             s3 =
                 max_concurrent_requests = 20
             """
-        let config = "[default]\nregion = eu-west-1\n[profile staging]\naws_access_key_id = AKIASTAGING\n"
+        let config =
+            "[default]\nregion = eu-west-1\n[profile staging]\naws_access_key_id = AKIASTAGING\n"
             + "aws_secret_access_key = staging-secret\n[sso-session corp]\nsso_region = eu-west-1\n"
         try Self.withHome(credentials: credentials, config: config) { home in
             let byDefault = try AWSCredentialResolver(environment: ["HOME": home]).resolve()
@@ -113,7 +114,9 @@ import Testing
     @Test func malformedFileNamesFileAndLineButNotTheLine() throws {
         let text = "[default]\naws_access_key_id = AKIAX\n\(Self.secret)\n"
         try Self.withHome(credentials: text) { home in
-            let error = try #require(Self.error { _ = try AWSCredentialResolver(environment: ["HOME": home]).resolve() })
+            let error = try #require(
+                Self.error { _ = try AWSCredentialResolver(environment: ["HOME": home]).resolve() }
+            )
             #expect(error.code == .configuration)
             #expect(error.context["file"] == home + "/.aws/credentials")
             #expect(error.context["line"] == "3")
@@ -127,12 +130,19 @@ import Testing
     }
 
     @Test func profileWithoutKeysSaysWhy() throws {
-        try Self.withHome(credentials: "[app]\naws_access_key_id = AKIAONLY\n", config: "[profile sso]\nsso_session = corp\n") {
+        try Self.withHome(
+            credentials: "[app]\naws_access_key_id = AKIAONLY\n",
+            config: "[profile sso]\nsso_session = corp\n"
+        ) {
             home in
-            let half = Self.error { _ = try AWSCredentialResolver(environment: ["HOME": home, "AWS_PROFILE": "app"]).resolve() }
+            let half = Self.error {
+                _ = try AWSCredentialResolver(environment: ["HOME": home, "AWS_PROFILE": "app"]).resolve()
+            }
             #expect(half?.message.contains("aws_secret_access_key") == true)
             #expect(half?.context["line"] == "1")
-            let sso = Self.error { _ = try AWSCredentialResolver(environment: ["HOME": home, "AWS_PROFILE": "sso"]).resolve() }
+            let sso = Self.error {
+                _ = try AWSCredentialResolver(environment: ["HOME": home, "AWS_PROFILE": "sso"]).resolve()
+            }
             #expect(sso?.message.contains("sso_session") == true)
         }
     }
@@ -144,28 +154,33 @@ import Testing
         }
     }
 
+    static func endpoint(_ environment: [String: String], override: String? = nil) throws -> String? {
+        guard
+            case .webIdentity(let client) = try AWSCredentialResolver(
+                environment: environment,
+                stsEndpoint: override
+            ).resolve()
+        else { return nil }
+        #expect(client.sessionName == "fwd")
+        #expect(client.tokenFile == "/var/run/secrets/token")
+        return client.endpoint
+    }
+
     @Test func webIdentityAndItsSTSEndpoint() throws {
-        try Self.withHome(config: "[default]\nregion = eu-west-1\n") { home in
+        try Self.withHome(config: "[default]\nregion = eu-west-1\n") { home throws in
             var environment = [
                 "HOME": home, "AWS_WEB_IDENTITY_TOKEN_FILE": "/var/run/secrets/token",
                 "AWS_ROLE_ARN": "arn:aws:iam::123456789012:role/forwarder", "AWS_ROLE_SESSION_NAME": "fwd",
                 "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI": "/v2/credentials/x",
             ]
-            func endpoint(_ environment: [String: String], override: String? = nil) throws -> String? {
-                guard case .webIdentity(let client) = try AWSCredentialResolver(environment: environment, stsEndpoint: override).resolve()
-                else { return nil }
-                #expect(client.sessionName == "fwd")
-                #expect(client.tokenFile == "/var/run/secrets/token")
-                return client.endpoint
-            }
-            #expect(try endpoint(environment) == "https://sts.amazonaws.com")
+            #expect(try Self.endpoint(environment) == "https://sts.amazonaws.com")
             environment["AWS_REGION"] = "eu-central-1"
-            #expect(try endpoint(environment) == "https://sts.eu-central-1.amazonaws.com")
+            #expect(try Self.endpoint(environment) == "https://sts.eu-central-1.amazonaws.com")
             environment["AWS_REGION"] = "cn-north-1"
-            #expect(try endpoint(environment) == "https://sts.cn-north-1.amazonaws.com.cn")
+            #expect(try Self.endpoint(environment) == "https://sts.cn-north-1.amazonaws.com.cn")
             environment["AWS_ENDPOINT_URL_STS"] = "https://sts.internal"
-            #expect(try endpoint(environment) == "https://sts.internal")
-            #expect(try endpoint(environment, override: "http://127.0.0.1:1") == "http://127.0.0.1:1")
+            #expect(try Self.endpoint(environment) == "https://sts.internal")
+            #expect(try Self.endpoint(environment, override: "http://127.0.0.1:1") == "http://127.0.0.1:1")
             environment["AWS_ROLE_ARN"] = nil
             let error = Self.error { _ = try AWSCredentialResolver(environment: environment).resolve() }
             #expect(error?.context["variable"] == "AWS_ROLE_ARN")
@@ -188,10 +203,15 @@ import Testing
             "AWS_CONTAINER_AUTHORIZATION_TOKEN": "container-auth-token",
         ]).resolve()
         #expect(!"\(full)".contains("container-auth-token"))
-        for url in ["http://169.254.170.2/x", "http://localhost:9/x", "http://127.0.0.5/x", "http://[::1]:8/x", "https://a.example/x"] {
+        for url in [
+            "http://169.254.170.2/x", "http://localhost:9/x", "http://127.0.0.5/x", "http://[::1]:8/x",
+            "https://a.example/x",
+        ] {
             #expect(AWSContainerCredentialsClient.isAllowed(url), "\(url)")
         }
-        for url in ["http://10.0.0.1/x", "http://example.com/x", "ftp://127.0.0.1/x", "http://127.0.0.1.evil.example/x"] {
+        for url in [
+            "http://10.0.0.1/x", "http://example.com/x", "ftp://127.0.0.1/x", "http://127.0.0.1.evil.example/x",
+        ] {
             let error = Self.error {
                 _ = try AWSCredentialResolver(environment: ["AWS_CONTAINER_CREDENTIALS_FULL_URI": url]).resolve()
             }

@@ -47,7 +47,8 @@ import Testing
             }
             guard request.method == .POST, form["Action"] == "AssumeRoleWithWebIdentity",
                 form["Version"] == "2011-06-15", form["RoleArn"] == "arn:aws:iam::123456789012:role/forwarder",
-                form["RoleSessionName"] == "fwd-test", form["WebIdentityToken"] == AWSCredentialsProviderTests.webIdentityToken,
+                form["RoleSessionName"] == "fwd-test",
+                form["WebIdentityToken"] == AWSCredentialsProviderTests.webIdentityToken,
                 !request.uri.contains("WEBIDENTITYTOKEN")
             else { return .reply(status: 400, body: "unexpected request \(request.uri) \(request.bodyText)") }
             let expiration = clock.now.adding(.seconds(3600)).formatted(fractionDigits: 0)
@@ -81,7 +82,8 @@ import Testing
         let clock = Clock()
         let sts = STS(clock: clock)
         let logs = InMemoryLogHandler()
-        try await TestHTTPServer.withRunning({ sts.handle($0) }) { server in
+        let handler: TestHTTPServer.Handler = { sts.handle($0) }
+        try await TestHTTPServer.withRunning(handler) { server in
             let source = try AWSCredentialResolver(
                 environment: [
                     "HOME": directory.path, "AWS_WEB_IDENTITY_TOKEN_FILE": directory.path + "/token",
@@ -187,18 +189,26 @@ import Testing
             #expect(refused.message.contains("InvalidIdentityToken"))
             #expect(refused.message.contains("<redacted> has expired & was refused"))
             sts.failure.withLock {
-                $0 = .reply(status: 400, body: "<ErrorResponse><Error><Code>IDPCommunicationError</Code></Error></ErrorResponse>")
+                $0 = .reply(
+                    status: 400,
+                    body: "<ErrorResponse><Error><Code>IDPCommunicationError</Code></Error></ErrorResponse>"
+                )
             }
             #expect(await Self.failure(provider)?.isRetryable == true)
             Self.expectNoSecrets(["\(refused)", String(reflecting: refused), Self.logText(logs)])
         }
-        let closed = try await TestHTTPServer.withRunning({ _ in .reset }) { $0.baseURL }
+        let reset: TestHTTPServer.Handler = { _ in .reset }
+        let closed = try await TestHTTPServer.withRunning(reset) { $0.baseURL }
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         try Self.webIdentityToken.write(toFile: directory.path + "/token", atomically: true, encoding: .utf8)
         let provider = AWSCredentialsProvider(
             source: .webIdentity(
-                AWSWebIdentityClient(endpoint: closed, roleARN: "arn:aws:iam::1:role/r", tokenFile: directory.path + "/token")
+                AWSWebIdentityClient(
+                    endpoint: closed,
+                    roleARN: "arn:aws:iam::1:role/r",
+                    tokenFile: directory.path + "/token"
+                )
             ),
             timeout: .seconds(5),
             logger: Logger(label: "aws-credentials-test")
@@ -213,7 +223,11 @@ import Testing
     @Test func missingTokenFileIsAConfigurationError() async throws {
         let provider = AWSCredentialsProvider(
             source: .webIdentity(
-                AWSWebIdentityClient(endpoint: "http://127.0.0.1:9", roleARN: "arn:aws:iam::1:role/r", tokenFile: "/nonexistent/token")
+                AWSWebIdentityClient(
+                    endpoint: "http://127.0.0.1:9",
+                    roleARN: "arn:aws:iam::1:role/r",
+                    tokenFile: "/nonexistent/token"
+                )
             ),
             logger: Logger(label: "aws-credentials-test")
         )

@@ -101,7 +101,10 @@ import Testing
             date: Self.date
         )
         #expect(headers.first { $0.name == "x-amz-security-token" }?.value == "FwoGZXIvYXdzEXAMPLETOKEN")
-        #expect(headers.last?.value.contains("SignedHeaders=host;x-amz-content-sha256;x-amz-date;x-amz-security-token,") == true)
+        #expect(
+            headers.last?.value.contains("SignedHeaders=host;x-amz-content-sha256;x-amz-date;x-amz-security-token,")
+                == true
+        )
     }
 
     /// S3 encodes each path segment once and never normalises: `%20` stays `%20`, `..` and `//`
@@ -111,7 +114,10 @@ import Testing
         #expect(AWSCanonicalForm.s3Path("/a b/ü.gz") == "/a%20b/%C3%BC.gz")
         #expect(AWSCanonicalForm.s3Path("/logs//x/../y") == "/logs//x/../y")
         #expect(AWSCanonicalForm.normalizedPath("/a%20b") == "/a%2520b")
-        #expect(AWSSigner.uriEncode("2026/12/07/activities-1.ndjson.gz", keepingSlash: true) == "2026/12/07/activities-1.ndjson.gz")
+        #expect(
+            AWSSigner.uriEncode("2026/12/07/activities-1.ndjson.gz", keepingSlash: true)
+                == "2026/12/07/activities-1.ndjson.gz"
+        )
         #expect(AWSSigner.uriEncode("a+b=c/d", keepingSlash: false) == "a%2Bb%3Dc%2Fd")
     }
 

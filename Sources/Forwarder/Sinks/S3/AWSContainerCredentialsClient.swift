@@ -54,7 +54,7 @@ public struct AWSContainerCredentialsClient: Sendable, CustomStringConvertible {
     /// `scheme://host:port` of `url`, the only part of an endpoint that messages show.
     static func origin(_ url: String) -> String {
         guard let schemeEnd = url.range(of: "://") else { return "<invalid URL>" }
-        return url[..<schemeEnd.upperBound] + url[schemeEnd.upperBound...].prefix { $0 != "/" && $0 != "?" }
+        return String(url[..<schemeEnd.upperBound] + url[schemeEnd.upperBound...].prefix { $0 != "/" && $0 != "?" })
     }
 
     /// Calls the endpoint once.
@@ -71,7 +71,11 @@ public struct AWSContainerCredentialsClient: Sendable, CustomStringConvertible {
             reply = try await transport.send(url: url, method: .GET, headers: headers, body: [])
         } catch {
             let reason = (error as? HTTPSinkError)?.message ?? "\(error)"
-            throw AWSCredentialsError(.unavailable, "container credentials endpoint: \(scrubber.scrub(reason))", context: context)
+            throw AWSCredentialsError(
+                .unavailable,
+                "container credentials endpoint: \(scrubber.scrub(reason))",
+                context: context
+            )
         }
         let object = (try? JSONParser.parse(reply.body))?.objectValue
         guard (200..<300).contains(reply.status) else {

@@ -145,10 +145,15 @@ public struct AWSCredentialResolver: Sendable {
         guard tokenFile != nil || role != nil else { return nil }
         guard let tokenFile, let role else {
             let missing = tokenFile == nil ? "AWS_WEB_IDENTITY_TOKEN_FILE" : "AWS_ROLE_ARN"
-            throw AWSCredentialsError(.configuration, "\(missing) is not set but its partner is", context: ["variable": missing])
+            throw AWSCredentialsError(
+                .configuration,
+                "\(missing) is not set but its partner is",
+                context: ["variable": missing]
+            )
         }
         return AWSWebIdentityClient(
-            endpoint: stsEndpoint ?? value("AWS_ENDPOINT_URL_STS") ?? Self.stsEndpoint(region: value("AWS_REGION") ?? value("AWS_DEFAULT_REGION")),
+            endpoint: stsEndpoint ?? value("AWS_ENDPOINT_URL_STS")
+                ?? Self.stsEndpoint(region: value("AWS_REGION") ?? value("AWS_DEFAULT_REGION")),
             roleARN: role,
             sessionName: value("AWS_ROLE_SESSION_NAME"),
             tokenFile: tokenFile

@@ -33,7 +33,7 @@ public actor AWSCredentialsProvider {
     /// How long before expiry temporary credentials are replaced.
     public static let refreshMargin: Duration = .seconds(300)
 
-    public let source: AWSCredentialSource
+    public nonisolated let source: AWSCredentialSource
     private let transport: HTTPTransport
     private let now: @Sendable () -> RFC3339Timestamp
     private let logger: Logger

@@ -1,5 +1,6 @@
 import ComplianceAPI
 import Crypto
+import ForwarderCore
 
 /// AWS Signature Version 4 (`AWS4-HMAC-SHA256`), written against AWS's published specification
 /// ("Create a signed AWS API request", and for S3 "Signature Calculations for the Authorization

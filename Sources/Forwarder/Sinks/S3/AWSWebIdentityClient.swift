@@ -45,7 +45,10 @@ public struct AWSWebIdentityClient: Sendable, CustomStringConvertible {
     }
 
     /// Calls STS once.
-    func fetch(using transport: HTTPTransport, now: RFC3339Timestamp) async throws(AWSCredentialsError) -> AWSCredentials {
+    func fetch(
+        using transport: HTTPTransport,
+        now: RFC3339Timestamp
+    ) async throws(AWSCredentialsError) -> AWSCredentials {
         let token = try readToken()
         let scrubber = SecretScrubber([token])
         let session = sessionName ?? "compliance-forwarder-\(now.secondsSinceEpoch)"
@@ -63,7 +66,9 @@ public struct AWSWebIdentityClient: Sendable, CustomStringConvertible {
             reply = try await transport.send(
                 url: endpoint,
                 headers: headers,
-                body: Array(form.map { "\($0.0)=\(AWSSigner.uriEncode($0.1, keepingSlash: false))" }.joined(separator: "&").utf8)
+                body: Array(
+                    form.map { "\($0.0)=\(AWSSigner.uriEncode($0.1, keepingSlash: false))" }.joined(separator: "&").utf8
+                )
             )
         } catch {
             throw AWSCredentialsError(
@@ -106,7 +111,11 @@ public struct AWSWebIdentityClient: Sendable, CustomStringConvertible {
         }
         let token = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
         guard !token.isEmpty else {
-            throw AWSCredentialsError(.configuration, "the web identity token file is empty", context: ["file": tokenFile])
+            throw AWSCredentialsError(
+                .configuration,
+                "the web identity token file is empty",
+                context: ["file": tokenFile]
+            )
         }
         return token
     }

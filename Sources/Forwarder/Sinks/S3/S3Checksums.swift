@@ -12,14 +12,15 @@ import Foundation
 ///
 /// Computed in one pass over the bytes, so a spooled segment can be hashed on disk before it is
 /// streamed (the upload then sends ``AWSSignableRequest/Payload/sha256(hex:)``).
-public struct S3Checksums: Sendable {
+/// Not `Sendable`: swift-crypto's hash states are not; one upload hashes in one task.
+public struct S3Checksums {
     private var md5 = Insecure.MD5()
     private var sha256 = SHA256()
 
     public init() {}
 
     /// Adds the next bytes of the object.
-    public mutating func update(_ bytes: some ContiguousBytes) {
+    public mutating func update(_ bytes: some DataProtocol) {
         md5.update(data: bytes)
         sha256.update(data: bytes)
     }

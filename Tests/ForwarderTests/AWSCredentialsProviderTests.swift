@@ -210,7 +210,7 @@ import Testing
                     tokenFile: directory.path + "/token"
                 )
             ),
-            timeout: .seconds(5),
+            timeout: .seconds(1),
             logger: Logger(label: "aws-credentials-test")
         )
         let unreachable = await Self.failure(provider)

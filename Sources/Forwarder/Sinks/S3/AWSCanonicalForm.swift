@@ -1,3 +1,9 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+
 /// The canonical forms of SigV4's canonical request: path, query and headers.
 ///
 /// Inputs are wire forms (percent-encoded as sent); each is decoded and encoded again with
@@ -63,34 +69,10 @@ enum AWSCanonicalForm {
         return (canonical, names.joined(separator: ";"))
     }
 
-    /// `%XX` sequences turned back into bytes; a `%` not followed by two hex digits stays as is.
+    /// `%XX` sequences turned back into text. A string that does not decode (a `%` without two
+    /// hex digits, bytes that are not UTF-8) is taken literally, so its `%` signs as `%25`.
     static func percentDecoded(_ text: Substring) -> String {
-        guard text.contains("%") else { return String(text) }
-        let bytes = Array(text.utf8)
-        var decoded: [UInt8] = []
-        decoded.reserveCapacity(bytes.count)
-        var index = 0
-        while index < bytes.count {
-            if bytes[index] == UInt8(ascii: "%"), index + 2 < bytes.count,
-                let high = hexValue(bytes[index + 1]), let low = hexValue(bytes[index + 2])
-            {
-                decoded.append(high << 4 | low)
-                index += 3
-            } else {
-                decoded.append(bytes[index])
-                index += 1
-            }
-        }
-        return String(decoding: decoded, as: UTF8.self)
-    }
-
-    private static func hexValue(_ byte: UInt8) -> UInt8? {
-        switch byte {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"): byte - UInt8(ascii: "0")
-        case UInt8(ascii: "a")...UInt8(ascii: "f"): byte - UInt8(ascii: "a") + 10
-        case UInt8(ascii: "A")...UInt8(ascii: "F"): byte - UInt8(ascii: "A") + 10
-        default: nil
-        }
+        String(text).removingPercentEncoding ?? String(text)
     }
 }
 

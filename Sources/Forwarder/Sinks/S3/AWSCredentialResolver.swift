@@ -56,18 +56,24 @@ public struct AWSCredentialResolver: Sendable {
         environment[name].flatMap { $0.isEmpty ? nil : $0 }
     }
 
-    func fromEnvironment() throws(AWSCredentialsError) -> AWSCredentials? {
-        let id = value("AWS_ACCESS_KEY_ID")
-        let secret = value("AWS_SECRET_ACCESS_KEY")
-        guard id != nil || secret != nil else { return nil }
-        guard let id, let secret else {
-            let missing = id == nil ? "AWS_ACCESS_KEY_ID" : "AWS_SECRET_ACCESS_KEY"
+    /// Two variables that only work together: both values, `nil` when neither is set, an error
+    /// naming the missing one when only one is.
+    private func pair(_ first: String, _ second: String) throws(AWSCredentialsError) -> (String, String)? {
+        switch (value(first), value(second)) {
+        case (nil, nil): return nil
+        case (let a?, let b?): return (a, b)
+        case (nil, _), (_, nil):
+            let missing = value(first) == nil ? first : second
             throw AWSCredentialsError(
                 .configuration,
-                "\(missing) is not set but its partner is",
+                "\(missing) is not set but \(missing == first ? second : first) is",
                 context: ["variable": missing]
             )
         }
+    }
+
+    func fromEnvironment() throws(AWSCredentialsError) -> AWSCredentials? {
+        guard let (id, secret) = try pair("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY") else { return nil }
         return AWSCredentials(
             accessKeyID: id,
             secretAccessKey: Secret(secret),
@@ -140,17 +146,7 @@ public struct AWSCredentialResolver: Sendable {
     }
 
     func webIdentity() throws(AWSCredentialsError) -> AWSWebIdentityClient? {
-        let tokenFile = value("AWS_WEB_IDENTITY_TOKEN_FILE")
-        let role = value("AWS_ROLE_ARN")
-        guard tokenFile != nil || role != nil else { return nil }
-        guard let tokenFile, let role else {
-            let missing = tokenFile == nil ? "AWS_WEB_IDENTITY_TOKEN_FILE" : "AWS_ROLE_ARN"
-            throw AWSCredentialsError(
-                .configuration,
-                "\(missing) is not set but its partner is",
-                context: ["variable": missing]
-            )
-        }
+        guard let (tokenFile, role) = try pair("AWS_WEB_IDENTITY_TOKEN_FILE", "AWS_ROLE_ARN") else { return nil }
         return AWSWebIdentityClient(
             endpoint: stsEndpoint ?? value("AWS_ENDPOINT_URL_STS")
                 ?? Self.stsEndpoint(region: value("AWS_REGION") ?? value("AWS_DEFAULT_REGION")),

@@ -80,7 +80,7 @@ public struct AWSContainerCredentialsClient: Sendable, CustomStringConvertible {
         let object = (try? JSONParser.parse(reply.body))?.objectValue
         guard (200..<300).contains(reply.status) else {
             let reason = object?.string("message") ?? object?.string("Message") ?? object?.string("code")
-            let detail = reason.map { ": " + scrubber.scrub(String($0.prefix(300))) } ?? ""
+            let detail = reason.map { ": " + String(scrubber.scrub($0).prefix(300)) } ?? ""
             let retryable = reply.status == 429 || reply.status >= 500
             throw AWSCredentialsError(
                 retryable ? .unavailable : .refused,

@@ -52,7 +52,7 @@ public struct AWSCredentialResolver: Sendable {
         )
     }
 
-    private func value(_ name: String) -> String? {
+    fileprivate func value(_ name: String) -> String? {
         environment[name].flatMap { $0.isEmpty ? nil : $0 }
     }
 
@@ -183,5 +183,18 @@ public struct AWSCredentialResolver: Sendable {
             authorizationToken: value("AWS_CONTAINER_AUTHORIZATION_TOKEN").map(Secret.init),
             authorizationTokenFile: value("AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE")
         )
+    }
+}
+
+extension AWSCredentialResolver: CustomStringConvertible, CustomReflectable {
+    /// Names the `AWS_*` variables that are set, never their values: the environment holds the
+    /// secret key and tokens.
+    public var description: String {
+        let names = environment.keys.filter { $0.hasPrefix("AWS_") && value($0) != nil }.sorted()
+        return "AWSCredentialResolver(set: \(names.isEmpty ? "no AWS_* variables" : names.joined(separator: ", ")))"
+    }
+
+    public var customMirror: Mirror {
+        Mirror(self, children: ["environment": "<\(environment.count) variables, values not shown>"])
     }
 }

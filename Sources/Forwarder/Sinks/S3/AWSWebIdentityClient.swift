@@ -50,7 +50,8 @@ public struct AWSWebIdentityClient: Sendable, CustomStringConvertible {
         now: RFC3339Timestamp
     ) async throws(AWSCredentialsError) -> AWSCredentials {
         let token = try readToken()
-        let scrubber = SecretScrubber([token])
+        // A server quoting the request back quotes the form-encoded token.
+        let scrubber = SecretScrubber([token, AWSSigner.uriEncode(token, keepingSlash: false)])
         let session = sessionName ?? "compliance-forwarder-\(now.secondsSinceEpoch)"
         let form = [
             ("Action", "AssumeRoleWithWebIdentity"), ("Version", "2011-06-15"), ("RoleArn", roleARN),
@@ -128,7 +129,7 @@ public struct AWSWebIdentityClient: Sendable, CustomStringConvertible {
         context: [String: String]
     ) -> AWSCredentialsError {
         let code = AWSXMLLeaves.first("Code", in: xml) ?? "HTTP \(status)"
-        let detail = AWSXMLLeaves.first("Message", in: xml).map { ": " + scrubber.scrub(String($0.prefix(300))) } ?? ""
+        let detail = AWSXMLLeaves.first("Message", in: xml).map { ": " + String(scrubber.scrub($0).prefix(300)) } ?? ""
         let retryable = status == 429 || status >= 500 || retryableCodes.contains(code)
         return AWSCredentialsError(
             retryable ? .unavailable : .refused,

@@ -31,6 +31,7 @@ import Testing
     static func provider(_ environment: [String: String], base: String) throws -> AWSCredentialsProvider {
         AWSCredentialsProvider(
             source: try AWSCredentialResolver(environment: environment, containerBaseURL: base).resolve(),
+            timeout: .seconds(60),
             logger: Logger(label: "aws-container-test"),
             now: { RFC3339Timestamp("2026-12-07T10:00:00Z") ?? .now }
         )

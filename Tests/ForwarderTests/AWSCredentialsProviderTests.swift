@@ -91,8 +91,10 @@ import Testing
                 ],
                 stsEndpoint: server.baseURL + "/"
             ).resolve()
+            // A generous timeout: the full test run loads two cores far beyond one request's needs.
             let provider = AWSCredentialsProvider(
                 source: source,
+                timeout: .seconds(60),
                 logger: Logger(label: "aws-credentials-test") { _ in logs },
                 now: { clock.now }
             )

@@ -90,7 +90,7 @@ import Testing
                 ),
             ]
             for source in sources {
-                let provider = AWSCredentialsProvider(source: source, logger: logger)
+                let provider = AWSCredentialsProvider(source: source, timeout: .seconds(60), logger: logger)
                 scan(source)
                 do throws(AWSCredentialsError) {
                     _ = try await provider.credentials()

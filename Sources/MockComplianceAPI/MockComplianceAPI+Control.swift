@@ -77,6 +77,11 @@ extension MockComplianceAPI {
     /// When each request arrived, by the mock's clock.
     public var requestTimes: [RFC3339Timestamp] { state.withLock { $0.requestTimes } }
 
+    /// Every request so far: when it arrived (the mock's clock) and the key it carried.
+    public var requestLog: [(at: RFC3339Timestamp, apiKey: String?)] {
+        state.withLock { state in zip(state.requestTimes, state.requestKeys).map { ($0, $1) } }
+    }
+
     /// The largest number of requests in any 60-second window.
     public var peakRequestsPerMinute: Int {
         let times = requestTimes

@@ -20,6 +20,9 @@ struct MockState: Sendable {
     var statusCounts: [Int: Int] = [:]
     /// When each request arrived (clock time), for budget assertions.
     var requestTimes: [RFC3339Timestamp] = []
+    /// The `x-api-key` of each request, in the same order (which process asked, in tests that
+    /// give each replica its own key).
+    var requestKeys: [String?] = []
     var liveStopped = false
     var recordsServed = 0
     /// Filled only when ``MockComplianceAPI/Configuration/prerendersRecords`` is set.
@@ -122,6 +125,7 @@ struct MockState: Sendable {
     mutating func reply(path: String, query: String, apiKey: String?, now: RFC3339Timestamp) -> Reply {
         requestSerial += 1
         requestTimes.append(now)
+        requestKeys.append(apiKey)
         renderNewRecords()
         let requestID = "req_mock_\(configuration.seed)_\(requestSerial)"
         let reply = decide(path: path, query: query, apiKey: apiKey, now: now, requestID: requestID)

@@ -51,7 +51,8 @@ struct BackfillCommand: AsyncParsableCommand {
             )
             let services = try await ObservabilitySetup.services(
                 configuration: configuration,
-                parts: parts,
+                readiness: parts.readiness,
+                main: parts.pipeline,
                 serverRequired: false,
                 logger: logger
             )
@@ -70,7 +71,8 @@ struct BackfillCommand: AsyncParsableCommand {
                 progress.abandon()
                 throw error
             }
-            let cursor = (try? CheckpointStore(path: checkpointPath).load())?.cursor
+            let firstSource = ForwarderConfiguration.Checkpoint(path: checkpointPath).path(for: configuration.source)
+            let cursor = (try? CheckpointStore(path: firstSource).load())?.cursor
             let metrics = ObservabilitySetup.registry.emitToString()
             progress.finish(BackfillSummary(metricsText: metrics, cursor: cursor), logger: logger)
         }

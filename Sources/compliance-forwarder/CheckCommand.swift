@@ -38,7 +38,14 @@ struct CheckCommand: AsyncParsableCommand {
         LoggingSetup.bootstrap(level: "critical", format: configuration.log.format.name)
         let limit = Duration.milliseconds(Int64(max(timeout, 0.1) * 1000))
         // Concurrently: an unreachable destination costs the whole timeout (connects are retried).
-        async let source = sourceLines(configuration.source, timeout: limit)
+        async let source = withTaskGroup(of: (Int, [Line]).self) { group in
+            for (index, source) in configuration.sources.enumerated() {
+                group.addTask { (index, await sourceLines(source, timeout: limit)) }
+            }
+            var lines: [Int: [Line]] = [:]
+            for await (index, result) in group { lines[index] = result }
+            return configuration.sources.indices.flatMap { lines[$0] ?? [] }
+        }
         let probes = await withTaskGroup(of: (Int, SinkProbe.Result).self) { group in
             for (index, sink) in configuration.sinks.enumerated() {
                 group.addTask { (index, await SinkProbe.probe(sink, timeout: limit)) }
@@ -52,10 +59,13 @@ struct CheckCommand: AsyncParsableCommand {
             guard let result = probes[index] else { continue }
             lines.append(Self.line(for: result, name: "sink \(sink.name) (\(Self.kind(sink)))"))
         }
-        for (name, path) in [
-            ("checkpoint", WritableDirectory.parent(of: configuration.checkpoint.path)),
-            ("dead letters", configuration.deadLetter.directory),
-        ] {
+        var directories = [("dead letters", configuration.deadLetter.directory)]
+        if case .postgres(let postgres) = configuration.state.backend {
+            lines.append(await Self.stateLine(postgres, timeout: limit))
+        } else {
+            directories.insert(("checkpoint", WritableDirectory.parent(of: configuration.checkpoint.path)), at: 0)
+        }
+        for (name, path) in directories {
             if let problem = WritableDirectory.problem(path) {
                 lines.append(Line(name: name, status: "FAIL", detail: problem, exitCode: .ioError))
             } else {
@@ -75,7 +85,18 @@ struct CheckCommand: AsyncParsableCommand {
     }
 
     /// The key (one request with limit=1) and the rate budget its reply reports.
+    /// ``keyLines(_:timeout:)``, named after the source when there are several.
     func sourceLines(_ source: ForwarderConfiguration.Source, timeout: Duration) async -> [Line] {
+        let lines = await keyLines(source, timeout: timeout)
+        guard let name = source.name else { return lines }
+        return lines.map { line in
+            var named = line
+            named.name += " (\(name))"
+            return named
+        }
+    }
+
+    func keyLines(_ source: ForwarderConfiguration.Source, timeout: Duration) async -> [Line] {
         var clientConfiguration = source.clientConfiguration()
         clientConfiguration.requestTimeout = timeout
         let client = ComplianceClient(configuration: clientConfiguration, logger: Logger(label: "check"))
@@ -124,6 +145,50 @@ struct CheckCommand: AsyncParsableCommand {
             ]
         } catch {
             return [Line(name: "api key", status: "FAIL", detail: "request failed: \(error)", exitCode: .unavailable)]
+        }
+    }
+
+    /// The database, read only: `check` must not take the lease from a running leader.
+    static func stateLine(_ configured: ForwarderConfiguration.State.Postgres, timeout: Duration) async -> Line {
+        var postgres = configured
+        postgres.timeout = min(postgres.timeout, timeout)
+        let name = "state (postgres)"
+        let place = "\(postgres.redacted) (tls \(postgres.tls.mode))"
+        do {
+            var inspection: PostgresStateStore.Inspection?
+            try await PostgresStateStore.using(postgres) { inspection = try await $0.inspect() }
+            guard let inspection, let version = inspection.schemaVersion else {
+                return Line(
+                    name: name,
+                    status: "OK",
+                    detail: "\(place) reached; schema \(postgres.schema) has no tables yet (run creates them)"
+                )
+            }
+            if version > PostgresStateStore.schemaVersion {
+                return Line(
+                    name: name,
+                    status: "FAIL",
+                    detail: "\(place): schema \(postgres.schema) is at version \(version), newer than this forwarder "
+                        + "(\(PostgresStateStore.schemaVersion)): upgrade it",
+                    exitCode: .configurationInvalid
+                )
+            }
+            var detail = "\(place) reached; schema \(postgres.schema) version \(version); "
+            if let lease = inspection.lease {
+                detail +=
+                    lease.isLive
+                    ? "lease \(postgres.name) held by \(lease.holder) (epoch \(lease.epoch))"
+                    : "lease \(postgres.name) free (last epoch \(lease.epoch))"
+            } else {
+                detail += "lease \(postgres.name) never taken"
+            }
+            if let written = inspection.checkpointWritten { detail += "; checkpoint written \(written.at)" }
+            return Line(name: name, status: "OK", detail: detail)
+        } catch let error as StateStoreError {
+            let code: ForwarderExitCode = error.code == .incompatible ? .configurationInvalid : .unavailable
+            return Line(name: name, status: "FAIL", detail: "\(place): \(error.message)", exitCode: code)
+        } catch {
+            return Line(name: name, status: "FAIL", detail: "\(place): \(error)", exitCode: .unavailable)
         }
     }
 

@@ -37,6 +37,13 @@ enum CommandSupport {
                 error.code == .corruptCheckpoint
                     ? ForwarderExitCode.dataInvalid.rawValue : ForwarderExitCode.ioError.rawValue
             )
+        } catch let error as StateStoreError {
+            printError("error: \(error)")
+            switch error.code {
+            case .corruptCheckpoint: throw ExitCode(ForwarderExitCode.dataInvalid.rawValue)
+            case .incompatible: throw ExitCode(ForwarderExitCode.configurationInvalid.rawValue)
+            default: throw ExitCode(ForwarderExitCode.unavailable.rawValue)
+            }
         } catch let error as HTTPSinkError where error.code == .setup {
             printError("error: \(error)")
             throw ExitCode(ForwarderExitCode.configurationInvalid.rawValue)

@@ -16,7 +16,7 @@ enum ObservabilitySetup {
     }()
 
     /// The services, in start order: the observability server (when `server.enabled`), `extra`,
-    /// then the pipeline. A graceful shutdown stops them in reverse order, so the pipeline
+    /// then `main` (the pipeline). A graceful shutdown stops them in reverse order, so the pipeline
     /// drains first and `/metrics` stays up meanwhile.
     ///
     /// - Parameter serverRequired: Whether an address that cannot be bound stops the command
@@ -24,7 +24,8 @@ enum ObservabilitySetup {
     ///   that holds the port).
     static func services(
         configuration: ForwarderConfiguration,
-        parts: ForwarderRuntime.Assembly,
+        readiness: Readiness,
+        main: any Service,
         extra: [any Service] = [],
         serverRequired: Bool = true,
         logger: Logger
@@ -35,7 +36,7 @@ enum ObservabilitySetup {
                 let server = try await HealthServer.bind(
                     listen: configuration.server.listen,
                     registry: registry,
-                    readiness: parts.readiness,
+                    readiness: readiness,
                     logger: logger
                 )
                 services.append(.init(service: server))
@@ -44,7 +45,7 @@ enum ObservabilitySetup {
             }
         }
         services += extra.map { ServiceGroupConfiguration.ServiceConfiguration(service: $0) }
-        services.append(.init(service: parts.pipeline, successTerminationBehavior: .gracefullyShutdownGroup))
+        services.append(.init(service: main, successTerminationBehavior: .gracefullyShutdownGroup))
         return services
     }
 }

@@ -24,12 +24,13 @@ struct RunCommand: AsyncParsableCommand {
         let logger = Logger(label: "compliance-forwarder")
         _ = ObservabilitySetup.registry
         try await CommandSupport.withExitCodes {
-            let parts = try ForwarderRuntime.make(configuration: configuration, logger: logger)
+            let parts = try ForwarderRuntime.makeProcess(configuration: configuration, logger: logger)
             let reload = HangupReload(configurationPath: config, running: configuration, parts: parts, logger: logger)
             let hangup = await HangupService.make { _ = reload.perform() }
             let services = try await ObservabilitySetup.services(
                 configuration: configuration,
-                parts: parts,
+                readiness: parts.readiness,
+                main: parts.service,
                 extra: [hangup],
                 logger: logger
             )

@@ -1,6 +1,8 @@
 import ArgumentParser
 import ComplianceAPI
+import Forwarder
 import ForwarderCore
+import Foundation
 import MockComplianceAPI
 
 /// Decode + map + encode, per format, on realistic records of every type (no I/O).
@@ -12,6 +14,26 @@ struct TransformBenchmark: AsyncParsableCommand {
 
     @Option(help: "Activities per page.") var pageSize = 5000
     @Option(help: "Pages to process per format.") var pages = 40
+    @Option(
+        help: """
+            A directory of recorded response bodies (*.json or *.json.gz, one page each, e.g. \
+            benchmarks/data/hostile-pages) to use instead of generated records; --pages cycles through them.
+            """
+    ) var corpus: String?
+
+    /// The recorded pages in `directory`, in name order, decompressed.
+    static func corpusPages(_ directory: String) throws -> [[UInt8]] {
+        let names = try FileManager.default.contentsOfDirectory(atPath: directory).sorted()
+        var pages: [[UInt8]] = []
+        for name in names where name.hasSuffix(".json") || name.hasSuffix(".json.gz") {
+            guard let data = FileManager.default.contents(atPath: directory + "/" + name) else {
+                throw ValidationError("cannot read \(directory)/\(name)")
+            }
+            pages.append(name.hasSuffix(".gz") ? GzipDecoder.decompress(Array(data)) : Array(data))
+        }
+        guard !pages.isEmpty else { throw ValidationError("no *.json or *.json.gz pages in \(directory)") }
+        return pages
+    }
 
     /// A page body of `size` realistic records, every activity type in turn.
     static func samplePage(size: Int) -> [UInt8] {
@@ -28,17 +50,17 @@ struct TransformBenchmark: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let page = Self.samplePage(size: pageSize)
+        let corpus = try corpus.map(Self.corpusPages) ?? [Self.samplePage(size: pageSize)]
         let context = ActivityEncodingContext(readTime: .now)
         for format in [OutputFormat.ecs, .cef] {
             let formatter = ActivityEncoder(format: format)
             var output: [UInt8] = []
-            output.reserveCapacity(page.count * 2)
+            output.reserveCapacity((corpus.map(\.count).max() ?? 0) * 2)
             var events = 0
             let cpuStart = ProcessCPU.seconds()
             let start = ContinuousClock.now
-            for _ in 0..<pages {
-                let decoded = try CursorPage<Activity>.decode(page)
+            for index in 0..<pages {
+                let decoded = try CursorPage<Activity>.decode(corpus[index % corpus.count])
                 output.removeAll(keepingCapacity: true)
                 for activity in decoded.data {
                     formatter.append(activity, context: context, into: &output)

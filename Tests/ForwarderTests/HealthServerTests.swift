@@ -62,6 +62,41 @@ import Testing
         )
     }
 
+    /// With the PostgreSQL backend a standby is ready while it reaches the database; the
+    /// pipeline's conditions apply from the moment it leads.
+    @Test func readinessFollowsTheLeaseRole() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let (_, client) = Self.readiness(baseURL: "http://127.0.0.1:1", directory: directory, sinks: [])
+        let lease = LeaseStatus()
+        let readiness = Readiness(sources: [(nil, client)], lease: lease)
+        #expect(readiness.problems() == ["state: the database has not been reached yet"])
+        lease.databaseReached()
+        #expect(readiness.problems().isEmpty, "a standby that reaches the database is ready")
+        lease.databaseFailed("cannot renew the lease: connection refused")
+        #expect(readiness.problems() == ["state: cannot renew the lease: connection refused"])
+        lease.databaseReached()
+
+        lease.leading(epoch: 7)
+        #expect(readiness.problems() == ["source: no request has succeeded yet"], "a leader is judged by its pipeline")
+        let health = SinkHealth(sink: "siem")
+        let checkpointer = Checkpointer(
+            store: CheckpointStore(path: directory.path + "/cp.json"),
+            initial: CheckpointState(start: .now),
+            sinkCount: 1,
+            horizon: .seconds(60),
+            clock: SystemAPIClock(),
+            logger: Logger(label: "test")
+        )
+        readiness.attach(checkpointers: [checkpointer], sinks: [("siem", health)])
+        health.markUnhealthy("connect_failed")
+        #expect(readiness.problems().contains("sink siem: connect_failed"))
+        lease.standingBy()
+        readiness.detach()
+        #expect(readiness.problems().isEmpty, "back to standby: the pipeline is gone")
+        #expect(lease.role == .standby)
+    }
+
     @Test func gracefulShutdownClosesKeepAliveConnections() async throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }

@@ -21,7 +21,7 @@ public final class Checkpointer: Acknowledger {
     }
 
     private let state: Mutex<State>
-    private let store: CheckpointStore
+    private let store: any CheckpointBackend
     private let horizon: Duration
     private let clock: any APIClock
     private let logger: Logger
@@ -31,7 +31,7 @@ public final class Checkpointer: Acknowledger {
     /// - Parameters:
     ///   - horizon: How long delivered ids are remembered (``DeduplicationHorizon``).
     public init(
-        store: CheckpointStore,
+        store: any CheckpointBackend,
         initial: CheckpointState,
         sinkCount: Int,
         horizon: Duration,
@@ -95,8 +95,9 @@ public final class Checkpointer: Acknowledger {
         state.dirty = true
     }
 
-    /// Writes the checkpoint if it changed. Throws on a write failure or a tracker bug.
-    public func flush() throws {
+    /// Writes the checkpoint if it changed. Throws on a write failure, a lost lease
+    /// (``StateStoreError`` `leaseLost`) or a tracker bug.
+    public func flush() async throws {
         let now = clock.now
         let snapshot: CheckpointState? = try state.withLock { state throws(TrackerError) in
             if let failure = state.failure { throw failure }
@@ -110,7 +111,7 @@ public final class Checkpointer: Acknowledger {
         }
         guard let snapshot else { return }
         do {
-            try store.save(snapshot)
+            try await store.commit(snapshot)
             writes.increment()
             state.withLock { $0.writeFailure = nil }
         } catch {
@@ -123,7 +124,8 @@ public final class Checkpointer: Acknowledger {
     }
 
     /// Flushes every `interval` until cancelled. A failed write is logged and retried next time
-    /// (the previous checkpoint stays valid: resuming from it only re-sends).
+    /// (the previous checkpoint stays valid: resuming from it only re-sends); a lost lease ends
+    /// the loop with its error, which stops the pipeline.
     public func runFlushLoop(interval: Duration) async throws {
         while !Task.isCancelled {
             do {
@@ -132,8 +134,10 @@ public final class Checkpointer: Acknowledger {
                 return
             }
             do {
-                try flush()
+                try await flush()
             } catch let error as TrackerError {
+                throw error
+            } catch let error as StateStoreError where error.code == .leaseLost {
                 throw error
             } catch {
                 logger.error("checkpoint write failed; will retry", metadata: ["error": "\(error)"])

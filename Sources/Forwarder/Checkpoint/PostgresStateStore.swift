@@ -34,10 +34,10 @@ public struct PostgresStateStore: Sendable {
 
     let session: PostgresSession
     public let settings: Settings
-    private let logger: Logger
+    let logger: Logger
 
     public init(session: PostgresSession, settings: Settings, logger: Logger) throws(StateStoreError) {
-        guard Self.isPlainIdentifier(settings.schema) else {
+        guard ForwarderConfiguration.State.Postgres.isPlainIdentifier(settings.schema) else {
             throw StateStoreError(
                 .incompatible,
                 "schema \"\(settings.schema)\" must be lower-case letters, digits and underscores (at most 63)"
@@ -108,8 +108,11 @@ public struct PostgresStateStore: Sendable {
     }
 
     /// The committed checkpoint, `nil` when none was written yet.
-    public func load() async throws(StateStoreError) -> CheckpointState? {
-        let (schema, pipeline, logger) = (settings.schema, settings.pipeline, logger)
+    ///
+    /// - Parameter source: The source's name with several sources (its row is
+    ///   `<pipeline>/<source>`); `nil` for the pipeline's own row.
+    public func load(source: String? = nil) async throws(StateStoreError) -> CheckpointState? {
+        let (schema, pipeline, logger) = (settings.schema, checkpointKey(source), logger)
         let stored: [UInt8]? = try await run("load") { connection in
             let rows = try await connection.query(
                 "SELECT state FROM \(unescaped: schema).checkpoint WHERE pipeline = \(pipeline)",
@@ -188,8 +191,13 @@ public struct PostgresStateStore: Sendable {
     /// the lease row) is ordered entirely before or after this commit: before, the epoch no longer
     /// matches and nothing is written; after, the new leader loads what this commit wrote. A
     /// checkpoint written by a newer epoch is never overwritten by an older one.
-    public func commit(_ state: CheckpointState, epoch: Int64) async throws(StateStoreError) -> Bool {
+    public func commit(
+        _ state: CheckpointState,
+        epoch: Int64,
+        source: String? = nil
+    ) async throws(StateStoreError) -> Bool {
         let (schema, pipeline, holder) = (settings.schema, settings.pipeline, settings.holder)
+        let key = checkpointKey(source)
         let bytes = ByteBuffer(bytes: CheckpointCodec.encode(state))
         return try await returnedEpoch(
             "commit the checkpoint",
@@ -201,7 +209,7 @@ public struct PostgresStateStore: Sendable {
                 FOR SHARE
             )
             INSERT INTO \(unescaped: schema).checkpoint AS checkpoint (pipeline, state, epoch, updated_at)
-            SELECT \(pipeline), \(bytes), owner.epoch, clock_timestamp() FROM owner
+            SELECT \(key), \(bytes), owner.epoch, clock_timestamp() FROM owner
             ON CONFLICT (pipeline) DO UPDATE
                 SET state = EXCLUDED.state, epoch = EXCLUDED.epoch, updated_at = EXCLUDED.updated_at
                 WHERE checkpoint.epoch <= EXCLUDED.epoch
@@ -213,8 +221,8 @@ public struct PostgresStateStore: Sendable {
     /// Replaces the checkpoint whoever holds the lease (`checkpoint reset` and `migrate`, run by
     /// an operator while the forwarder is stopped). Keeps the epoch, so a running leader's next
     /// commit still succeeds: stop the forwarder first.
-    public func overwrite(_ state: CheckpointState) async throws(StateStoreError) {
-        let (schema, pipeline) = (settings.schema, settings.pipeline)
+    public func overwrite(_ state: CheckpointState, source: String? = nil) async throws(StateStoreError) {
+        let (schema, pipeline) = (settings.schema, checkpointKey(source))
         let bytes = ByteBuffer(bytes: CheckpointCodec.encode(state))
         _ = try await returnedEpoch(
             "write the checkpoint",
@@ -225,6 +233,11 @@ public struct PostgresStateStore: Sendable {
             RETURNING epoch
             """
         )
+    }
+
+    /// The checkpoint row's key: the pipeline's, or `<pipeline>/<source>` for a named source.
+    func checkpointKey(_ source: String?) -> String {
+        source.map { settings.pipeline + "/" + $0 } ?? settings.pipeline
     }
 
     /// Runs a statement that returns `epoch` for the row it wrote: the first value, `nil` if none.
@@ -240,7 +253,7 @@ public struct PostgresStateStore: Sendable {
         }
     }
 
-    private func run<T: Sendable>(
+    func run<T: Sendable>(
         _ what: String,
         _ body: @Sendable (PostgresConnection) async throws -> T
     ) async throws(StateStoreError) -> T {
@@ -263,15 +276,6 @@ public struct PostgresStateStore: Sendable {
             text += ": \(underlying)"
         }
         return text
-    }
-
-    static func isPlainIdentifier(_ name: String) -> Bool {
-        guard let first = name.utf8.first, first == UInt8(ascii: "_") || (0x61...0x7A).contains(first),
-            name.utf8.count <= 63
-        else { return false }
-        return name.utf8.allSatisfy {
-            $0 == UInt8(ascii: "_") || (0x61...0x7A).contains($0) || (0x30...0x39).contains($0)
-        }
     }
 
     static func milliseconds(_ duration: Duration) -> Int64 {

@@ -8,6 +8,9 @@ public struct StateStoreError: Error, Sendable, CustomStringConvertible {
         public static let unavailable = Code("unavailable")
         /// The stored checkpoint fails its integrity check.
         public static let corruptCheckpoint = Code("corrupt_checkpoint")
+        /// A fenced commit found that this replica's epoch no longer holds the lease: it must
+        /// stop delivering (another replica has taken over, or is about to).
+        public static let leaseLost = Code("lease_lost")
         /// The schema is newer than this version understands, or a setting is unusable.
         public static let incompatible = Code("incompatible")
 

@@ -17,28 +17,32 @@ import Synchronization
 public final class HangupReload: Sendable {
     let configurationPath: String
     let running: ForwarderConfiguration
-    let client: ComplianceClient
+    /// Each source's name (`nil` for a single `source:`) and client.
+    let clients: [(name: String?, client: ComplianceClient)]
     let rotation: FileRotationRequest
     let deadLetters: DeadLetterWriter
     let logger: Logger
     let load: @Sendable (String) throws -> ForwarderConfiguration
-    private let keyInUse: Mutex<APIKey>
+    /// The key each source's client uses now, by source name.
+    private let keysInUse: Mutex<[String?: APIKey]>
 
     public init(
         configurationPath: String,
         running: ForwarderConfiguration,
-        parts: ForwarderRuntime.Assembly,
+        parts: ForwarderRuntime.Process,
         logger: Logger,
         load: @escaping @Sendable (String) throws -> ForwarderConfiguration = { try ConfigurationLoader.load(path: $0) }
     ) {
         self.configurationPath = configurationPath
         self.running = running
-        self.client = parts.client
+        self.clients = parts.clients
         self.rotation = parts.fileRotation
-        self.deadLetters = parts.pipeline.deadLetters
+        self.deadLetters = parts.deadLetters
         self.logger = logger
         self.load = load
-        self.keyInUse = Mutex(running.source.apiKey)
+        self.keysInUse = Mutex(
+            Dictionary(running.sources.map { ($0.name, $0.apiKey) }, uniquingKeysWith: { first, _ in first })
+        )
     }
 
     /// Performs the reload and returns what was done (also logged).
@@ -50,15 +54,23 @@ public final class HangupReload: Sendable {
         do {
             let fresh = try load(configurationPath)
             var comparable = fresh
-            comparable.source.apiKey = running.source.apiKey
-            let changed = Self.changedSections(running, comparable)
-            let changedKey = keyInUse.withLock { key in
-                defer { key = fresh.source.apiKey }
-                return key != fresh.source.apiKey
+            for index in comparable.sources.indices where index < running.sources.count {
+                comparable.sources[index].apiKey = running.sources[index].apiKey
             }
-            if changedKey {
-                client.replaceAPIKey(fresh.source.apiKey)
-                done.append("Compliance API key reloaded")
+            let changed = Self.changedSections(running, comparable)
+            for source in fresh.sources {
+                guard let client = clients.first(where: { $0.name == source.name })?.client else { continue }
+                let changedKey = keysInUse.withLock { keys in
+                    defer { keys[source.name] = source.apiKey }
+                    return keys[source.name] != source.apiKey
+                }
+                if changedKey {
+                    client.replaceAPIKey(source.apiKey)
+                    done.append(
+                        source.name.map { "Compliance API key of source \($0) reloaded" }
+                            ?? "Compliance API key reloaded"
+                    )
+                }
             }
             if !changed.isEmpty {
                 logger.warning(
@@ -75,8 +87,9 @@ public final class HangupReload: Sendable {
 
     static func changedSections(_ old: ForwarderConfiguration, _ new: ForwarderConfiguration) -> [String] {
         var sections: [String] = []
-        if old.source != new.source { sections.append("source") }
+        if old.sources != new.sources { sections.append(old.sources.count > 1 ? "sources" : "source") }
         if old.checkpoint != new.checkpoint { sections.append("checkpoint") }
+        if old.state != new.state { sections.append("state") }
         if old.deadLetter != new.deadLetter { sections.append("dead_letter") }
         if old.pipeline != new.pipeline { sections.append("pipeline") }
         if old.sinks != new.sinks { sections.append("sinks") }

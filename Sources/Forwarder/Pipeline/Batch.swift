@@ -11,11 +11,14 @@ public struct Event: Sendable {
     public var selfGenerated: Bool
     /// SHA-256 of the record's original bytes, computed here once for every sink and the archive.
     public let recordHash: RecordHash
+    /// The source's name with several sources (`sources[].name`), written into ECS and CEF.
+    public var sourceName: String?
 
-    public init(index: Int, activity: Activity, selfGenerated: Bool = false) {
+    public init(index: Int, activity: Activity, selfGenerated: Bool = false, sourceName: String? = nil) {
         self.index = index
         self.activity = activity
         self.selfGenerated = selfGenerated
+        self.sourceName = sourceName
         self.recordHash = activity.withRawJSONBytes { bytes in
             var hasher = Crypto.SHA256()
             hasher.update(bufferPointer: UnsafeRawBufferPointer(bytes))

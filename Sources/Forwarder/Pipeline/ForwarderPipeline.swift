@@ -29,7 +29,8 @@ public final class ForwarderPipeline: Service {
         }
 
         public var mode: Mode
-        /// `source`: the filters, page size and pacing of every request.
+        /// `source`: the filters, page size and pacing of every request (the single-source
+        /// initializer's source; with several, each ``SourceInput`` carries its own).
         public var source: ForwarderConfiguration.Source
         /// `pipeline`: the bound on each sink's channel.
         public var pipeline: ForwarderConfiguration.Pipeline
@@ -49,48 +50,125 @@ public final class ForwarderPipeline: Service {
         }
     }
 
+    /// One source's parts: its client, where its checkpoint lives and where it resumes.
+    public struct SourceInput: Sendable {
+        public var source: ForwarderConfiguration.Source
+        public var client: ComplianceClient
+        public var checkpointStore: any CheckpointBackend
+        /// The loaded checkpoint, or a fresh one for the source's start.
+        public var initialState: CheckpointState
+
+        public init(
+            source: ForwarderConfiguration.Source,
+            client: ComplianceClient,
+            checkpointStore: any CheckpointBackend,
+            initialState: CheckpointState
+        ) {
+            self.source = source
+            self.client = client
+            self.checkpointStore = checkpointStore
+            self.initialState = initialState
+        }
+    }
+
+    /// A source running in the pipeline.
+    struct RunningSource: Sendable {
+        var source: ForwarderConfiguration.Source
+        var client: ComplianceClient
+        var checkpointer: Checkpointer
+    }
+
     public let configuration: Configuration
-    public let checkpointer: Checkpointer
+    /// The first source's checkpointer (with `source:`, the only one).
+    public var checkpointer: Checkpointer { sources[0].checkpointer }
+    /// Every source's checkpointer, in configuration order.
+    public var checkpointers: [Checkpointer] { sources.map(\.checkpointer) }
     public let sinks: [any Sink]
     /// One per sink, in order: the channel depth gauges and `/readyz` read them.
     public let sinkMetrics: [SinkMetrics]
     public let channelDepths: [SinkChannel.Depth]
-    private let client: ComplianceClient
+    let sources: [RunningSource]
     private let channels: [SinkChannel]
     /// Where permanently rejected events go (SIGHUP finalises its files).
     public let deadLetters: DeadLetterWriter
     private let clock: any APIClock
     private let logger: Logger
     private let onProgress: (@Sendable (Int, RFC3339Timestamp?, RFC3339Timestamp?) -> Void)?
+    private let mayFetch: (@Sendable () -> Bool)?
 
+    /// One source: `configuration.source`.
+    ///
     /// - Parameters:
     ///   - initialState: The loaded checkpoint, or a fresh one for the configured start.
-    public init(
+    ///   - mayFetch: Asked before every request to the API (the lease's fence); `false` stops the
+    ///     pipeline with ``StateStoreError`` `leaseLost`.
+    public convenience init(
         configuration: Configuration,
         client: ComplianceClient,
         sinks: [any Sink],
-        checkpointStore: CheckpointStore,
+        checkpointStore: any CheckpointBackend,
         initialState: CheckpointState,
         deadLetters: DeadLetterWriter,
         clock: any APIClock = SystemAPIClock(),
         logger: Logger,
-        onProgress: (@Sendable (Int, RFC3339Timestamp?, RFC3339Timestamp?) -> Void)? = nil
+        onProgress: (@Sendable (Int, RFC3339Timestamp?, RFC3339Timestamp?) -> Void)? = nil,
+        mayFetch: (@Sendable () -> Bool)? = nil
     ) {
+        self.init(
+            configuration: configuration,
+            sources: [
+                SourceInput(
+                    source: configuration.source,
+                    client: client,
+                    checkpointStore: checkpointStore,
+                    initialState: initialState
+                )
+            ],
+            sinks: sinks,
+            deadLetters: deadLetters,
+            clock: clock,
+            logger: logger,
+            onProgress: onProgress,
+            mayFetch: mayFetch
+        )
+    }
+
+    /// Several sources sharing the sinks (`sources:`); `configuration.source` is not used.
+    ///
+    /// Each source has its own poller, cursor, remembered ids and checkpoint; a source that fails
+    /// for good (401, 403, 404) waits and asks again instead of stopping the others.
+    public init(
+        configuration: Configuration,
+        sources: [SourceInput],
+        sinks: [any Sink],
+        deadLetters: DeadLetterWriter,
+        clock: any APIClock = SystemAPIClock(),
+        logger: Logger,
+        onProgress: (@Sendable (Int, RFC3339Timestamp?, RFC3339Timestamp?) -> Void)? = nil,
+        mayFetch: (@Sendable () -> Bool)? = nil
+    ) {
+        precondition(!sources.isEmpty, "a pipeline needs a source")
         self.configuration = configuration
-        self.client = client
+        self.mayFetch = mayFetch
         self.sinks = sinks
         self.deadLetters = deadLetters
         self.clock = clock
         self.logger = logger
         self.onProgress = onProgress
-        self.checkpointer = Checkpointer(
-            store: checkpointStore,
-            initial: initialState,
-            sinkCount: sinks.count,
-            horizon: DeduplicationHorizon.span(lookback: configuration.source.lookback),
-            clock: clock,
-            logger: logger
-        )
+        self.sources = sources.map { input in
+            RunningSource(
+                source: input.source,
+                client: input.client,
+                checkpointer: Checkpointer(
+                    store: input.checkpointStore,
+                    initial: input.initialState,
+                    sinkCount: sinks.count,
+                    horizon: DeduplicationHorizon.span(lookback: input.source.lookback),
+                    clock: clock,
+                    logger: logger.with(source: input.source.name)
+                )
+            )
+        }
         self.channels = sinks.map { _ in
             SinkChannel(
                 maximumEvents: configuration.pipeline.channel.maximumEvents,
@@ -108,25 +186,37 @@ public final class ForwarderPipeline: Service {
                 onProgress(update.fetched, update.oldestCreatedAt, update.newestCreatedAt)
             }
         }
-        let poller = Poller(
-            client: client,
-            mode: configuration.mode,
-            source: configuration.source,
-            checkpointer: checkpointer,
-            outputs: channels,
-            deadLetters: deadLetters,
-            clock: clock,
-            logger: logger,
-            onProgress: progress
-        )
+        let several = sources.count > 1
+        let pollers = sources.enumerated().map { index, running in
+            Poller(
+                client: running.client,
+                mode: configuration.mode,
+                source: running.source,
+                checkpointer: running.checkpointer,
+                outputs: channels,
+                deadLetters: deadLetters,
+                clock: clock,
+                logger: logger.with(source: running.source.name),
+                onProgress: progress,
+                mayFetch: mayFetch,
+                isolation: .init(
+                    sequenceBase: UInt64(index) << SourceAcknowledgements.sequenceShift,
+                    retryPermanentErrorsAfter: several ? .seconds(60) : nil
+                )
+            )
+        }
+        let acknowledger: any Acknowledger =
+            several ? SourceAcknowledgements(checkpointers: checkpointers) : checkpointer
         let depthGauges = sinks.map {
             Gauge(label: "compliance_forwarder_channel_depth_events", dimensions: [("sink", $0.name)])
         }
         defer { deadLetters.close() }
         do {
             try await withThrowingTaskGroup(of: Void.self) { background in
-                background.addTask { [checkpointer, configuration] in
-                    try await checkpointer.runFlushLoop(interval: configuration.checkpointFlushInterval)
+                for checkpointer in checkpointers {
+                    background.addTask { [configuration] in
+                        try await checkpointer.runFlushLoop(interval: configuration.checkpointFlushInterval)
+                    }
                 }
                 background.addTask { [channelDepths] in
                     while !Task.isCancelled {
@@ -140,7 +230,7 @@ public final class ForwarderPipeline: Service {
                         let context = SinkContext(
                             index: index,
                             name: sink.name,
-                            acknowledger: checkpointer,
+                            acknowledger: acknowledger,
                             deadLetters: deadLetters,
                             logger: logger.with(sink: sink.name),
                             metrics: sinkMetrics[index],
@@ -154,18 +244,22 @@ public final class ForwarderPipeline: Service {
                         }
                     }
                     group.addTask { [channels] in
+                        // The sinks' input ends when every source has stopped.
                         defer { for channel in channels { channel.finish() } }
-                        try await poller.run()
+                        try await withThrowingTaskGroup(of: Void.self) { sources in
+                            for poller in pollers { sources.addTask { try await poller.run() } }
+                            try await sources.waitForAll()
+                        }
                     }
                     try await group.waitForAll()
                 }
                 background.cancelAll()
             }
         } catch {
-            try? checkpointer.flush()
+            for checkpointer in checkpointers { try? await checkpointer.flush() }
             throw error
         }
-        try checkpointer.flush()
+        for checkpointer in checkpointers { try await checkpointer.flush() }
         logger.info("pipeline stopped", metadata: ["cursor": "\(checkpointer.committed.cursor ?? "-")"])
     }
 }
@@ -174,6 +268,14 @@ extension Logger {
     func with(sink: String) -> Logger {
         var logger = self
         logger[metadataKey: "sink"] = "\(sink)"
+        return logger
+    }
+
+    /// Log lines of a named source (`sources:`) say which; a single `source:` adds nothing.
+    func with(source: String?) -> Logger {
+        guard let source else { return self }
+        var logger = self
+        logger[metadataKey: "source"] = "\(source)"
         return logger
     }
 }

@@ -2,10 +2,11 @@ import AsyncHTTPClient
 import ComplianceAPI
 import ForwarderCore
 import Logging
+import ServiceLifecycle
 
-/// Builds a ``ForwarderPipeline`` from a validated configuration.
+/// Builds the forwarder from a validated configuration.
 public enum ForwarderRuntime {
-    /// Everything a command needs to run the pipeline.
+    /// One pipeline with its own checkpoint file (the file backend, `backfill`, `demo`).
     public struct Assembly: Sendable {
         public var pipeline: ForwarderPipeline
         public var client: ComplianceClient
@@ -14,6 +15,19 @@ public enum ForwarderRuntime {
         public var readiness: Readiness
         /// Closes the file sinks' active segments on request (SIGHUP).
         public var fileRotation: FileRotationRequest
+    }
+
+    /// What `run` starts, whichever the state backend.
+    public struct Process: Sendable {
+        /// The pipeline (file backend), or the pipeline under a lease (PostgreSQL).
+        public var service: any Service
+        /// Each source's name (`nil` for a single `source:`) and client, in configuration order.
+        public var clients: [(name: String?, client: ComplianceClient)]
+        public var readiness: Readiness
+        public var fileRotation: FileRotationRequest
+        public var deadLetters: DeadLetterWriter
+        /// This replica's role; `nil` with the file backend (always active).
+        public var lease: LeaseStatus?
     }
 
     /// - Parameters:
@@ -30,44 +44,152 @@ public enum ForwarderRuntime {
         logger: Logger,
         onProgress: (@Sendable (Int, RFC3339Timestamp?, RFC3339Timestamp?) -> Void)? = nil
     ) throws -> Assembly {
-        let source = configuration.source
-        let client = ComplianceClient(configuration: source.clientConfiguration(), clock: clock, logger: logger)
-        let store = CheckpointStore(path: checkpointPath ?? configuration.checkpoint.path)
-        let initial = try store.load() ?? CheckpointState(start: source.start.resolved(now: clock.now))
+        let clients = makeClients(configuration, clock: clock, logger: logger)
+        let checkpoint = ForwarderConfiguration.Checkpoint(path: checkpointPath ?? configuration.checkpoint.path)
+        let stores = configuration.sources.map { CheckpointStore(path: checkpoint.path(for: $0)) }
         let rotation = FileRotationRequest()
-        var sinks: [any Sink] = []
-        for sink in configuration.sinks {
-            sinks.append(try makeSink(sink, rotation: rotation, logger: logger))
-        }
-        sinks += extraSinks
-        let pipeline = ForwarderPipeline(
-            configuration: .init(
-                mode: mode,
-                source: source,
-                pipeline: configuration.pipeline,
-                checkpointFlushInterval: configuration.checkpoint.flushInterval
-            ),
-            client: client,
-            sinks: sinks,
-            checkpointStore: store,
-            initialState: initial,
+        var committed: [CheckpointState?] = []
+        for store in stores { committed.append(try store.load()) }
+        let pipeline = try makePipeline(
+            configuration: configuration,
+            mode: mode,
+            checkpoints: Array(zip(stores.map { $0 as any CheckpointBackend }, committed)),
+            clients: clients,
+            rotation: rotation,
             deadLetters: DeadLetterWriter(directory: configuration.deadLetter.directory),
+            extraSinks: extraSinks,
             clock: clock,
             logger: logger,
             onProgress: onProgress
         )
         let readiness = Readiness(
-            client: client,
-            checkpointer: pipeline.checkpointer,
-            checkpointPath: checkpointPath ?? configuration.checkpoint.path,
-            sinks: zip(sinks, pipeline.sinkMetrics).map { ($0.name, $1.health) }
+            sources: zip(configuration.sources, clients).map { ($0.name, $1) },
+            checkpointers: pipeline.checkpointers,
+            checkpointPath: checkpoint.path,
+            sinks: zip(pipeline.sinks, pipeline.sinkMetrics).map { ($0.name, $1.health) }
         )
         return Assembly(
             pipeline: pipeline,
-            client: client,
-            checkpointStore: store,
+            client: clients[0],
+            checkpointStore: stores[0],
             readiness: readiness,
             fileRotation: rotation
+        )
+    }
+
+    /// One client per source, each with its own key and rate budget.
+    static func makeClients(
+        _ configuration: ForwarderConfiguration,
+        clock: any APIClock = SystemAPIClock(),
+        logger: Logger
+    ) -> [ComplianceClient] {
+        configuration.sources.map {
+            ComplianceClient(
+                configuration: $0.clientConfiguration(),
+                clock: clock,
+                logger: logger.with(source: $0.name)
+            )
+        }
+    }
+
+    /// `run`'s service for the configured `state.backend`.
+    ///
+    /// - Parameter holder: This replica's name in the lease row (PostgreSQL).
+    public static func makeProcess(
+        configuration: ForwarderConfiguration,
+        holder: String = LeaseHolder.make(),
+        logger: Logger
+    ) throws -> Process {
+        guard case .postgres(let postgres) = configuration.state.backend else {
+            let parts = try make(configuration: configuration, logger: logger)
+            return Process(
+                service: parts.pipeline,
+                clients: parts.pipeline.sources.map { ($0.source.name, $0.client) },
+                readiness: parts.readiness,
+                fileRotation: parts.fileRotation,
+                deadLetters: parts.pipeline.deadLetters
+            )
+        }
+        let clients = makeClients(configuration, logger: logger)
+        let rotation = FileRotationRequest()
+        let deadLetters = DeadLetterWriter(directory: configuration.deadLetter.directory)
+        let status = LeaseStatus()
+        let readiness = Readiness(sources: zip(configuration.sources, clients).map { ($0.name, $1) }, lease: status)
+        let store = try PostgresStateStore(configuration: postgres, holder: holder, logger: logger)
+        let service = LeasedPipeline(
+            store: store,
+            lease: postgres.lease,
+            status: status,
+            readiness: readiness,
+            logger: logger
+        ) { fenced, mayFetch in
+            var checkpoints: [(any CheckpointBackend, CheckpointState?)] = []
+            for source in configuration.sources {
+                let row = fenced.forSource(source.name)
+                checkpoints.append((row, try await row.load()))
+            }
+            return try makePipeline(
+                configuration: configuration,
+                checkpoints: checkpoints,
+                clients: clients,
+                rotation: rotation,
+                deadLetters: deadLetters,
+                logger: logger,
+                mayFetch: mayFetch
+            )
+        }
+        return Process(
+            service: service,
+            clients: zip(configuration.sources, clients).map { ($0.name, $1) },
+            readiness: readiness,
+            fileRotation: rotation,
+            deadLetters: deadLetters,
+            lease: status
+        )
+    }
+
+    /// A pipeline whose sources resume from their committed state, or from their configured
+    /// start when there is none (`checkpoints` and `clients`: one per source, in order).
+    static func makePipeline(
+        configuration: ForwarderConfiguration,
+        mode: ForwarderPipeline.Configuration.Mode = .follow,
+        checkpoints: [(any CheckpointBackend, CheckpointState?)],
+        clients: [ComplianceClient],
+        rotation: FileRotationRequest,
+        deadLetters: DeadLetterWriter,
+        extraSinks: [any Sink] = [],
+        clock: any APIClock = SystemAPIClock(),
+        logger: Logger,
+        onProgress: (@Sendable (Int, RFC3339Timestamp?, RFC3339Timestamp?) -> Void)? = nil,
+        mayFetch: (@Sendable () -> Bool)? = nil
+    ) throws -> ForwarderPipeline {
+        let sources = zip(configuration.sources, zip(clients, checkpoints)).map { source, parts in
+            ForwarderPipeline.SourceInput(
+                source: source,
+                client: parts.0,
+                checkpointStore: parts.1.0,
+                initialState: parts.1.1 ?? CheckpointState(start: source.start.resolved(now: clock.now))
+            )
+        }
+        var sinks: [any Sink] = []
+        for sink in configuration.sinks {
+            sinks.append(try makeSink(sink, rotation: rotation, logger: logger))
+        }
+        sinks += extraSinks
+        return ForwarderPipeline(
+            configuration: .init(
+                mode: mode,
+                source: configuration.source,
+                pipeline: configuration.pipeline,
+                checkpointFlushInterval: configuration.checkpoint.flushInterval
+            ),
+            sources: sources,
+            sinks: sinks,
+            deadLetters: deadLetters,
+            clock: clock,
+            logger: logger,
+            onProgress: onProgress,
+            mayFetch: mayFetch
         )
     }
 

@@ -24,7 +24,8 @@ public struct EventEncoder: Sendable {
             context: ActivityEncodingContext(
                 readTime: readAt,
                 selfGenerated: event.selfGenerated,
-                recordHash: event.recordHash
+                recordHash: event.recordHash,
+                sourceName: event.sourceName
             ),
             into: &bytes
         )

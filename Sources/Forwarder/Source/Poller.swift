@@ -36,7 +36,18 @@ final class Poller: Sendable {
     private let clock: any APIClock
     private let logger: Logger
     private let onProgress: (@Sendable (Progress) -> Void)?
+    private let mayFetch: (@Sendable () -> Bool)?
+    private let isolation: Isolation
     private let metrics = PollerMetrics()
+
+    /// How this source lives beside others in one process (`sources:`).
+    struct Isolation: Sendable {
+        /// Added to every batch sequence, so acknowledgements find this source's checkpointer.
+        var sequenceBase: UInt64 = 0
+        /// Instead of stopping the pipeline on a permanent error (401, 403, 404), wait this long
+        /// and ask again (a key replaced by SIGHUP, a scope granted): other sources go on.
+        var retryPermanentErrorsAfter: Duration?
+    }
 
     init(
         client: ComplianceClient,
@@ -47,7 +58,9 @@ final class Poller: Sendable {
         deadLetters: DeadLetterWriter,
         clock: any APIClock,
         logger: Logger,
-        onProgress: (@Sendable (Progress) -> Void)? = nil
+        onProgress: (@Sendable (Progress) -> Void)? = nil,
+        mayFetch: (@Sendable () -> Bool)? = nil,
+        isolation: Isolation = .init()
     ) {
         self.client = client
         self.mode = mode
@@ -58,6 +71,8 @@ final class Poller: Sendable {
         self.clock = clock
         self.logger = logger
         self.onProgress = onProgress
+        self.mayFetch = mayFetch
+        self.isolation = isolation
     }
 
     /// The mutable state of one run, owned by ``run()``'s task.
@@ -79,7 +94,8 @@ final class Poller: Sendable {
             cursor: committed.cursor,
             cursorCreatedAt: committed.cursorCreatedAt,
             start: committed.start,
-            seen: SeenIDs(committed.delivered)
+            seen: SeenIDs(committed.delivered),
+            sequence: isolation.sequenceBase
         )
         if case .backfill(let since, _) = mode, run.cursor == nil { run.start = since }
         logger.info(
@@ -176,12 +192,30 @@ final class Poller: Sendable {
 
     /// Fetches a page; `nil` when graceful shutdown interrupted the request.
     private func fetch(_ query: ActivityQuery, _ run: inout RunState) async throws -> CursorPage<Activity>? {
-        do {
-            let page = try await cancelWhenGracefulShutdown { try await self.client.fetchPage(query) }
-            run.detector.noteRequest(page.requestID)
-            return page
-        } catch is CancellationError where Task.isShuttingDownGracefully {
-            return nil
+        // A replica resumed after a pause (SIGSTOP, a frozen VM) must not fetch before its lease
+        // keeper has noticed the lease could be gone: checked right before each request.
+        if let mayFetch, !mayFetch() {
+            throw StateStoreError(.leaseLost, "fetching stopped: this replica's lease could have expired")
+        }
+        while true {
+            do {
+                let page = try await cancelWhenGracefulShutdown { try await self.client.fetchPage(query) }
+                run.detector.noteRequest(page.requestID)
+                return page
+            } catch is CancellationError where Task.isShuttingDownGracefully {
+                return nil
+            } catch let error as ComplianceAPIError where !error.isRetryable {
+                guard let wait = isolation.retryPermanentErrorsAfter else { throw error }
+                logger.error(
+                    "source failing; the other sources go on, this one asks again later",
+                    metadata: ["error": "\(error)", "retry_in": "\(wait)"]
+                )
+                do {
+                    try await cancelWhenGracefulShutdown { try await Task.sleep(for: wait) }
+                } catch {
+                    return nil
+                }
+            }
         }
     }
 
@@ -216,7 +250,9 @@ final class Poller: Sendable {
                 metrics.selfGenerated.increment()
                 if source.dropSelfGenerated { continue }
             }
-            events.append(Event(index: events.count, activity: activity, selfGenerated: selfGenerated))
+            events.append(
+                Event(index: events.count, activity: activity, selfGenerated: selfGenerated, sourceName: source.name)
+            )
         }
         if !page.invalidRecords.isEmpty {
             // Durable before the cursor can move past them.

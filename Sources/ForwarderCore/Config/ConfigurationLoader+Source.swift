@@ -7,12 +7,79 @@ extension ConfigurationLoader {
         "drop_self_generated", "request_timeout", "budget", "retry",
     ]
 
-    static func readSource(_ root: ConfigurationMapping) -> ForwarderConfiguration.Source? {
-        guard root.has("source") else {
-            root.missing("source", "the Compliance API endpoint and key")
+    /// `source` (one) or `sources` (a list of named ones), exactly one of the two.
+    static func readSources(_ root: ConfigurationMapping) -> [ForwarderConfiguration.Source]? {
+        if root.has("source"), root.has("sources") {
+            root.error("sources", "source and sources are mutually exclusive: use sources for several")
             return nil
         }
-        guard let source = root.mapping("source", allowedKeys: sourceKeys) else { return nil }
+        guard let items = root.sequence("sources") else {
+            guard root.has("source") else {
+                root.missing("source", "the Compliance API endpoint and key")
+                return nil
+            }
+            guard let source = root.mapping("source", allowedKeys: sourceKeys) else { return nil }
+            return readSource(source).map { [$0] }
+        }
+        if items.isEmpty {
+            root.error("sources", "must list at least one source")
+            return nil
+        }
+        var sources: [ForwarderConfiguration.Source] = []
+        var firstUse: [String: String] = [:]
+        var failed = false
+        for item in items {
+            guard
+                let mapping = ConfigurationMapping(
+                    item.node,
+                    path: item.path,
+                    context: root.context,
+                    allowedKeys: sourceKeys + ["name"]
+                )
+            else {
+                failed = true
+                continue
+            }
+            let name = readSourceName(mapping)
+            if let name, let previous = firstUse[name] {
+                mapping.error(
+                    "name",
+                    "duplicate source name '\(name)' (also used by \(previous)); names must be unique"
+                )
+                failed = true
+            } else if let name {
+                firstUse[name] = item.path
+            }
+            guard var source = readSource(mapping), let name else {
+                failed = true
+                continue
+            }
+            source.name = name
+            sources.append(source)
+        }
+        return failed ? nil : sources
+    }
+
+    /// Lower-case letters, digits, `_`, `.` and `-`, at most 64: it goes into events, file names
+    /// and database keys as written, so it needs no escaping anywhere.
+    private static func readSourceName(_ source: ConfigurationMapping) -> String? {
+        guard source.has("name") else {
+            source.missing("name", "each source in sources needs a name, e.g. org-eu")
+            return nil
+        }
+        guard let name = source.string("name") else { return nil }
+        let allowed = name.utf8.allSatisfy {
+            (0x61...0x7A).contains($0) || (0x30...0x39).contains($0) || $0 == UInt8(ascii: "_")
+                || $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: "-")
+        }
+        guard allowed, (1...64).contains(name.utf8.count), name.first != ".", name.first != "-" else {
+            source.error("name", "must be 1-64 lower-case letters, digits, '_', '.' or '-', got \"\(name)\"")
+            return nil
+        }
+        return name
+    }
+
+    static func readSource(_ source: ConfigurationMapping) -> ForwarderConfiguration.Source? {
         let defaults = ForwarderConfiguration.Source(apiKey: APIKey(""))
 
         let baseURL = source.httpURL("base_url", allowQuery: false, secretsAttached: true) ?? defaults.baseURL

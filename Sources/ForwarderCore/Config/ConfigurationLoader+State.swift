@@ -1,12 +1,17 @@
 extension ConfigurationLoader {
-    static func readCheckpoint(_ root: ConfigurationMapping) -> ForwarderConfiguration.Checkpoint? {
+    /// With `state.backend: postgres` the path is optional: it then only names the file
+    /// `checkpoint migrate --to postgres` imports (and places `dead_letter` by default).
+    static func readCheckpoint(_ root: ConfigurationMapping, pathRequired: Bool) -> ForwarderConfiguration.Checkpoint? {
+        let defaultPath = PathResolver.resolve("state/checkpoint.json", against: root.context.baseDirectory)
         guard root.has("checkpoint") else {
+            guard pathRequired else { return .init(path: defaultPath) }
             root.missing("checkpoint", "a checkpoint section with the path of the state file")
             return nil
         }
         guard let checkpoint = root.mapping("checkpoint", allowedKeys: ["path", "flush_interval"]) else { return nil }
         let flushInterval = checkpoint.duration("flush_interval", default: .seconds(1), positive: true)
         guard checkpoint.has("path") else {
+            guard pathRequired else { return .init(path: defaultPath, flushInterval: flushInterval) }
             checkpoint.missing("path", "the state file, e.g. ./state/checkpoint.json")
             return nil
         }

@@ -126,24 +126,28 @@ public enum ConfigurationLoader {
         return Loaded(configuration: configuration, warnings: diagnostics.sortedWarnings)
     }
 
-    static let topLevelKeys = ["source", "checkpoint", "dead_letter", "pipeline", "sinks", "server", "log"]
+    static let topLevelKeys = [
+        "source", "sources", "checkpoint", "state", "dead_letter", "pipeline", "sinks", "server", "log",
+    ]
 
     private static func read(_ node: Node, context: ConfigurationMapping.Context) -> ForwarderConfiguration? {
         guard let root = ConfigurationMapping(node, path: "", context: context, allowedKeys: topLevelKeys) else {
             return nil
         }
         // Every section is read even when an earlier one failed, so all problems are reported.
-        let source = readSource(root)
-        let checkpoint = readCheckpoint(root)
+        let sources = readSources(root)
+        let state = readState(root)
+        let checkpoint = readCheckpoint(root, pathRequired: state.backend == .file)
         let deadLetter = readDeadLetter(root)
         let pipeline = readPipeline(root)
         let sinks = readSinks(root)
         let server = readServer(root)
         let log = readLog(root)
-        guard let source, let checkpoint, let sinks else { return nil }
+        guard let sources, let checkpoint, let sinks else { return nil }
         return ForwarderConfiguration(
-            source: source,
+            sources: sources,
             checkpoint: checkpoint,
+            state: state,
             deadLetter: deadLetter,
             pipeline: pipeline,
             sinks: sinks,

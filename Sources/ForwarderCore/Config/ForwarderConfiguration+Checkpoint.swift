@@ -17,6 +17,17 @@ extension ForwarderConfiguration {
             self.flushInterval = flushInterval
         }
 
+        /// Where `source`'s checkpoint file is: `path` for the single `source:`, and beside it with
+        /// the source's name before the extension for each of `sources:`
+        /// (`state/checkpoint.json` → `state/checkpoint.org-eu.json`).
+        public func path(for source: Source) -> String {
+            guard let name = source.name else { return path }
+            let file = path.split(separator: "/", omittingEmptySubsequences: false).last.map(String.init) ?? path
+            let directory = String(path.dropLast(file.count))
+            guard let dot = file.lastIndex(of: "."), dot != file.startIndex else { return path + "." + name }
+            return directory + file[..<dot] + "." + name + file[dot...]
+        }
+
         /// `dead-letter` in the checkpoint's directory: state stays together by default.
         var defaultDeadLetterDirectory: String {
             let parent = PathResolver.parent(of: path)

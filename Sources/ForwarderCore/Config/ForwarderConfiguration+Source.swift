@@ -3,6 +3,10 @@ public import ComplianceAPI
 extension ForwarderConfiguration {
     /// `source`: the Compliance API endpoint, credentials, query filters and pacing.
     public struct Source: Sendable, Hashable {
+        /// `name`, in `sources:` only: labels this source's events (ECS `labels.source`, CEF
+        /// `deviceExternalId`), its log lines and its checkpoint. `nil` for the single `source:`,
+        /// whose events stay as they were.
+        public var name: String?
         /// `base_url`: scheme, host and optional port; `/v1/compliance/activities` is appended.
         public var baseURL: String
         /// `api_key` or `api_key_file`: a Compliance Access Key or an Admin API key.
@@ -52,6 +56,7 @@ extension ForwarderConfiguration {
         ///   - requestTimeout: Defaults to 60 s.
         ///   - budget: Defaults to at most 300 requests/min with half the budget kept free.
         ///   - retry: Defaults to 1 s doubling to 60 s.
+        ///   - name: The source's name in `sources:`; `nil` for a single `source:`.
         public init(
             baseURL: String = "https://api.anthropic.com",
             apiKey: APIKey,
@@ -67,8 +72,10 @@ extension ForwarderConfiguration {
             dropSelfGenerated: Bool = false,
             requestTimeout: Duration = .seconds(60),
             budget: RateLimitBudget.Configuration = .init(),
-            retry: Backoff = Backoff()
+            retry: Backoff = Backoff(),
+            name: String? = nil
         ) {
+            self.name = name
             self.baseURL = baseURL
             self.apiKey = apiKey
             self.anthropicVersion = anthropicVersion

@@ -8,25 +8,24 @@ extension ForwarderConfiguration {
     /// which often embeds a token).
     public var summary: String {
         var lines: [String] = []
-        let version = source.anthropicVersion.map { ", anthropic-version \($0)" } ?? ", no anthropic-version"
-        lines.append("source       \(source.baseURL) (key \(Self.keyFamily(of: source.apiKey))\(version))")
-        lines.append("  start      \(source.start) (first run only; later runs resume from the checkpoint)")
-        let reserve = Int((source.budget.reserveFraction * 100).rounded())
-        lines.append(
-            "  polling    page_size \(source.pageSize), every \(ConfigurationSyntax.format(source.pollInterval)), "
-                + "lookback \(ConfigurationSyntax.format(source.lookback)), "
-                + "at most \(source.budget.maximumRequestsPerMinute) requests/min, \(reserve)% of the budget kept free"
-        )
-        var filters: [String] = []
-        if !source.activityTypes.isEmpty { filters.append("\(source.activityTypes.count) activity types") }
-        if !source.excludeActivityTypes.isEmpty {
-            filters.append("\(source.excludeActivityTypes.count) excluded types")
+        for source in sources {
+            lines += Self.describe(source)
         }
-        if !source.organizationIDs.isEmpty { filters.append("\(source.organizationIDs.count) organizations") }
-        if !source.actorIDs.isEmpty { filters.append("\(source.actorIDs.count) actors") }
-        if source.dropSelfGenerated { filters.append("own compliance_api_accessed records dropped") }
-        if !filters.isEmpty { lines.append("  filters    " + filters.joined(separator: ", ")) }
-        lines.append("checkpoint   \(checkpoint.path)")
+        switch state.backend {
+        case .file:
+            lines += sources.map { "checkpoint   \(checkpoint.path(for: $0))" }
+        case .postgres(let postgres):
+            let lease = postgres.lease
+            lines.append(
+                "checkpoint   postgres \(postgres.redacted) (tls \(postgres.tls.mode), schema \(postgres.schema), "
+                    + "name \(postgres.name), password \(postgres.password == nil ? "not set" : "set"))"
+            )
+            lines.append(
+                "  lease      \(ConfigurationSyntax.format(lease.duration)), renewed every "
+                    + "\(ConfigurationSyntax.format(lease.renewInterval)), delivery stops "
+                    + "\(ConfigurationSyntax.format(lease.fencingMargin)) before it can expire"
+            )
+        }
         lines.append("dead letter  \(deadLetter.directory)")
         lines.append("sinks        \(sinks.count)")
         let width = min(max(sinks.map(\.name.count).max() ?? 0, 4), 24)
@@ -45,6 +44,31 @@ extension ForwarderConfiguration {
         )
         lines.append("log          \(log.level), format \(log.format)")
         return lines.joined(separator: "\n")
+    }
+
+    /// The lines of one source: endpoint and key family, start, pacing, filters.
+    static func describe(_ source: Source) -> [String] {
+        var lines: [String] = []
+        let version = source.anthropicVersion.map { ", anthropic-version \($0)" } ?? ", no anthropic-version"
+        let name = source.name.map { " \($0):" } ?? ""
+        lines.append("source      \(name) \(source.baseURL) (key \(keyFamily(of: source.apiKey))\(version))")
+        lines.append("  start      \(source.start) (first run only; later runs resume from the checkpoint)")
+        let reserve = Int((source.budget.reserveFraction * 100).rounded())
+        lines.append(
+            "  polling    page_size \(source.pageSize), every \(ConfigurationSyntax.format(source.pollInterval)), "
+                + "lookback \(ConfigurationSyntax.format(source.lookback)), "
+                + "at most \(source.budget.maximumRequestsPerMinute) requests/min, \(reserve)% of the budget kept free"
+        )
+        var filters: [String] = []
+        if !source.activityTypes.isEmpty { filters.append("\(source.activityTypes.count) activity types") }
+        if !source.excludeActivityTypes.isEmpty {
+            filters.append("\(source.excludeActivityTypes.count) excluded types")
+        }
+        if !source.organizationIDs.isEmpty { filters.append("\(source.organizationIDs.count) organizations") }
+        if !source.actorIDs.isEmpty { filters.append("\(source.actorIDs.count) actors") }
+        if source.dropSelfGenerated { filters.append("own compliance_api_accessed records dropped") }
+        if !filters.isEmpty { lines.append("  filters    " + filters.joined(separator: ", ")) }
+        return lines
     }
 
     /// `sk-ant-api01`, `sk-ant-admin01`, or `unrecognised`: the key's family, never any part of

@@ -7,10 +7,13 @@
 /// Paths are absolute once loaded: relative paths in the file are resolved against the
 /// directory that contains the file, so a service does not depend on its working directory.
 public struct ForwarderConfiguration: Sendable, Hashable {
-    /// `source`: where activities come from.
-    public var source: Source
+    /// `source`, or each item of `sources`: where activities come from (one parent organisation
+    /// each); never empty.
+    public var sources: [Source]
     /// `checkpoint`: where the resume point is stored.
     public var checkpoint: Checkpoint
+    /// `state`: the checkpoint's backend (file, or PostgreSQL under a lease).
+    public var state: State
     /// `dead_letter`: where permanently rejected events go.
     public var deadLetter: DeadLetter
     /// `pipeline`: channel bounds and shutdown behaviour.
@@ -23,28 +26,60 @@ public struct ForwarderConfiguration: Sendable, Hashable {
     public var log: Log
 
     /// - Parameters:
-    ///   - source: The Compliance API endpoint, key and query.
+    ///   - sources: The Compliance API endpoints, keys and queries; at least one.
     ///   - checkpoint: Where the cursor is stored.
+    ///   - state: Defaults to the checkpoint file.
     ///   - deadLetter: Defaults to `dead-letter` next to the checkpoint file.
     ///   - pipeline: Defaults to ``Pipeline/init(channel:shutdownGrace:)``.
     ///   - sinks: The destinations.
     ///   - server: Defaults to listening on `127.0.0.1:9464`.
     ///   - log: Defaults to `info`, format `auto`.
     public init(
-        source: Source,
+        sources: [Source],
         checkpoint: Checkpoint,
+        state: State = State(),
         deadLetter: DeadLetter? = nil,
         pipeline: Pipeline = Pipeline(),
         sinks: [Sink],
         server: Server = Server(),
         log: Log = Log()
     ) {
-        self.source = source
+        self.sources = sources
         self.checkpoint = checkpoint
+        self.state = state
         self.deadLetter = deadLetter ?? DeadLetter(directory: checkpoint.defaultDeadLetterDirectory)
         self.pipeline = pipeline
         self.sinks = sinks
         self.server = server
         self.log = log
+    }
+
+    /// One source (`source:` in the file).
+    public init(
+        source: Source,
+        checkpoint: Checkpoint,
+        state: State = State(),
+        deadLetter: DeadLetter? = nil,
+        pipeline: Pipeline = Pipeline(),
+        sinks: [Sink],
+        server: Server = Server(),
+        log: Log = Log()
+    ) {
+        self.init(
+            sources: [source],
+            checkpoint: checkpoint,
+            state: state,
+            deadLetter: deadLetter,
+            pipeline: pipeline,
+            sinks: sinks,
+            server: server,
+            log: log
+        )
+    }
+
+    /// The first (with `source:`, the only) source: what the single-source commands use.
+    public var source: Source {
+        get { sources[0] }
+        set { sources[0] = newValue }
     }
 }

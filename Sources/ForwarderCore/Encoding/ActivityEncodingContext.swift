@@ -12,14 +12,25 @@ public struct ActivityEncodingContext: Sendable, Hashable {
     /// SHA-256 of the record's original bytes (ECS `event.hash`, CEF `cs6` `recordSha256`);
     /// `nil` leaves the field out.
     public var recordHash: RecordHash?
+    /// The name of the source (`sources[].name`) the activity came from: ECS `labels.source`,
+    /// CEF `deviceExternalId`. `nil` (a single `source:`) leaves the field out. Names are
+    /// restricted to `[a-z0-9_.-]`, so they are written without escaping.
+    public var sourceName: String?
 
     /// - Parameters:
     ///   - readTime: when the page holding the activity was received.
     ///   - selfGenerated: whether the forwarder itself caused the activity.
     ///   - recordHash: the record's SHA-256, when computed (default none).
-    public init(readTime: RFC3339Timestamp, selfGenerated: Bool = false, recordHash: RecordHash? = nil) {
+    ///   - sourceName: the source's name in `sources:` (default none).
+    public init(
+        readTime: RFC3339Timestamp,
+        selfGenerated: Bool = false,
+        recordHash: RecordHash? = nil,
+        sourceName: String? = nil
+    ) {
         self.readTime = readTime
         self.selfGenerated = selfGenerated
         self.recordHash = recordHash
+        self.sourceName = sourceName
     }
 }

@@ -30,6 +30,7 @@ import ComplianceAPI
 /// | `cs3` `activityFields` | compact JSON of every per-type field (truncated at 4000) |
 /// | `cs4` `actorFields` | compact JSON of actor fields not carried by the keys above |
 /// | `cs5` `selfGenerated` | `true` for the forwarder's own polling activity |
+/// | `deviceExternalId` | the source's name, with several sources (`sources[].name`) |
 /// | `cs6` `recordSha256` | SHA-256 of the record's original bytes (hex) |
 /// | `cs6` `activityId` | instead, an activity id longer than 40 characters, never truncated |
 ///
@@ -176,6 +177,7 @@ public struct CEFEncoder: Sendable {
         if context.selfGenerated {
             writer.appendCustom(5, label: "selfGenerated", value: "true")
         }
+        writer.append("deviceExternalId", context.sourceName, maxLength: 255)
         if longID {
             // The dedup key must survive whole: no limit applies here.
             writer.appendCustom(6, label: "activityId", value: activity.id, maxLength: nil)

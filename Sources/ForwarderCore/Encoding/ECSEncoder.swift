@@ -203,7 +203,11 @@ public struct ECSEncoder: Sendable {
         Self.writeFile(facts, into: &json)
         Self.writeRelated(facts, urlDomain: url?.domain, into: &json)
         json.bytes.append(contentsOf: fragments.identification)
-        if context.selfGenerated {
+        if let source = context.sourceName {
+            json.bytes.appendStatic(",\"labels\":{\"source\":\"")
+            json.bytes.append(contentsOf: source.utf8)
+            json.bytes.appendStatic(context.selfGenerated ? "\",\"self_generated\":\"true\"}" : "\"}")
+        } else if context.selfGenerated {
             json.bytes.appendStatic(",\"labels\":{\"self_generated\":\"true\"}")
         }
         writeCustomNamespace(activity, facts: facts, into: &json)

@@ -62,7 +62,11 @@ struct SyslogMessageEncoder: Sendable {
     func encodeMessage(_ event: Event, readAt: RFC3339Timestamp, into message: inout [UInt8]) -> Int? {
         message.removeAll(keepingCapacity: true)
         let activity = event.activity
-        let context = ActivityEncodingContext(readTime: readAt, selfGenerated: event.selfGenerated)
+        let context = ActivityEncodingContext(
+            readTime: readAt,
+            selfGenerated: event.selfGenerated,
+            sourceName: event.sourceName
+        )
         let mapping = ActivityMappingTable.mapping(for: activity.type)
         var messageStart = 0
         syslog.append(activity, mapping: mapping, context: context, into: &message) { buffer in

@@ -154,6 +154,8 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
             ],
+            // AWS's SigV4 test suite (Apache-2.0, with its NOTICE), read by AWSSignerTestSuiteTests.
+            resources: [.copy("Resources")],
             swiftSettings: swiftSettings
         ),
     ]

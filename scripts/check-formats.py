@@ -27,8 +27,14 @@
                 user_agent.original = the actor's fields, attribute keys semantic conventions or
                 claude.*, and the resource's service.name and organisation. One line per record.
 
+--kind sigv4    each line is one request the S3 sink signs (`benchmark sigv4 --emit-requests`): its
+                decoded path and query parameters are encoded here with urllib (the path must equal
+                ours), then the request is signed again with PyPI `botocore`'s S3SigV4Auth at the
+                same date and credentials; Authorization, X-Amz-Date, X-Amz-Content-SHA256 and
+                X-Amz-Security-Token must equal the headers our signer added.
+
 Prints "N passed, N failed" and exits 1 when any line fails (2 when a parser is not installed).
-Install the parsers with: pip install cefp syslog-rfc5424-parser opentelemetry-proto
+Install the parsers with: pip install cefp syslog-rfc5424-parser opentelemetry-proto botocore
 """
 
 import argparse
@@ -204,9 +210,55 @@ def check_otlp(item):
         raise ValueError("resource organisation differs from the record's")
 
 
+def check_sigv4(line):
+    import datetime
+    import json
+    import types
+    from unittest import mock
+    from urllib.parse import quote, unquote
+
+    import botocore.auth
+    from botocore.awsrequest import AWSRequest
+    from botocore.credentials import Credentials
+
+    sample = json.loads(line)
+    # Encode the key the way botocore's S3 serializer does; the sink must send the same path.
+    path = quote(sample["decoded_path"], safe="/~")
+    if path != sample["path"]:
+        raise ValueError("path %r, botocore would send %r" % (sample["path"], path))
+    params = [tuple(pair) for pair in sample["parameters"]]
+    sent = [tuple(unquote(part) for part in (pair.split("=", 1) + [""])[:2])
+            for pair in sample["query"].split("&") if pair]
+    if sent != params:
+        raise ValueError("query %r does not carry the parameters %r" % (sample["query"], params))
+    body = sample["body"].encode("utf-8") if sample["body"] is not None else b""
+    request = AWSRequest(method=sample["method"], url="%s://%s%s" % (sample["scheme"], sample["host"], path),
+                         headers=dict(sample["headers"]), data=body, params=params)
+    if sample["payload"] == "unsigned":
+        request.context["client_config"] = types.SimpleNamespace(s3={"payload_signing_enabled": False})
+    credentials = Credentials(sample["access_key"], sample["secret_key"], sample["session_token"])
+    auth = botocore.auth.S3SigV4Auth(credentials, "s3", sample["region"])
+    when = datetime.datetime.strptime(sample["date"], "%Y%m%dT%H%M%SZ")
+    if hasattr(botocore.auth, "get_current_datetime"):
+        with mock.patch.object(botocore.auth, "get_current_datetime", return_value=when):
+            auth.add_auth(request)
+    else:  # botocore before 1.34 read datetime.datetime.utcnow() directly
+        with mock.patch.object(botocore.auth.datetime, "datetime", wraps=datetime.datetime) as clock:
+            clock.utcnow.return_value = when
+            auth.add_auth(request)
+    ours = {name.lower(): value for name, value in sample["signed"]}
+    theirs = {name.lower(): request.headers[name] for name in
+              ("Authorization", "X-Amz-Date", "X-Amz-Content-SHA256", "X-Amz-Security-Token") if name in request.headers}
+    if ours != theirs:
+        differing = sorted(name for name in set(ours) | set(theirs) if ours.get(name) != theirs.get(name))
+        raise ValueError("%s: headers differ from botocore: %s\n  ours:     %s\n  botocore: %s" % (
+            sample["name"], ", ".join(differing), ours.get("authorization"), theirs.get("authorization")))
+    print("sigv4 %s: same signature as botocore %s" % (sample["name"], botocore.__version__))
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--kind", required=True, choices=["cef", "rfc5424", "sentinel", "otlp"])
+    parser.add_argument("--kind", required=True, choices=["cef", "rfc5424", "sentinel", "otlp", "sigv4"])
     parser.add_argument("file", nargs="?", help="input file (default: standard input)")
     parser.add_argument("-q", "--quiet", action="store_true", help="do not print failing lines")
     args = parser.parse_args(argv)
@@ -218,10 +270,13 @@ def main(argv=None):
             import opentelemetry.proto.collector.logs.v1.logs_service_pb2  # noqa: F401
         elif args.kind == "cef":
             import cefp  # noqa: F401
+        elif args.kind == "sigv4":
+            import botocore.auth  # noqa: F401
         else:
             import syslog_rfc5424_parser  # noqa: F401
     except ImportError as error:
-        print("missing parser (%s); run: pip install cefp syslog-rfc5424-parser opentelemetry-proto" % error,
+        print("missing parser (%s); run: pip install cefp syslog-rfc5424-parser opentelemetry-proto botocore"
+              % error,
               file=sys.stderr)
         return 2
 
@@ -233,6 +288,8 @@ def main(argv=None):
 
         def check(line):
             check_sentinel(line, columns)
+    elif args.kind == "sigv4":
+        check = check_sigv4
     else:
         check = check_cef if args.kind == "cef" else check_rfc5424
     stream = open(args.file, "rb") if args.file else sys.stdin.buffer

@@ -3,7 +3,8 @@
 # activity type (and a few invented ones) rendered as CEF must parse with `cefp` and carry an
 # outcome, and as RFC 5424 with `syslog-rfc5424-parser`; the Sentinel rows (`mode: azure_monitor`)
 # against the table schema shipped in examples/sentinel/table.json; and OTLP/HTTP request bodies
-# (`mode: otlp`), captured by the benchmark's receiver, decoded with PyPI `opentelemetry-proto`.
+# (`mode: otlp`), captured by the benchmark's receiver, decoded with PyPI `opentelemetry-proto`; and
+# the S3 sink's SigV4 signatures against PyPI `botocore`'s S3SigV4Auth.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -35,3 +36,6 @@ mkdir -p "$out/otlp" "$out/otlp-gzip" "$out/otlp-json"
 python3 scripts/check-formats.py --kind otlp "$out/otlp"
 python3 scripts/check-formats.py --kind otlp "$out/otlp-json"
 python3 scripts/check-formats.py --kind otlp "$out/otlp-gzip"
+echo "sigv4 signatures of the S3 sink's requests (botocore S3SigV4Auth):"
+"$bin" benchmark sigv4 --emit-requests >"$out/sigv4.jsonl"
+python3 scripts/check-formats.py --kind sigv4 "$out/sigv4.jsonl"

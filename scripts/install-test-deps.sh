@@ -23,8 +23,9 @@ if ((${#missing[@]})); then
 fi
 
 # opentelemetry-proto: the official generated OTLP classes, to decode the otlp sink's bodies.
-python_packages=(cefp syslog-rfc5424-parser opentelemetry-proto)
-if ! python3 -c 'import cefp, syslog_rfc5424_parser, opentelemetry.proto.logs.v1.logs_pb2' 2>/dev/null; then
+# botocore: AWS's own SigV4 signer (S3SigV4Auth), to cross-check the S3 sink's signatures.
+python_packages=(cefp syslog-rfc5424-parser opentelemetry-proto botocore)
+if ! python3 -c 'import cefp, syslog_rfc5424_parser, opentelemetry.proto.logs.v1.logs_pb2, botocore.auth' 2>/dev/null; then
     echo "install-test-deps: pip install ${python_packages[*]}"
     python3 -m pip install -q --disable-pip-version-check "${python_packages[@]}"
 fi

@@ -7,6 +7,8 @@ struct BenchmarkCommand: AsyncParsableCommand {
         commandName: "benchmark",
         abstract: "Measure throughput (for maintainers; see docs/performance.md).",
         shouldDisplay: false,
-        subcommands: [MockBenchmark.self, TransformBenchmark.self, HTTPBenchmark.self, ArchiveBenchmark.self]
+        subcommands: [
+            MockBenchmark.self, TransformBenchmark.self, HTTPBenchmark.self, ArchiveBenchmark.self, SigV4Benchmark.self,
+        ]
     )
 }

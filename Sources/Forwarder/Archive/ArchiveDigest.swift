@@ -11,7 +11,7 @@ import Darwin
 enum ArchiveDigest {
     /// The lowercase hex SHA-256 of `bytes`.
     static func hex(_ bytes: [UInt8]) -> String {
-        RecordHash(digest: Crypto.SHA256.hash(data: bytes)).hex
+        Crypto.SHA256.hash(data: bytes).withUnsafeBytes { RecordHash(raw: $0) }.hex
     }
 
     /// SHA-256 over the concatenated 32-byte values of `hexDigests` (one that does not parse
@@ -22,7 +22,7 @@ enum ArchiveDigest {
             let value = RecordHash(hex: Array(digest.utf8)) ?? RecordHash(digest: [])
             value.withUnsafeBytes { hasher.update(bufferPointer: $0) }
         }
-        return RecordHash(digest: hasher.finalize()).hex
+        return hasher.finalize().withUnsafeBytes { RecordHash(raw: $0) }.hex
     }
 
     /// The hash a line stands for in its member's `records_sha256`: the record's hash, except for
@@ -35,7 +35,7 @@ enum ArchiveDigest {
             return memchr(base, 0x0A, bytes.count) != nil || memchr(base, 0x0D, bytes.count) != nil
         }
         guard hasLineBreak else { return event.recordHash }
-        return line.withUnsafeBytes { RecordHash(digest: Crypto.SHA256.hash(data: $0)) }
+        return line.withUnsafeBytes { Crypto.SHA256.hash(data: $0).withUnsafeBytes { RecordHash(raw: $0) } }
     }
 
     /// Accumulates record hashes into a member's `records_sha256`.
@@ -49,7 +49,7 @@ enum ArchiveDigest {
         }
 
         func finalize() -> String {
-            RecordHash(digest: hasher.finalize()).hex
+            hasher.finalize().withUnsafeBytes { RecordHash(raw: $0) }.hex
         }
     }
 }

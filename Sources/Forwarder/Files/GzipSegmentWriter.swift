@@ -157,7 +157,7 @@ final class GzipSegmentWriter {
             try chain.seal(
                 segment: Self.fileName(finalPath),
                 bytes: segment.bytes,
-                sha256: RecordHash(digest: activeHasher.finalize()).hex,
+                sha256: activeHasher.finalize().withUnsafeBytes { RecordHash(raw: $0) }.hex,
                 members: activeMembers,
                 reason: reason,
                 sealedAt: now()

@@ -15,6 +15,17 @@ public struct RecordHash: Sendable, Hashable {
         self.words = words
     }
 
+    /// - Parameter raw: exactly 32 bytes; shorter input is zero-padded, longer is cut. Not
+    ///   generic, so a digest read through `withUnsafeBytes` costs one copy, on the hot path of
+    ///   every record (the generic initialiser is not specialised across modules).
+    public init(raw: UnsafeRawBufferPointer) {
+        var words: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
+        withUnsafeMutableBytes(of: &words) { target in
+            target.copyMemory(from: UnsafeRawBufferPointer(rebasing: raw.prefix(32)))
+        }
+        self.words = words
+    }
+
     /// The 32 digest bytes.
     public var bytes: [UInt8] {
         Swift.withUnsafeBytes(of: words) { Array($0) }

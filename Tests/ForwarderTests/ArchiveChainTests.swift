@@ -18,7 +18,7 @@ import Testing
         var hasher = ArchiveDigest.RecordsHasher()
         for number in first..<(first + count) {
             let line = Array("{\"id\":\"activity_\(number)\",\"created_at\":\"2026-01-01T00:00:00Z\"}".utf8)
-            hasher.add(ArchiveLineReader.read(line[...], format: "raw").hash ?? RecordHash(digest: []))
+            hasher.add(ArchiveLineReader.read(line[...], format: "raw").hash ?? RecordHash.zero)
             payload += line + [0x0A]
         }
         let member = ArchiveMemberRecord(

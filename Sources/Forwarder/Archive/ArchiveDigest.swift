@@ -11,7 +11,7 @@ import Darwin
 enum ArchiveDigest {
     /// The lowercase hex SHA-256 of `bytes`.
     static func hex(_ bytes: [UInt8]) -> String {
-        Crypto.SHA256.hash(data: bytes).withUnsafeBytes { RecordHash(raw: $0) }.hex
+        RecordHash(Crypto.SHA256.hash(data: bytes)).hex
     }
 
     /// SHA-256 over the concatenated 32-byte values of `hexDigests` (one that does not parse
@@ -19,10 +19,10 @@ enum ArchiveDigest {
     static func combine(_ hexDigests: [String]) -> String {
         var hasher = Crypto.SHA256()
         for digest in hexDigests {
-            let value = RecordHash(hex: Array(digest.utf8)) ?? RecordHash(digest: [])
+            let value = RecordHash(hex: Array(digest.utf8)) ?? RecordHash.zero
             value.withUnsafeBytes { hasher.update(bufferPointer: $0) }
         }
-        return hasher.finalize().withUnsafeBytes { RecordHash(raw: $0) }.hex
+        return RecordHash(hasher.finalize()).hex
     }
 
     /// The hash a line stands for in its member's `records_sha256`: the record's hash, except for
@@ -35,7 +35,7 @@ enum ArchiveDigest {
             return memchr(base, 0x0A, bytes.count) != nil || memchr(base, 0x0D, bytes.count) != nil
         }
         guard hasLineBreak else { return event.recordHash }
-        return line.withUnsafeBytes { Crypto.SHA256.hash(data: $0).withUnsafeBytes { RecordHash(raw: $0) } }
+        return line.withUnsafeBytes { RecordHash(Crypto.SHA256.hash(data: $0)) }
     }
 
     /// Accumulates record hashes into a member's `records_sha256`.
@@ -49,7 +49,7 @@ enum ArchiveDigest {
         }
 
         func finalize() -> String {
-            hasher.finalize().withUnsafeBytes { RecordHash(raw: $0) }.hex
+            RecordHash(hasher.finalize()).hex
         }
     }
 }

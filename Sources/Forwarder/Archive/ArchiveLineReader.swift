@@ -15,7 +15,7 @@ enum ArchiveLineReader {
     static func read(_ line: ArraySlice<UInt8>, format: String) -> Facts {
         switch format {
         case "raw":
-            let hash = line.withUnsafeBytes { Crypto.SHA256.hash(data: $0).withUnsafeBytes { RecordHash(raw: $0) } }
+            let hash = line.withUnsafeBytes { RecordHash(Crypto.SHA256.hash(data: $0)) }
             let record = (try? JSONParser.parse(Array(line)))?.objectValue
             return Facts(
                 id: record?.string("id"),

@@ -157,7 +157,7 @@ final class GzipSegmentWriter {
             try chain.seal(
                 segment: Self.fileName(finalPath),
                 bytes: segment.bytes,
-                sha256: activeHasher.finalize().withUnsafeBytes { RecordHash(raw: $0) }.hex,
+                sha256: RecordHash(activeHasher.finalize()).hex,
                 members: activeMembers,
                 reason: reason,
                 sealedAt: now()

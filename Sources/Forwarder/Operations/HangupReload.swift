@@ -54,8 +54,9 @@ public final class HangupReload: Sendable {
         do {
             let fresh = try load(configurationPath)
             var comparable = fresh
-            for index in comparable.sources.indices where index < running.sources.count {
-                comparable.sources[index].apiKey = running.sources[index].apiKey
+            comparable.source.apiKey = running.source.apiKey
+            for index in comparable.additionalSources.indices where index < running.additionalSources.count {
+                comparable.additionalSources[index].apiKey = running.additionalSources[index].apiKey
             }
             let changed = Self.changedSections(running, comparable)
             for source in fresh.sources {

@@ -22,7 +22,7 @@ public struct Event: Sendable {
         self.recordHash = activity.withRawJSONBytes { bytes in
             var hasher = Crypto.SHA256()
             hasher.update(bufferPointer: UnsafeRawBufferPointer(bytes))
-            return hasher.finalize().withUnsafeBytes { RecordHash(raw: $0) }
+            return RecordHash(hasher.finalize())
         }
     }
 }

@@ -88,6 +88,7 @@ public final class ForwarderPipeline: Service {
     /// One per sink, in order: the channel depth gauges and `/readyz` read them.
     public let sinkMetrics: [SinkMetrics]
     public let channelDepths: [SinkChannel.Depth]
+    /// Never empty: the first is the initialiser's `source`.
     let sources: [RunningSource]
     private let channels: [SinkChannel]
     /// Where permanently rejected events go (SIGHUP finalises its files).
@@ -117,15 +118,13 @@ public final class ForwarderPipeline: Service {
     ) {
         self.init(
             configuration: configuration,
-            sources: [
-                SourceInput(
-                    configuration.source,
-                    client: client,
-                    checkpoint: checkpointStore,
-                    committed: initialState,
-                    now: clock.now
-                )
-            ],
+            source: SourceInput(
+                configuration.source,
+                client: client,
+                checkpoint: checkpointStore,
+                committed: initialState,
+                now: clock.now
+            ),
             sinks: sinks,
             deadLetters: deadLetters,
             clock: clock,
@@ -135,13 +134,14 @@ public final class ForwarderPipeline: Service {
         )
     }
 
-    /// Several sources sharing the sinks (`sources:`); `configuration.source` is not used.
+    /// One or several sources sharing the sinks (`sources:`); `configuration.source` is not used.
     ///
-    /// Each source has its own poller, cursor, remembered ids and checkpoint; a source that fails
-    /// for good (401, 403, 404) waits and asks again instead of stopping the others.
+    /// Each source has its own poller, cursor, remembered ids and checkpoint; with several, a
+    /// source that fails for good (401, 403, 404) waits and asks again instead of stopping the others.
     public init(
         configuration: Configuration,
-        sources: [SourceInput],
+        source: SourceInput,
+        additionalSources: [SourceInput] = [],
         sinks: [any Sink],
         deadLetters: DeadLetterWriter,
         clock: any APIClock = SystemAPIClock(),
@@ -149,7 +149,6 @@ public final class ForwarderPipeline: Service {
         onProgress: (@Sendable (Int, RFC3339Timestamp?, RFC3339Timestamp?) -> Void)? = nil,
         mayFetch: (@Sendable () -> Bool)? = nil
     ) {
-        precondition(!sources.isEmpty, "a pipeline needs a source")
         self.configuration = configuration
         self.mayFetch = mayFetch
         self.sinks = sinks
@@ -157,7 +156,7 @@ public final class ForwarderPipeline: Service {
         self.clock = clock
         self.logger = logger
         self.onProgress = onProgress
-        self.sources = sources.map { input in
+        self.sources = ([source] + additionalSources).map { input in
             RunningSource(
                 source: input.source,
                 client: input.client,

@@ -164,14 +164,10 @@ public enum ForwarderRuntime {
         mayFetch: (@Sendable () -> Bool)? = nil
     ) throws -> ForwarderPipeline {
         let now = clock.now
-        let sources = zip(configuration.sources, zip(clients, checkpoints)).map { source, parts in
-            ForwarderPipeline.SourceInput(
-                source,
-                client: parts.0,
-                checkpoint: parts.1.0,
-                committed: parts.1.1,
-                now: now
-            )
+        // `clients` and `checkpoints` were made from `configuration.sources`: same order and count.
+        func input(_ index: Int, _ source: ForwarderConfiguration.Source) -> ForwarderPipeline.SourceInput {
+            let (checkpoint, committed) = checkpoints[index]
+            return .init(source, client: clients[index], checkpoint: checkpoint, committed: committed, now: now)
         }
         var sinks: [any Sink] = []
         for sink in configuration.sinks {
@@ -185,7 +181,8 @@ public enum ForwarderRuntime {
                 pipeline: configuration.pipeline,
                 checkpointFlushInterval: configuration.checkpoint.flushInterval
             ),
-            sources: sources,
+            source: input(0, configuration.source),
+            additionalSources: configuration.additionalSources.enumerated().map { input($0 + 1, $1) },
             sinks: sinks,
             deadLetters: deadLetters,
             clock: clock,

@@ -143,9 +143,10 @@ public enum ConfigurationLoader {
         let sinks = readSinks(root)
         let server = readServer(root)
         let log = readLog(root)
-        guard let sources, let checkpoint, let sinks else { return nil }
+        guard let sources, let source = sources.first, let checkpoint, let sinks else { return nil }
         return ForwarderConfiguration(
-            sources: sources,
+            source: source,
+            additionalSources: Array(sources.dropFirst()),
             checkpoint: checkpoint,
             state: state,
             deadLetter: deadLetter,

@@ -7,9 +7,10 @@
 /// Paths are absolute once loaded: relative paths in the file are resolved against the
 /// directory that contains the file, so a service does not depend on its working directory.
 public struct ForwarderConfiguration: Sendable, Hashable {
-    /// `source`, or each item of `sources`: where activities come from (one parent organisation
-    /// each); never empty.
-    public var sources: [Source]
+    /// `source`, or the first item of `sources`: what the single-source commands use.
+    public var source: Source
+    /// The other items of `sources` (one parent organisation each); empty with `source:`.
+    public var additionalSources: [Source]
     /// `checkpoint`: where the resume point is stored.
     public var checkpoint: Checkpoint
     /// `state`: the checkpoint's backend (file, or PostgreSQL under a lease).
@@ -26,7 +27,8 @@ public struct ForwarderConfiguration: Sendable, Hashable {
     public var log: Log
 
     /// - Parameters:
-    ///   - sources: The Compliance API endpoints, keys and queries; at least one.
+    ///   - source: The Compliance API endpoint, key and query (the first of `sources`).
+    ///   - additionalSources: The other sources, each named; none by default.
     ///   - checkpoint: Where the cursor is stored.
     ///   - state: Defaults to the checkpoint file.
     ///   - deadLetter: Defaults to `dead-letter` next to the checkpoint file.
@@ -35,7 +37,8 @@ public struct ForwarderConfiguration: Sendable, Hashable {
     ///   - server: Defaults to listening on `127.0.0.1:9464`.
     ///   - log: Defaults to `info`, format `auto`.
     public init(
-        sources: [Source],
+        source: Source,
+        additionalSources: [Source] = [],
         checkpoint: Checkpoint,
         state: State = State(),
         deadLetter: DeadLetter? = nil,
@@ -44,7 +47,8 @@ public struct ForwarderConfiguration: Sendable, Hashable {
         server: Server = Server(),
         log: Log = Log()
     ) {
-        self.sources = sources
+        self.source = source
+        self.additionalSources = additionalSources
         self.checkpoint = checkpoint
         self.state = state
         self.deadLetter = deadLetter ?? DeadLetter(directory: checkpoint.defaultDeadLetterDirectory)
@@ -54,9 +58,6 @@ public struct ForwarderConfiguration: Sendable, Hashable {
         self.log = log
     }
 
-    /// The first (with `source:`, the only) source: what the single-source commands use.
-    public var source: Source {
-        get { sources[0] }
-        set { sources[0] = newValue }
-    }
+    /// Every source, in configuration order: never empty, by construction.
+    public var sources: [Source] { [source] + additionalSources }
 }

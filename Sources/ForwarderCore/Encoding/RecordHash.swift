@@ -6,18 +6,9 @@
 public struct RecordHash: Sendable, Hashable {
     private var words: (UInt64, UInt64, UInt64, UInt64)
 
-    /// - Parameter digest: exactly 32 bytes; shorter input is zero-padded, longer is cut.
-    public init<Bytes: Sequence>(digest: Bytes) where Bytes.Element == UInt8 {
-        var words: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
-        withUnsafeMutableBytes(of: &words) { raw in
-            for (index, byte) in digest.enumerated() where index < 32 { raw[index] = byte }
-        }
-        self.words = words
-    }
-
     /// - Parameter raw: exactly 32 bytes; shorter input is zero-padded, longer is cut. Not
-    ///   generic, so a digest read through `withUnsafeBytes` costs one copy, on the hot path of
-    ///   every record (the generic initialiser is not specialised across modules).
+    ///   generic on purpose: it runs for every record, and a generic initialiser is not
+    ///   specialised across modules (each digest byte then paid runtime metadata lookups).
     public init(raw: UnsafeRawBufferPointer) {
         var words: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
         withUnsafeMutableBytes(of: &words) { target in
@@ -25,6 +16,9 @@ public struct RecordHash: Sendable, Hashable {
         }
         self.words = words
     }
+
+    /// All zero bytes: the placeholder where no digest was recorded.
+    public static let zero = RecordHash(raw: UnsafeRawBufferPointer(start: nil, count: 0))
 
     /// The 32 digest bytes.
     public var bytes: [UInt8] {
@@ -69,7 +63,7 @@ public struct RecordHash: Sendable, Hashable {
                 high = nibble
             }
         }
-        self.init(digest: digest)
+        self = digest.withUnsafeBytes { RecordHash(raw: $0) }
     }
 
     public static func == (lhs: RecordHash, rhs: RecordHash) -> Bool {

@@ -31,10 +31,14 @@ import Testing
         )
         let pipeline = ForwarderPipeline(
             configuration: configuration,
-            client: client,
+            source: .init(
+                configuration.source,
+                client: client,
+                checkpoint: CheckpointStore(path: directory.path + "/checkpoint.json"),
+                committed: CheckpointState(start: clock.now.adding(.seconds(-7 * 86_400))),
+                now: clock.now
+            ),
             sinks: sinks,
-            checkpointStore: CheckpointStore(path: directory.path + "/checkpoint.json"),
-            initialState: CheckpointState(start: clock.now.adding(.seconds(-7 * 86_400))),
             deadLetters: DeadLetterWriter(directory: directory.path + "/dead-letter"),
             clock: clock,
             logger: Logger(label: "test")
@@ -148,10 +152,14 @@ import Testing
             )
             let pipeline = ForwarderPipeline(
                 configuration: configuration,
-                client: client,
+                source: .init(
+                    configuration.source,
+                    client: client,
+                    checkpoint: CheckpointStore(path: directory.path + "/checkpoint.json"),
+                    committed: CheckpointState(start: clock.now.adding(.seconds(-86_400 * 2))),
+                    now: clock.now
+                ),
                 sinks: [fast, stalled],
-                checkpointStore: CheckpointStore(path: directory.path + "/checkpoint.json"),
-                initialState: CheckpointState(start: clock.now.adding(.seconds(-86_400 * 2))),
                 deadLetters: DeadLetterWriter(directory: directory.path + "/dl"),
                 clock: clock,
                 logger: Logger(label: "test")

@@ -39,14 +39,21 @@ import Testing
                 configuration: .init(directory: archive, rotate: .init(maximumAge: maximumAge)),
                 encoder: .raw
             )
+            let source = ForwarderConfiguration.Source(
+                apiKey: APIKey("unused"),
+                pollInterval: .milliseconds(50),
+                lookback: .seconds(600)
+            )
             let pipeline = ForwarderPipeline(
-                configuration: .init(
-                    source: .init(apiKey: APIKey("unused"), pollInterval: .milliseconds(50), lookback: .seconds(600))
+                configuration: .init(source: source),
+                source: .init(
+                    source,
+                    client: client,
+                    checkpoint: CheckpointStore(path: directory.path + "/checkpoint.json"),
+                    committed: CheckpointState(start: .now.adding(.seconds(-3600))),
+                    now: .now
                 ),
-                client: client,
                 sinks: [sink],
-                checkpointStore: CheckpointStore(path: directory.path + "/checkpoint.json"),
-                initialState: CheckpointState(start: .now.adding(.seconds(-3600))),
                 deadLetters: DeadLetterWriter(directory: directory.path + "/dead-letter"),
                 logger: logger
             )

@@ -98,43 +98,11 @@ public final class ForwarderPipeline: Service {
     private let onProgress: (@Sendable (Int, RFC3339Timestamp?, RFC3339Timestamp?) -> Void)?
     private let mayFetch: (@Sendable () -> Bool)?
 
-    /// One source: `configuration.source`.
+    /// One or several sources sharing the sinks (`sources:`); `configuration.source` is not used.
     ///
     /// - Parameters:
-    ///   - initialState: The loaded checkpoint, or a fresh one for the configured start.
     ///   - mayFetch: Asked before every request to the API (the lease's fence); `false` stops the
     ///     pipeline with ``StateStoreError`` `leaseLost`.
-    public convenience init(
-        configuration: Configuration,
-        client: ComplianceClient,
-        sinks: [any Sink],
-        checkpointStore: any CheckpointBackend,
-        initialState: CheckpointState,
-        deadLetters: DeadLetterWriter,
-        clock: any APIClock = SystemAPIClock(),
-        logger: Logger,
-        onProgress: (@Sendable (Int, RFC3339Timestamp?, RFC3339Timestamp?) -> Void)? = nil,
-        mayFetch: (@Sendable () -> Bool)? = nil
-    ) {
-        self.init(
-            configuration: configuration,
-            source: SourceInput(
-                configuration.source,
-                client: client,
-                checkpoint: checkpointStore,
-                committed: initialState,
-                now: clock.now
-            ),
-            sinks: sinks,
-            deadLetters: deadLetters,
-            clock: clock,
-            logger: logger,
-            onProgress: onProgress,
-            mayFetch: mayFetch
-        )
-    }
-
-    /// One or several sources sharing the sinks (`sources:`); `configuration.source` is not used.
     ///
     /// Each source has its own poller, cursor, remembered ids and checkpoint; with several, a
     /// source that fails for good (401, 403, 404) waits and asks again instead of stopping the others.

@@ -17,6 +17,14 @@ whose CPU is reported next to it. Benchmarks:
 
     scripts/bench-e2e.py --bin .build-release/release/compliance-forwarder [--events 1000000]
         [--only file,tls] [--idle-seconds 60] [--stall-seconds 20] [--json out.json]
+        [--corpus benchmarks/data/hostile-pages [--corpus-cycles 5]]
+
+With --corpus, the activities are recorded page bodies (page-NNN.json or .json.gz, in name order)
+served by a small HTTP server of this script in its own process instead of the mock: the records
+of an independent simulator, byte for byte. --corpus-cycles N serves them N times (--events is
+then N x the corpus's records); cycle c gets its own ids (`activity_01...` becomes
+`activity_<c+1, two digits>...`, same length) and its `created_at` years moved back so that the
+cycles stay in ascending order. Nothing else in a record changes.
 """
 
 import argparse
@@ -366,6 +374,81 @@ def dump_pages(base_url, limit, ndjson_path=None):
     return {"records": records, "bytes_per_record": body_bytes / max(records, 1), "serve_seconds": serve_seconds}
 
 
+CORPUS_SERVER = r"""
+import gzip, http.server, json, os, sys, urllib.parse
+directory, cycles, port = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+names = sorted(n for n in os.listdir(directory) if n.endswith((".json", ".json.gz")))
+originals = []
+for name in names:
+    with open(os.path.join(directory, name), "rb") as f:
+        data = f.read()
+    originals.append(gzip.decompress(data) if name.endswith(".gz") else data)
+pages, follows = [], {}
+last_year = 2026
+for cycle in range(cycles):
+    year = b"%d-" % (last_year - (cycles - 1 - cycle))
+    for body in originals:
+        body = body.replace(b'"activity_01', b'"activity_%02d' % (cycle + 1))
+        body = body.replace(b'"created_at":"2026-', b'"created_at":"' + year)
+        if len(pages) < cycles * len(originals) - 1:
+            body = body.replace(b'"has_more":false', b'"has_more":true')
+        pages.append(body)
+for index, body in enumerate(pages):
+    tail = body[body.rfind(b'"last_id":"') + 11:]
+    follows[tail[:tail.index(b'"')].decode()] = index + 1
+class Handler(http.server.BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    def do_GET(self):
+        query = urllib.parse.parse_qs(urllib.parse.urlsplit(self.path).query)
+        after = query.get("after_id", [None])[0]
+        index = 0 if after is None else follows.get(after)
+        if index is None or index >= len(pages):
+            self.send_response(400)
+            body = b'{"type":"error","error":{"type":"invalid_request_error","message":"unknown after_id"}}'
+        else:
+            self.send_response(200)
+            body = pages[index]
+        self.send_header("content-type", "application/json")
+        self.send_header("request-id", "req_corpus_%d" % (index or 0))
+        self.send_header("content-length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+    def log_message(self, *args):
+        pass
+print(cycles * sum(len(json.loads(body)["data"]) for body in originals), flush=True)
+http.server.ThreadingHTTPServer(("127.0.0.1", port), Handler).serve_forever()
+"""
+
+
+class CorpusAPI:
+    """Recorded page bodies served in their order by `after_id` (see --corpus), in its own process
+    so that its CPU is not the driver's."""
+
+    def __init__(self, directory, cycles):
+        self.port = free_port()
+        self.base_url = "http://127.0.0.1:%d" % self.port
+        started = time.monotonic()
+        self.proc = subprocess.Popen([sys.executable, "-c", CORPUS_SERVER, directory, str(cycles), str(self.port)],
+                                     stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+        self.records = int(self.proc.stdout.readline())
+        wait_listening(self.port, 120, self.proc)
+        self.startup_seconds = time.monotonic() - started
+
+    def cpu(self):
+        return proc_cpu(self.proc.pid)
+
+    def rss(self):
+        return proc_status(self.proc.pid).get("VmRSS", 0)
+
+    def stop(self):
+        self.proc.send_signal(signal.SIGTERM)
+        try:
+            self.proc.wait(15)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+
+
 # ------------------------------------------------------------------ senders
 
 BLAST_SENDER = r'''
@@ -486,12 +569,20 @@ class Bench:
 
     def since_until(self):
         now = time.time()
+        if self.args.corpus:
+            return "2000-01-01T00:00:00Z", rfc3339(now + 60)
         return rfc3339(now - self.hours * 3600 - 3600), rfc3339(now + 60)
 
     def start_api(self):
-        log("starting mock-api with %d activities" % self.args.events)
-        self.mock = MockAPI(self.binary, self.args.events, self.hours)
-        log("mock ready in %.1f s; walking its pages" % self.mock.startup_seconds)
+        if self.args.corpus:
+            self.mock = CorpusAPI(self.args.corpus, self.args.corpus_cycles)
+            self.args.events = self.results["events"] = self.mock.records
+            log("corpus %s x %d cycles: %d activities, served in %.1f s; walking its pages" % (
+                self.args.corpus, self.args.corpus_cycles, self.mock.records, self.mock.startup_seconds))
+        else:
+            log("starting mock-api with %d activities" % self.args.events)
+            self.mock = MockAPI(self.binary, self.args.events, self.hours)
+            log("mock ready in %.1f s; walking its pages" % self.mock.startup_seconds)
         cpu0 = self.mock.cpu()
         started = time.monotonic()
         ndjson = None
@@ -802,6 +893,8 @@ def main():
     parser.add_argument("--workdir", default=None, help="parent of the scratch directory (default: $TMPDIR)")
     parser.add_argument("--keep", action="store_true", help="keep the scratch directory")
     parser.add_argument("--json", help="also write the results here")
+    parser.add_argument("--corpus", help="serve these recorded page bodies instead of the mock (see above)")
+    parser.add_argument("--corpus-cycles", type=int, default=1, help="serve the corpus this many times")
     args = parser.parse_args()
     bench = Bench(args)
     try:

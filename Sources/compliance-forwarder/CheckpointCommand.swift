@@ -23,7 +23,7 @@ struct CheckpointCommand: AsyncParsableCommand {
                 guard case .postgres(let postgres) = configuration.state.backend else {
                     for source in configuration.sources {
                         let store = CheckpointStore(path: configuration.checkpoint.path(for: source))
-                        Self.print(try store.load(), at: store.path, source: source)
+                        Self.print(try store.load(), at: store.path, source: source, sinks: configuration.sinks)
                     }
                     return
                 }
@@ -35,7 +35,8 @@ struct CheckpointCommand: AsyncParsableCommand {
                         Self.print(
                             state,
                             at: "postgres \(postgres.redacted) \(postgres.schema).checkpoint name \(row)",
-                            source: source
+                            source: source,
+                            sinks: configuration.sinks
                         )
                     }
                     if let written = inspection.checkpointWritten {
@@ -55,7 +56,12 @@ struct CheckpointCommand: AsyncParsableCommand {
             }
         }
 
-        static func print(_ state: CheckpointState?, at place: String, source: ForwarderConfiguration.Source) {
+        static func print(
+            _ state: CheckpointState?,
+            at place: String,
+            source: ForwarderConfiguration.Source,
+            sinks: [ForwarderConfiguration.Sink]
+        ) {
             guard let state else {
                 Swift.print("no checkpoint at \(place): the next run starts at source.start (\(source.start))")
                 return
@@ -66,6 +72,22 @@ struct CheckpointCommand: AsyncParsableCommand {
             Swift.print("  start:             \(state.start)")
             Swift.print("  remembered ids:    \(state.delivered.count) (overlap horizon)")
             Swift.print("  updated:           \(state.updatedAt?.description ?? "-")")
+            printSinkProgress(state.sinkProgress, sinks: sinks.map(\.name))
+        }
+
+        /// Per-sink resume: how far each configured sink is ahead of the cursor (what a restart
+        /// will not send it again), and progress kept for names no longer configured.
+        static func printSinkProgress(_ progress: SinkProgress, sinks: [String]) {
+            Swift.print("  acknowledged beyond the cursor, per sink (not re-sent after a restart):")
+            for name in sinks {
+                let count = progress.ids(of: name).count
+                Swift.print("    \(name): \(count) \(count == 1 ? "activity" : "activities")")
+            }
+            for name in progress.acknowledged.keys.sorted() where !sinks.contains(name) {
+                Swift.print(
+                    "    \(name): \(progress.ids(of: name).count) (not configured: ignored, dropped at the next write)"
+                )
+            }
         }
     }
 

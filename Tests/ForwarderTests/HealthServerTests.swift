@@ -27,7 +27,7 @@ import Testing
         let checkpointer = Checkpointer(
             store: CheckpointStore(path: path),
             initial: CheckpointState(start: .now),
-            sinkCount: sinks.count,
+            sinkNames: sinks.map(\.name),
             horizon: .seconds(60),
             clock: SystemAPIClock(),
             logger: Logger(label: "test")
@@ -83,7 +83,7 @@ import Testing
         let checkpointer = Checkpointer(
             store: CheckpointStore(path: directory.path + "/cp.json"),
             initial: CheckpointState(start: .now),
-            sinkCount: 1,
+            sinkNames: ["siem"],
             horizon: .seconds(60),
             clock: SystemAPIClock(),
             logger: Logger(label: "test")

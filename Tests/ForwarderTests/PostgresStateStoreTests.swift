@@ -127,6 +127,26 @@ struct PostgresStateStoreTests {
         }
     }
 
+    @Test func perSinkProgressIsKeptInTheFencedRow() async throws {
+        guard PostgresTestServer.available() else { return }
+        try await Self.withStore { _, store in
+            // A row written before per-sink resume (no progress) loads as before.
+            let old = Self.state(cursor: "activity_1", second: 1)
+            try await store.overwrite(old)
+            #expect(try await store.load()?.sinkProgress.isEmpty == true)
+
+            let epoch = try #require(try await store.acquireLease(duration: .seconds(60)))
+            var state = Self.state(cursor: "activity_2", second: 2)
+            state.sinkProgress = SinkProgress([
+                "archive": ["activity_3": RFC3339Timestamp(secondsSinceEpoch: 1_800_000_003)],
+                "siem": ["activity_3": RFC3339Timestamp(secondsSinceEpoch: 1_800_000_003)],
+            ])
+            let fenced = FencedCheckpoint(store: store, epoch: epoch)
+            try await fenced.commit(state)
+            #expect(try await fenced.load() == state)
+        }
+    }
+
     @Test func aNewerSchemaIsRefused() async throws {
         guard PostgresTestServer.available() else { return }
         try await Self.withStore { server, store in

@@ -10,11 +10,21 @@ import Synchronization
 /// ``AcknowledgementTracker`` decides which batches every sink has fully acknowledged, and the
 /// ``CheckpointState`` advances over exactly those. Writes are coalesced: ``flush()`` persists only
 /// when something changed, and the pipeline calls it every `flush_interval` and once at the end.
+///
+/// Per-sink resume: each write also records what every sink acknowledged beyond the committed
+/// cursor (``SinkProgress``, read from the tracker's pending batches), so after a crash a sink is
+/// not sent again what it had acknowledged. Progress loaded from the previous run is carried in
+/// ``committed`` until its batches commit again.
 public final class Checkpointer: Acknowledger {
     private struct State: Sendable {
         var tracker: AcknowledgementTracker
+        /// The committed state; its ``CheckpointState/sinkProgress`` holds only what was loaded
+        /// (the tracker holds this run's).
         var checkpoint: CheckpointState
         var dirty = false
+        /// A sink acknowledged something since the last write: its progress changed even if the
+        /// cursor did not (a stalled sink holds the cursor back).
+        var progressChanged = false
         var failure: TrackerError?
         var newestCommitted: RFC3339Timestamp?
         var writeFailure: String?
@@ -27,13 +37,20 @@ public final class Checkpointer: Acknowledger {
     private let logger: Logger
     private let lagGauge = Gauge(label: "compliance_forwarder_checkpoint_lag_seconds")
     private let writes = Counter(label: "compliance_forwarder_checkpoint_writes_total")
+    /// The configured sinks' names, in index order: the keys of their progress.
+    public let sinkNames: [String]
+    /// Per sink, in index order: the ids the loaded checkpoint says it acknowledged beyond the
+    /// cursor. The source does not send them to that sink again, and acknowledges them for it.
+    public let acknowledgedBeforeRestart: [Set<String>]
 
     /// - Parameters:
+    ///   - sinkNames: The sinks' configured names, in index order. Progress loaded for a name not
+    ///     among them is dropped; a name without progress is sent everything after the cursor.
     ///   - horizon: How long delivered ids are remembered (``DeduplicationHorizon``).
     public init(
         store: any CheckpointBackend,
         initial: CheckpointState,
-        sinkCount: Int,
+        sinkNames: [String],
         horizon: Duration,
         clock: any APIClock,
         logger: Logger
@@ -42,7 +59,11 @@ public final class Checkpointer: Acknowledger {
         self.horizon = horizon
         self.clock = clock
         self.logger = logger
-        var first = State(tracker: AcknowledgementTracker(sinkCount: sinkCount), checkpoint: initial)
+        self.sinkNames = sinkNames
+        var initial = initial
+        initial.sinkProgress = initial.sinkProgress.restricted(to: sinkNames)
+        acknowledgedBeforeRestart = sinkNames.map { Set(initial.sinkProgress.ids(of: $0).keys) }
+        var first = State(tracker: AcknowledgementTracker(sinkCount: sinkNames.count), checkpoint: initial)
         // The lag is known from the start when resuming, not only after the first delivery.
         first.newestCommitted = initial.cursorCreatedAt
         state = Mutex(first)
@@ -54,7 +75,8 @@ public final class Checkpointer: Acknowledger {
     /// Why the latest checkpoint write failed; `nil` once a write succeeds (for `/readyz`).
     public var writeFailure: String? { state.withLock { $0.writeFailure } }
 
-    /// The state as committed so far (written or about to be).
+    /// The state as committed so far (written or about to be). Its per-sink progress is what was
+    /// loaded and not committed since; a write adds what the sinks acknowledged in this run.
     public var committed: CheckpointState { state.withLock { $0.checkpoint } }
 
     /// Events handed to the sinks and not yet acknowledged by all of them.
@@ -72,7 +94,9 @@ public final class Checkpointer: Acknowledger {
         state.withLock { state in
             for index in events {
                 do throws(TrackerError) {
-                    try state.tracker.acknowledge(sink: sink, batch: batch, event: index)
+                    if try state.tracker.acknowledge(sink: sink, batch: batch, event: index) {
+                        state.progressChanged = true
+                    }
                 } catch {
                     state.failure = state.failure ?? error
                     break
@@ -104,10 +128,12 @@ public final class Checkpointer: Acknowledger {
             if let newest = state.newestCommitted {
                 lagGauge.record(Double(now.duration(since: newest).components.seconds))
             }
-            guard state.dirty else { return nil }
+            guard state.dirty || state.progressChanged else { return nil }
             state.checkpoint.prune(olderThan: now.adding(.zero - horizon))
-            state.dirty = false
-            return state.checkpoint
+            (state.dirty, state.progressChanged) = (false, false)
+            var snapshot = state.checkpoint
+            snapshot.sinkProgress = snapshot.sinkProgress.merging(state.tracker.progress(sinkNames: sinkNames))
+            return snapshot
         }
         guard let snapshot else { return }
         do {
@@ -116,7 +142,7 @@ public final class Checkpointer: Acknowledger {
             state.withLock { $0.writeFailure = nil }
         } catch {
             state.withLock {
-                $0.dirty = true
+                ($0.dirty, $0.progressChanged) = (true, true)
                 $0.writeFailure = "\(error)"
             }
             throw error

@@ -131,7 +131,7 @@ public final class ForwarderPipeline: Service {
                 checkpointer: Checkpointer(
                     store: input.checkpointStore,
                     initial: input.initialState,
-                    sinkCount: sinks.count,
+                    sinkNames: sinks.map(\.name),
                     horizon: DeduplicationHorizon.span(lookback: input.source.lookback),
                     clock: clock,
                     logger: logger.with(source: input.source.name)

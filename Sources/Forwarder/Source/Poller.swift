@@ -17,6 +17,10 @@ import ServiceLifecycle
 /// a cursor that already passed them. After each caught-up cursor pass, the window
 /// `[now − lookback, cursor's created_at]` is re-read and ids not already emitted are emitted
 /// (and counted as late arrivals).
+///
+/// **Per-sink resume**: after a restart, an event the checkpoint says a sink already acknowledged
+/// (``Checkpointer/acknowledgedBeforeRestart``) is not sent to that sink again but acknowledged
+/// for it at once, so the common cursor still advances over it.
 final class Poller: Sendable {
     /// Progress for `backfill`'s display, after each page.
     struct Progress: Sendable {
@@ -39,6 +43,8 @@ final class Poller: Sendable {
     private let mayFetch: (@Sendable () -> Bool)?
     private let isolation: Isolation
     private let metrics = PollerMetrics()
+    /// Per sink: events not sent again after a restart (`compliance_forwarder_resend_skipped_total`).
+    private let resendSkipped: [Counter]
 
     /// How this source lives beside others in one process (`sources:`).
     struct Isolation: Sendable {
@@ -73,6 +79,9 @@ final class Poller: Sendable {
         self.onProgress = onProgress
         self.mayFetch = mayFetch
         self.isolation = isolation
+        self.resendSkipped = checkpointer.sinkNames.map {
+            Counter(label: "compliance_forwarder_resend_skipped_total", dimensions: [("sink", $0)])
+        }
     }
 
     /// The mutable state of one run, owned by ``run()``'s task.
@@ -85,6 +94,8 @@ final class Poller: Sendable {
         var sequence: UInt64 = 0
         var fetched = 0
         var lastOverlap: RFC3339Timestamp?
+        /// Per sink, the ids it acknowledged before the restart and not met again yet.
+        var acknowledgedBeforeRestart: [Set<String>] = []
     }
 
     /// Polls until graceful shutdown (follow) or until the range is read (backfill).
@@ -95,13 +106,15 @@ final class Poller: Sendable {
             cursorCreatedAt: committed.cursorCreatedAt,
             start: committed.start,
             seen: SeenIDs(committed.delivered),
-            sequence: isolation.sequenceBase
+            sequence: isolation.sequenceBase,
+            acknowledgedBeforeRestart: checkpointer.acknowledgedBeforeRestart
         )
         if case .backfill(let since, _) = mode, run.cursor == nil { run.start = since }
         logger.info(
             "source starting",
             metadata: [
                 "cursor": "\(run.cursor ?? "-")", "start": "\(run.start)", "remembered_ids": "\(run.seen.count)",
+                "acknowledged_ahead": "\(run.acknowledgedBeforeRestart.reduce(0) { $0 + $1.count })",
             ]
         )
         while !Task.isShuttingDownGracefully {
@@ -273,7 +286,13 @@ final class Poller: Sendable {
         if resume == nil, ids.isEmpty, events.isEmpty { return }
         run.sequence += 1
         try checkpointer.register(
-            BatchRecord(sequence: run.sequence, eventCount: events.count, resume: resume, ids: ids)
+            BatchRecord(
+                sequence: run.sequence,
+                eventCount: events.count,
+                resume: resume,
+                ids: ids,
+                eventIDs: events.map { ($0.activity.id, $0.activity.createdAt) }
+            )
         )
         if !events.isEmpty {
             let provenance = BatchProvenance(
@@ -283,7 +302,7 @@ final class Poller: Sendable {
                 requestID: page.requestID,
                 late: late
             )
-            try await sendToAll(.batch(Batch(sequence: run.sequence, events: events, provenance: provenance)))
+            try await fanOut(Batch(sequence: run.sequence, events: events, provenance: provenance), &run)
         }
         run.seen.prune(olderThan: horizon)
         onProgress?(
@@ -291,8 +310,36 @@ final class Poller: Sendable {
         )
     }
 
-    private func sendToAll(_ input: SinkInput) async throws {
-        for output in outputs { try await output.send(input) }
+    /// Sends `batch` to every sink, less what a sink acknowledged before the restart: those
+    /// events are acknowledged for it here instead (their indices stay, so the sink's own
+    /// acknowledgements still name the right events).
+    private func fanOut(_ batch: Batch, _ run: inout RunState) async throws {
+        for (sink, output) in outputs.enumerated() {
+            guard run.acknowledgedBeforeRestart.indices.contains(sink), !run.acknowledgedBeforeRestart[sink].isEmpty
+            else {
+                try await output.send(.batch(batch))
+                continue
+            }
+            var send: [Event] = []
+            var skipped: [Int] = []
+            for event in batch.events {
+                if run.acknowledgedBeforeRestart[sink].remove(event.activity.id) != nil {
+                    skipped.append(event.index)
+                } else {
+                    send.append(event)
+                }
+            }
+            guard !skipped.isEmpty else {
+                try await output.send(.batch(batch))
+                continue
+            }
+            checkpointer.acknowledge(sink: sink, batch: batch.sequence, events: skipped)
+            resendSkipped[sink].increment(by: skipped.count)
+            if !send.isEmpty {
+                let rest = Batch(sequence: batch.sequence, events: send, provenance: batch.provenance)
+                try await output.send(.batch(rest))
+            }
+        }
     }
 }
 

@@ -48,9 +48,12 @@ public struct AcknowledgementTracker: Sendable {
         )
     }
 
-    /// Records that `sink` durably handed on event `index` of batch `sequence`. Repeated or
-    /// out-of-range acknowledgements are ignored; an unknown batch is an error.
-    public mutating func acknowledge(sink: Int, batch sequence: UInt64, event index: Int) throws(TrackerError) {
+    /// Records that `sink` durably handed on event `index` of batch `sequence`. Repeated
+    /// acknowledgements are ignored; an unknown batch or an index out of range is an error.
+    ///
+    /// - Returns: whether the acknowledgement is new (not a repeat).
+    @discardableResult
+    public mutating func acknowledge(sink: Int, batch sequence: UInt64, event index: Int) throws(TrackerError) -> Bool {
         guard let position = position(of: sequence) else {
             throw TrackerError(message: "acknowledgement for unknown batch \(sequence)")
         }
@@ -59,10 +62,32 @@ public struct AcknowledgementTracker: Sendable {
         }
         let word = index / 64
         let bit = UInt64(1) << UInt64(index % 64)
-        if pending[position].acknowledged[sink][word] & bit == 0 {
-            pending[position].acknowledged[sink][word] |= bit
-            pending[position].remaining[sink] -= 1
+        guard pending[position].acknowledged[sink][word] & bit == 0 else { return false }
+        pending[position].acknowledged[sink][word] |= bit
+        pending[position].remaining[sink] -= 1
+        return true
+    }
+
+    /// What each sink acknowledged in the batches not yet taken, by activity id: the per-sink
+    /// part of the checkpoint (``SinkProgress``). `sinkNames` are the sinks in index order; a
+    /// name given to more than one sink identifies neither, so those sinks are left out.
+    /// Batches registered without ``BatchRecord/eventIDs`` contribute nothing.
+    public func progress(sinkNames: [String]) -> SinkProgress {
+        var progress = SinkProgress()
+        let unique = SinkProgress.uniqueNames(sinkNames)
+        for batch in pending where batch.record.eventIDs.count == batch.record.eventCount {
+            for (sink, name) in sinkNames.enumerated() where sink < sinkCount && unique.contains(name) {
+                // A sink with nothing acknowledged in this batch costs one comparison.
+                guard batch.remaining[sink] < batch.record.eventCount else { continue }
+                for (word, bits) in batch.acknowledged[sink].enumerated() where bits != 0 {
+                    for bit in 0..<64 where bits & (UInt64(1) << UInt64(bit)) != 0 {
+                        let (id, createdAt) = batch.record.eventIDs[word * 64 + bit]
+                        progress.insert(sink: name, id: id, createdAt: createdAt)
+                    }
+                }
+            }
         }
+        return progress
     }
 
     /// Removes and returns the batches, oldest first, that every sink has fully acknowledged and

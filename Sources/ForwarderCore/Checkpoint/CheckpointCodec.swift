@@ -5,8 +5,13 @@ import ComplianceAPI
 ///
 /// ```
 /// {"format":"compliance-forwarder/checkpoint","version":1,"crc32":"8a3f09c2","bytes":213}
-/// {"start":"2026-01-01T00:00:00Z","cursor":"activity_01…","cursor_created_at":"…","updated_at":"…","delivered":[["activity_01…","…"]]}
+/// {"start":"2026-01-01T00:00:00Z","cursor":"activity_01…","cursor_created_at":"…","updated_at":"…","delivered":[["activity_01…","…"]],"sinks":{"archive":[["activity_01…","…"]]}}
 /// ```
+///
+/// `sinks` (per-sink resume, ``SinkProgress``) is written only when a sink is ahead of the
+/// cursor, and is optional when reading: files without it (written before per-sink resume) load
+/// with no per-sink progress. The version stays 1 because a release that does not know `sinks`
+/// reads the file correctly, ignoring it (it then re-sends to every sink after the cursor).
 ///
 /// A torn or edited file fails the checksum and is reported, never silently replaced by a fresh
 /// start (which would re-send or skip months of audit data).
@@ -15,7 +20,7 @@ public enum CheckpointCodec {
     public static let version = 1
 
     public static func encode(_ state: CheckpointState) -> [UInt8] {
-        var payload = JSONWriter(capacity: 256 + state.delivered.count * 64)
+        var payload = JSONWriter(capacity: 256 + (state.delivered.count + state.sinkProgress.count) * 64)
         payload.writeRaw("{")
         payload.writeKey("start")
         payload.writeString(state.start.wireText)
@@ -36,16 +41,19 @@ public enum CheckpointCodec {
         }
         payload.writeRaw(",")
         payload.writeKey("delivered")
-        payload.writeRaw("[")
-        for (offset, entry) in state.delivered.sorted(by: { ($0.value, $0.key) < ($1.value, $1.key) }).enumerated() {
-            if offset > 0 { payload.writeRaw(",") }
-            payload.writeRaw("[")
-            payload.writeString(entry.key)
+        writeEntries(state.delivered, to: &payload)
+        if !state.sinkProgress.isEmpty {
             payload.writeRaw(",")
-            payload.writeString(entry.value.wireText)
-            payload.writeRaw("]")
+            payload.writeKey("sinks")
+            payload.writeRaw("{")
+            for (offset, sink) in state.sinkProgress.acknowledged.keys.sorted().enumerated() {
+                if offset > 0 { payload.writeRaw(",") }
+                payload.writeKey(sink)
+                writeEntries(state.sinkProgress.ids(of: sink), to: &payload)
+            }
+            payload.writeRaw("}")
         }
-        payload.writeRaw("]}")
+        payload.writeRaw("}")
 
         var file = JSONWriter(capacity: payload.bytes.count + 128)
         file.writeRaw("{")
@@ -111,15 +119,48 @@ public enum CheckpointCodec {
         state.cursor = object.string("cursor")
         state.cursorCreatedAt = object.string("cursor_created_at").flatMap { RFC3339Timestamp($0) }
         state.updatedAt = object.string("updated_at").flatMap { RFC3339Timestamp($0) }
-        for entry in object["delivered"]?.arrayValue ?? [] {
+        state.delivered = try entries(object["delivered"], what: "a delivered entry")
+        if let sinks = object["sinks"] {
+            guard let sinks = sinks.objectValue else {
+                throw CheckpointCorruption(reason: "the per-sink progress (sinks) is not an object")
+            }
+            var progress: [String: [String: RFC3339Timestamp]] = [:]
+            for member in sinks.members {
+                progress[member.key] = try entries(member.value, what: "an entry of sink \(member.key)")
+            }
+            state.sinkProgress = SinkProgress(progress)
+        }
+        return state
+    }
+
+    /// `[[id, created_at], …]`, oldest first (stable bytes for equal states).
+    private static func writeEntries(_ entries: [String: RFC3339Timestamp], to writer: inout JSONWriter) {
+        writer.writeRaw("[")
+        for (offset, entry) in entries.sorted(by: { ($0.value, $0.key) < ($1.value, $1.key) }).enumerated() {
+            if offset > 0 { writer.writeRaw(",") }
+            writer.writeRaw("[")
+            writer.writeString(entry.key)
+            writer.writeRaw(",")
+            writer.writeString(entry.value.wireText)
+            writer.writeRaw("]")
+        }
+        writer.writeRaw("]")
+    }
+
+    private static func entries(
+        _ value: JSONValue?,
+        what: String
+    ) throws(CheckpointCorruption) -> [String: RFC3339Timestamp] {
+        var entries: [String: RFC3339Timestamp] = [:]
+        for entry in value?.arrayValue ?? [] {
             guard let pair = entry.arrayValue, pair.count == 2, let id = pair[0].stringValue,
                 let time = pair[1].stringValue.flatMap({ RFC3339Timestamp($0) })
             else {
-                throw CheckpointCorruption(reason: "a delivered entry is malformed")
+                throw CheckpointCorruption(reason: "\(what) is malformed")
             }
-            state.delivered[id] = time
+            entries[id] = time
         }
-        return state
+        return entries
     }
 
     private static func hex(_ value: UInt32) -> String {

@@ -1,0 +1,178 @@
+import ComplianceAPI
+import Crypto
+import ForwarderCore
+import Foundation
+import Testing
+
+@testable import Forwarder
+
+/// The `type: s3` sink against `moto_server`, the local S3 API standing in for AWS: keys,
+/// checksums, Object Lock headers read back with `HEAD`, every id in the bucket, acknowledgements
+/// only after the store confirmed, and an outage that loses nothing.
+@Suite(.serialized, .enabled(if: MotoS3Server.installed || SyslogReceiver.isCI, Comment(rawValue: MotoS3Server.skipMessage)))
+struct S3SinkTests {
+    static let day: Duration = .seconds(86_400)
+
+    func sink(
+        _ moto: MotoS3Server,
+        bucket: String,
+        spool: String,
+        objectLock: ForwarderConfiguration.S3Sink.ObjectLock? = nil,
+        requestTimeout: Duration = .seconds(10)
+    ) -> S3Sink {
+        var configuration = moto.configuration(bucket: bucket, spool: spool, objectLock: objectLock)
+        configuration.rotate = .init(maximumBytes: 4 << 10, maximumAge: .seconds(3600))
+        return S3Sink(
+            name: "vault",
+            configuration: configuration,
+            encoder: EventEncoder(format: .ecs),
+            credentials: MotoS3Server.credentials,
+            backoff: RetryPolicy(initialBackoff: .milliseconds(50), maximumBackoff: .milliseconds(500), maximumRetries: nil),
+            requestTimeout: requestTimeout
+        )
+    }
+
+    /// The activity ids in one uploaded object.
+    static func ids(in object: [UInt8]) -> [String] {
+        let text = GzipDecoder.decompress(object)
+        return text.split(separator: UInt8(ascii: "\n")).compactMap { line in
+            guard let object = try? JSONParser.parse(Array(line)).objectValue else { return nil }
+            return object["event"]?.objectValue?.string("id") ?? object.string("id")
+        }
+    }
+
+    @Test func segmentsArriveWithDeterministicKeysChecksumsAndRetention() async throws {
+        guard MotoS3Server.available() else { return }
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let moto = try await MotoS3Server.start(logDirectory: directory.path)
+        defer { moto.stop() }
+        try await moto.createBucket("audit", objectLock: true)
+        let lock = ForwarderConfiguration.S3Sink.ObjectLock(mode: .compliance, retain: Self.day * 3)
+        let sink = sink(moto, bucket: "audit", spool: directory.path + "/spool", objectLock: lock)
+        let batches = HTTPTestEvents.batches(0..<3000, batchSize: 100)
+        let startedAt = RFC3339Timestamp.now
+        let run = try await HTTPSinkHarness.run(sink, batches: batches)
+        #expect(run.acknowledger.count == 3000)
+        #expect(run.acknowledger.repeats == 0)
+
+        try await moto.withClient(bucket: "audit") { client in
+        let keys = try await client.listKeys()
+        let objects = keys.filter { !$0.hasSuffix(".manifest.json") }
+        #expect(objects.count > 1, "4 KiB segments: several objects")
+        #expect(Set(keys) == Set(objects.flatMap { [$0, $0 + ".manifest.json"] }), "each object has its manifest")
+        var found: [String] = []
+        for key in objects {
+            let bytes = try await client.get(key)
+            let ids = Self.ids(in: bytes)
+            found += ids
+            // vault/2026/12/07/vault_<first id>_<last id>.ndjson.gz
+            let parts = key.split(separator: "/")
+            #expect(parts.count == 5 && parts[0] == "vault", "\(key)")
+            #expect(parts.last == Substring("vault_\(ids.first ?? "")_\(ids.last ?? "").ndjson.gz"), "\(key)")
+
+            let head = try await client.head(key)
+            #expect(head.status == 200)
+            #expect(head.headers.first(name: "x-amz-object-lock-mode") == "COMPLIANCE")
+            let until = head.headers.first(name: "x-amz-object-lock-retain-until-date").flatMap { RFC3339Timestamp($0) }
+            let expected = startedAt.adding(Self.day * 3)
+            #expect(until.map { abs($0.duration(since: expected).components.seconds) < 300 } == true, "\(String(describing: until))")
+            let md5 = Insecure.MD5.hash(data: bytes).map { String(format: "%02x", $0) }.joined()
+            #expect(head.headers.first(name: "etag")?.replacingOccurrences(of: "\"", with: "") == md5)
+            if let checksum = head.headers.first(name: "x-amz-checksum-sha256") {
+                #expect(checksum == Data(SHA256.hash(data: bytes)).base64EncodedString())
+            }
+            let manifestHead = try await client.head(key + ".manifest.json")
+            #expect(manifestHead.headers.first(name: "x-amz-object-lock-mode") == "COMPLIANCE")
+        }
+        let expectedIDs = batches.flatMap { $0.events.map(\.activity.id) }
+        #expect(found.sorted() == expectedIDs.sorted(), "every id exactly once")
+        }
+        // The spool keeps only the newest manifest (the chain's head).
+        let spool = try directory.files(in: "spool")
+        #expect(spool.allSatisfy { $0.hasSuffix(".manifest.json") } && spool.count == 1, "\(spool)")
+        #expect(!run.logText.contains(MotoS3Server.secretAccessKey))
+    }
+
+    @Test func aStoreOutageHoldsAcknowledgementsAndLosesNothing() async throws {
+        guard MotoS3Server.available() else { return }
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let moto = try await MotoS3Server.start(logDirectory: directory.path)
+        defer {
+            moto.resume()
+            moto.stop()
+        }
+        try await moto.createBucket("outage", objectLock: false)
+        let sink = sink(moto, bucket: "outage", spool: directory.path + "/spool", requestTimeout: .seconds(2))
+        let batches = HTTPTestEvents.batches(0..<2000, batchSize: 100)
+        moto.pause()
+        let run = try await HTTPSinkHarness.run(sink, batches: batches) { run in
+            // Stopped for 30 s: nothing is acknowledged, the sink says why it is unhealthy.
+            let unhealthy = try await eventually(timeout: .seconds(30)) { !run.metrics.health.isHealthy }
+            #expect(unhealthy)
+            try await Task.sleep(for: .seconds(30))
+            #expect(run.acknowledger.count == 0, "nothing acknowledged while the store is down")
+            #expect(try directory.files(in: "spool").contains { $0.hasSuffix(".ndjson.gz") })
+            moto.resume()
+        }
+        #expect(run.acknowledger.count == 2000)
+        #expect(run.metrics.health.isHealthy)
+        let found = try await moto.withClient(bucket: "outage") { client in
+            var found: [String] = []
+            for key in try await client.listKeys() where !key.hasSuffix(".manifest.json") {
+                found += Self.ids(in: try await client.get(key))
+            }
+            return found
+        }
+        #expect(Set(found) == Set(batches.flatMap { $0.events.map(\.activity.id) }))
+        #expect(!run.logText.contains(MotoS3Server.secretAccessKey))
+    }
+
+    @Test func segmentsLeftInTheSpoolAreUploadedOnStartToTheSameKeys() async throws {
+        guard MotoS3Server.available() else { return }
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let moto = try await MotoS3Server.start(logDirectory: directory.path)
+        defer { moto.stop() }
+        try await moto.createBucket("replay", objectLock: true)
+        let spool = directory.path + "/spool"
+        let lock = ForwarderConfiguration.S3Sink.ObjectLock(mode: .governance, retain: Self.day)
+        let batches = HTTPTestEvents.batches(0..<1000, batchSize: 100)
+        // First run: the store is unreachable, so every sealed segment stays in the spool.
+        var unreachable = sink(moto, bucket: "replay", spool: spool, objectLock: lock, requestTimeout: .seconds(1))
+        unreachable = S3Sink(
+            name: unreachable.name,
+            configuration: {
+                var configuration = unreachable.configuration
+                configuration.endpoint = "http://127.0.0.1:9"
+                return configuration
+            }(),
+            encoder: unreachable.encoder,
+            credentials: MotoS3Server.credentials,
+            backoff: unreachable.backoff,
+            requestTimeout: .seconds(1)
+        )
+        let first = try? await HTTPSinkHarness.run(unreachable, batches: batches, timeout: .seconds(5))
+        #expect(first == nil, "the first run cannot finish")
+        let left = try directory.files(in: "spool").filter { $0.hasSuffix(".ndjson.gz") }.sorted()
+        #expect(!left.isEmpty)
+        // Second run, no input: the spool is uploaded.
+        let second = try await HTTPSinkHarness.run(sink(moto, bucket: "replay", spool: spool, objectLock: lock), batches: [])
+        #expect(second.acknowledger.count == 0, "an earlier run's events are not this run's to acknowledge")
+        let (keys, found) = try await moto.withClient(bucket: "replay") { client in
+            let keys = try await client.listKeys().filter { !$0.hasSuffix(".manifest.json") }
+            var found: [String] = []
+            for key in keys {
+                let ids = Self.ids(in: try await client.get(key))
+                found += ids
+                #expect(key.hasSuffix("vault_\(ids.first ?? "")_\(ids.last ?? "").ndjson.gz"))
+                #expect(try await client.head(key).headers.first(name: "x-amz-object-lock-mode") == "GOVERNANCE")
+            }
+            return (keys, found)
+        }
+        #expect(keys.count == left.count)
+        #expect(found.sorted() == batches.flatMap { $0.events.map(\.activity.id) }.sorted())
+        #expect(try directory.files(in: "spool").allSatisfy { $0.hasSuffix(".manifest.json") })
+    }
+}

@@ -175,4 +175,59 @@ struct S3SinkTests {
         #expect(found.sorted() == batches.flatMap { $0.events.map(\.activity.id) }.sorted())
         #expect(try directory.files(in: "spool").allSatisfy { $0.hasSuffix(".manifest.json") })
     }
+
+    @Test func archiveVerifyChecksTheChainInTheBucketAndNamesATamperedObject() async throws {
+        guard MotoS3Server.available() else { return }
+        try #require(ForwarderProcess.isBuilt, "build the executable first: swift build --build-tests")
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let moto = try await MotoS3Server.start(logDirectory: directory.path)
+        defer { moto.stop() }
+        // No lock here: the test overwrites an object afterwards, as a tamperer would.
+        try await moto.createBucket("chain", objectLock: false)
+        let keys = try ArchiveKeyFiles.generate(in: directory.path + "/keys")
+        var sink = sink(moto, bucket: "chain", spool: directory.path + "/spool")
+        var configuration = sink.configuration
+        configuration.signingKeyFile = keys.privateKeyPath
+        sink = S3Sink(
+            name: sink.name,
+            configuration: configuration,
+            encoder: sink.encoder,
+            credentials: MotoS3Server.credentials,
+            backoff: sink.backoff
+        )
+        _ = try await HTTPSinkHarness.run(sink, batches: HTTPTestEvents.batches(0..<1500, batchSize: 100))
+        let config = directory.path + "/forwarder.yaml"
+        try """
+        source: { api_key: sk-ant-api01-verify }
+        checkpoint: { path: \(directory.path)/cp.json }
+        sinks:
+          - name: vault
+            type: s3
+            bucket: chain
+            region: us-east-1
+            endpoint: \(moto.endpoint)
+            path_style: true
+            spool_directory: \(directory.path)/spool
+        """.write(toFile: config, atomically: true, encoding: .utf8)
+        let arguments = ["archive", "verify", "s3://chain/vault/", "--config", config, "--public-key", keys.publicKeyPath]
+        let (status, output) = try await ForwarderProcess.run(arguments, environment: MotoS3Server.credentialsEnvironment)
+        #expect(status == 0, "\(output)")
+        #expect(output.contains("INTACT"))
+        #expect(!output.contains(MotoS3Server.secretAccessKey))
+
+        // Replace one object with other bytes: verify names it and exits 65.
+        try await moto.withClient(bucket: "chain") { client in
+            let key = try #require(try await client.listKeys().first { !$0.hasSuffix(".manifest.json") })
+            let forged = Array("forged\n".utf8)
+            let reply = try await client.send(method: .PUT, key: key, body: .bytes(forged))
+            #expect(reply.status == 200)
+        }
+        let (tamperedStatus, tamperedOutput) = try await ForwarderProcess.run(
+            arguments,
+            environment: MotoS3Server.credentialsEnvironment
+        )
+        #expect(tamperedStatus == 65, "\(tamperedOutput)")
+        #expect(!tamperedOutput.contains("INTACT"))
+    }
 }

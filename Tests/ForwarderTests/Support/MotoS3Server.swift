@@ -140,28 +140,6 @@ struct MotoS3Server {
 
 /// Reading a bucket back, for assertions.
 extension S3Client {
-    /// Every key under `prefix` (ListObjectsV2, all pages).
-    func listKeys(prefix: String = "") async throws -> [String] {
-        var keys: [String] = []
-        var token: String?
-        repeat {
-            var query = "list-type=2&prefix=" + AWSSigner.uriEncode(prefix, keepingSlash: false)
-            if let token { query += "&continuation-token=" + AWSSigner.uriEncode(token, keepingSlash: false) }
-            let reply = try await send(method: .GET, key: nil, query: query)
-            guard reply.status == 200 else { throw failure(reply, doing: "listing") }
-            let text = String(decoding: reply.body, as: UTF8.self)
-            var rest = Substring(text)
-            while let open = rest.range(of: "<Key>"), let close = rest.range(of: "</Key>", range: open.upperBound..<rest.endIndex) {
-                keys.append(AWSXMLLeaves.decodeEntities(rest[open.upperBound..<close.lowerBound]))
-                rest = rest[close.upperBound...]
-            }
-            token =
-                AWSXMLLeaves.first("IsTruncated", in: text) == "true"
-                ? AWSXMLLeaves.first("NextContinuationToken", in: text) : nil
-        } while token != nil
-        return keys
-    }
-
     /// The object's bytes.
     func get(_ key: String) async throws -> [UInt8] {
         let reply = try await send(method: .GET, key: key, replyLimit: 1 << 30)

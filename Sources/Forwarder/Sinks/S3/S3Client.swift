@@ -100,7 +100,8 @@ final class S3Client: Sendable {
         body: Body = .empty,
         payloadSHA256: String? = nil,
         readBody: Bool = true,
-        replyLimit: Int = S3Client.maximumReplyBytes
+        replyLimit: Int = S3Client.maximumReplyBytes,
+        onBodyPart: ((ByteBuffer) throws -> Void)? = nil
     ) async throws(S3SinkError) -> Reply {
         let target = url(key: key, query: query)
         let payload: AWSSignableRequest.Payload
@@ -136,7 +137,13 @@ final class S3Client: Sendable {
         do {
             let response = try await client.execute(request, timeout: .init(allowed))
             var collected: [UInt8] = []
-            for try await part in response.body where readBody || !(200..<300).contains(Int(response.status.code)) {
+            let succeeded = (200..<300).contains(Int(response.status.code))
+            for try await part in response.body where readBody || !succeeded {
+                // A download goes to its consumer part by part, never whole into memory.
+                if succeeded, let onBodyPart {
+                    try onBodyPart(part)
+                    continue
+                }
                 let room = replyLimit - collected.count
                 if room > 0 { collected.append(contentsOf: part.readableBytesView.prefix(room)) }
             }

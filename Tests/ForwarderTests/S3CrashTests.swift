@@ -9,7 +9,10 @@ import Testing
 /// The s3 sink in the real executable, against the mock Compliance API and `moto_server`: a
 /// backfill with live and late rows, SIGKILLed at random instants while it uploads, loses no
 /// activity and leaves no partial object and no segment stored under two keys.
-@Suite(.serialized, .enabled(if: MotoS3Server.installed || SyslogReceiver.isCI, Comment(rawValue: MotoS3Server.skipMessage)))
+@Suite(
+    .serialized,
+    .enabled(if: MotoS3Server.installed || SyslogReceiver.isCI, Comment(rawValue: MotoS3Server.skipMessage))
+)
 struct S3CrashTests {
     static let kills = 12
     static let backlog = 40_000

@@ -7,7 +7,10 @@ import Testing
 /// `check` for an s3 sink, against `moto_server`: it passes for a bucket with Object Lock, and
 /// says why it fails for a missing bucket, a bucket without Object Lock, an unreachable endpoint
 /// and missing credentials. It never writes an object, and never prints the secret key.
-@Suite(.serialized, .enabled(if: MotoS3Server.installed || SyslogReceiver.isCI, Comment(rawValue: MotoS3Server.skipMessage)))
+@Suite(
+    .serialized,
+    .enabled(if: MotoS3Server.installed || SyslogReceiver.isCI, Comment(rawValue: MotoS3Server.skipMessage))
+)
 struct S3ProbeTests {
     static let lock = ForwarderConfiguration.S3Sink.ObjectLock(mode: .compliance, retain: .seconds(86_400))
 

@@ -9,7 +9,10 @@ import Testing
 /// The `type: s3` sink against `moto_server`, the local S3 API standing in for AWS: keys,
 /// checksums, Object Lock headers read back with `HEAD`, every id in the bucket, acknowledgements
 /// only after the store confirmed, and an outage that loses nothing.
-@Suite(.serialized, .enabled(if: MotoS3Server.installed || SyslogReceiver.isCI, Comment(rawValue: MotoS3Server.skipMessage)))
+@Suite(
+    .serialized,
+    .enabled(if: MotoS3Server.installed || SyslogReceiver.isCI, Comment(rawValue: MotoS3Server.skipMessage))
+)
 struct S3SinkTests {
     static let day: Duration = .seconds(86_400)
 
@@ -27,7 +30,11 @@ struct S3SinkTests {
             configuration: configuration,
             encoder: EventEncoder(format: .ecs),
             credentials: MotoS3Server.credentials,
-            backoff: RetryPolicy(initialBackoff: .milliseconds(50), maximumBackoff: .milliseconds(500), maximumRetries: nil),
+            backoff: RetryPolicy(
+                initialBackoff: .milliseconds(50),
+                maximumBackoff: .milliseconds(500),
+                maximumRetries: nil
+            ),
             requestTimeout: requestTimeout
         )
     }
@@ -57,36 +64,41 @@ struct S3SinkTests {
         #expect(run.acknowledger.repeats == 0)
 
         try await moto.withClient(bucket: "audit") { client in
-        let keys = try await client.listKeys()
-        let objects = keys.filter { !$0.hasSuffix(".manifest.json") }
-        #expect(objects.count > 1, "4 KiB segments: several objects")
-        #expect(Set(keys) == Set(objects.flatMap { [$0, $0 + ".manifest.json"] }), "each object has its manifest")
-        var found: [String] = []
-        for key in objects {
-            let bytes = try await client.get(key)
-            let ids = Self.ids(in: bytes)
-            found += ids
-            // vault/2026/12/07/vault_<first id>_<last id>.ndjson.gz
-            let parts = key.split(separator: "/")
-            #expect(parts.count == 5 && parts[0] == "vault", "\(key)")
-            #expect(parts.last == Substring("vault_\(ids.first ?? "")_\(ids.last ?? "").ndjson.gz"), "\(key)")
+            let keys = try await client.listKeys()
+            let objects = keys.filter { !$0.hasSuffix(".manifest.json") }
+            #expect(objects.count > 1, "4 KiB segments: several objects")
+            #expect(Set(keys) == Set(objects.flatMap { [$0, $0 + ".manifest.json"] }), "each object has its manifest")
+            var found: [String] = []
+            for key in objects {
+                let bytes = try await client.get(key)
+                let ids = Self.ids(in: bytes)
+                found += ids
+                // vault/2026/12/07/vault_<first id>_<last id>.ndjson.gz
+                let parts = key.split(separator: "/")
+                #expect(parts.count == 5 && parts[0] == "vault", "\(key)")
+                #expect(parts.last == Substring("vault_\(ids.first ?? "")_\(ids.last ?? "").ndjson.gz"), "\(key)")
 
-            let head = try await client.head(key)
-            #expect(head.status == 200)
-            #expect(head.headers.first(name: "x-amz-object-lock-mode") == "COMPLIANCE")
-            let until = head.headers.first(name: "x-amz-object-lock-retain-until-date").flatMap { RFC3339Timestamp($0) }
-            let expected = startedAt.adding(Self.day * 3)
-            #expect(until.map { abs($0.duration(since: expected).components.seconds) < 300 } == true, "\(String(describing: until))")
-            let md5 = Insecure.MD5.hash(data: bytes).map { String(format: "%02x", $0) }.joined()
-            #expect(head.headers.first(name: "etag")?.replacingOccurrences(of: "\"", with: "") == md5)
-            if let checksum = head.headers.first(name: "x-amz-checksum-sha256") {
-                #expect(checksum == Data(SHA256.hash(data: bytes)).base64EncodedString())
+                let head = try await client.head(key)
+                #expect(head.status == 200)
+                #expect(head.headers.first(name: "x-amz-object-lock-mode") == "COMPLIANCE")
+                let until = head.headers.first(name: "x-amz-object-lock-retain-until-date").flatMap {
+                    RFC3339Timestamp($0)
+                }
+                let expected = startedAt.adding(Self.day * 3)
+                #expect(
+                    until.map { abs($0.duration(since: expected).components.seconds) < 300 } == true,
+                    "\(String(describing: until))"
+                )
+                let md5 = Insecure.MD5.hash(data: bytes).map { String(format: "%02x", $0) }.joined()
+                #expect(head.headers.first(name: "etag")?.replacingOccurrences(of: "\"", with: "") == md5)
+                if let checksum = head.headers.first(name: "x-amz-checksum-sha256") {
+                    #expect(checksum == Data(SHA256.hash(data: bytes)).base64EncodedString())
+                }
+                let manifestHead = try await client.head(key + ".manifest.json")
+                #expect(manifestHead.headers.first(name: "x-amz-object-lock-mode") == "COMPLIANCE")
             }
-            let manifestHead = try await client.head(key + ".manifest.json")
-            #expect(manifestHead.headers.first(name: "x-amz-object-lock-mode") == "COMPLIANCE")
-        }
-        let expectedIDs = batches.flatMap { $0.events.map(\.activity.id) }
-        #expect(found.sorted() == expectedIDs.sorted(), "every id exactly once")
+            let expectedIDs = batches.flatMap { $0.events.map(\.activity.id) }
+            #expect(found.sorted() == expectedIDs.sorted(), "every id exactly once")
         }
         // The spool keeps only the newest manifest (the chain's head).
         let spool = try directory.files(in: "spool")
@@ -158,7 +170,10 @@ struct S3SinkTests {
         let left = try directory.files(in: "spool").filter { $0.hasSuffix(".ndjson.gz") }.sorted()
         #expect(!left.isEmpty)
         // Second run, no input: the spool is uploaded.
-        let second = try await HTTPSinkHarness.run(sink(moto, bucket: "replay", spool: spool, objectLock: lock), batches: [])
+        let second = try await HTTPSinkHarness.run(
+            sink(moto, bucket: "replay", spool: spool, objectLock: lock),
+            batches: []
+        )
         #expect(second.acknowledger.count == 0, "an earlier run's events are not this run's to acknowledge")
         let (keys, found) = try await moto.withClient(bucket: "replay") { client in
             let keys = try await client.listKeys().filter { !$0.hasSuffix(".manifest.json") }
@@ -210,8 +225,13 @@ struct S3SinkTests {
             path_style: true
             spool_directory: \(directory.path)/spool
         """.write(toFile: config, atomically: true, encoding: .utf8)
-        let arguments = ["archive", "verify", "s3://chain/vault/", "--config", config, "--public-key", keys.publicKeyPath]
-        let (status, output) = try await ForwarderProcess.run(arguments, environment: MotoS3Server.credentialsEnvironment)
+        let arguments = [
+            "archive", "verify", "s3://chain/vault/", "--config", config, "--public-key", keys.publicKeyPath,
+        ]
+        let (status, output) = try await ForwarderProcess.run(
+            arguments,
+            environment: MotoS3Server.credentialsEnvironment
+        )
         #expect(status == 0, "\(output)")
         #expect(output.contains("INTACT"))
         #expect(!output.contains(MotoS3Server.secretAccessKey))

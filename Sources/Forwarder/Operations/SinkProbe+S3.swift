@@ -48,8 +48,9 @@ extension SinkProbe {
             }
             let configuration = try await client.send(method: .GET, key: nil, query: "object-lock=")
             let text = String(decoding: configuration.body, as: UTF8.self)
-            if configuration.status == 404 || AWSXMLLeaves.first("Code", in: text)
-                == "ObjectLockConfigurationNotFoundError"
+            if configuration.status == 404
+                || AWSXMLLeaves.first("Code", in: text)
+                    == "ObjectLockConfigurationNotFoundError"
             {
                 return Result(
                     outcome: .misconfigured,

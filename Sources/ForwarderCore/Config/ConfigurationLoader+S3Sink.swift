@@ -15,8 +15,11 @@ extension ConfigurationLoader {
         if !sink.has("region") {
             sink.missing("region", "the bucket's region, e.g. eu-central-1 (us-east-1 for most local stores)")
         }
-        if let region, region.isEmpty || region.count > 32
-            || !region.unicodeScalars.allSatisfy({ $0.isASCII && ($0.properties.isLowercase || ("0"..."9").contains($0) || $0 == "-") })
+        if let region,
+            region.isEmpty || region.count > 32
+                || !region.unicodeScalars.allSatisfy({
+                    $0.isASCII && ($0.properties.isLowercase || ("0"..."9").contains($0) || $0 == "-")
+                })
         {
             sink.error("region", "expected a region name such as eu-central-1, got '\(region)'")
         }
@@ -126,7 +129,10 @@ extension ConfigurationLoader {
             return nil
         }
         if !url.isHTTPS, !url.isLoopback {
-            sink.warning("endpoint", "signed requests and audit data would travel unencrypted over http://; use https://")
+            sink.warning(
+                "endpoint",
+                "signed requests and audit data would travel unencrypted over http://; use https://"
+            )
         }
         return text
     }

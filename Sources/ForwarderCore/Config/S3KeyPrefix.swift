@@ -45,7 +45,9 @@ extension ForwarderConfiguration.S3Sink {
             where scalar.value < 0x20 || scalar.value == 0x7F || scalar == "\\" {
                 return .failure(KeyPrefixError("must not contain control characters or '\\'"))
             }
-            if template.split(separator: "/", omittingEmptySubsequences: false).contains(where: { $0 == ".." || $0 == "." }) {
+            if template.split(separator: "/", omittingEmptySubsequences: false).contains(where: {
+                $0 == ".." || $0 == "."
+            }) {
                 return .failure(KeyPrefixError("must not contain '.' or '..' path segments"))
             }
             return .success(KeyPrefix(checked: template))

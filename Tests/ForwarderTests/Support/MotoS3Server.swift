@@ -108,7 +108,11 @@ struct MotoS3Server {
         var logger = Logger(label: "moto-test")
         logger.logLevel = .critical
         let provider = AWSCredentialsProvider(source: Self.credentials, logger: logger)
-        let client = S3Client(configuration: configuration(bucket: bucket), credentials: provider, timeout: .seconds(10))
+        let client = S3Client(
+            configuration: configuration(bucket: bucket),
+            credentials: provider,
+            timeout: .seconds(10)
+        )
         do {
             let result = try await body(client)
             await client.shutdown()

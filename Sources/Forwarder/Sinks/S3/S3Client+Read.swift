@@ -15,7 +15,9 @@ extension S3Client {
         var token: String?
         repeat {
             var query = "list-type=2&prefix=" + AWSSigner.uriEncode(prefix, keepingSlash: false)
-            if let token { query = "continuation-token=" + AWSSigner.uriEncode(token, keepingSlash: false) + "&" + query }
+            if let token {
+                query = "continuation-token=" + AWSSigner.uriEncode(token, keepingSlash: false) + "&" + query
+            }
             let reply = try await send(method: .GET, key: nil, query: query)
             guard reply.status == 200 else { throw failure(reply, doing: "listing") }
             let text = String(decoding: reply.body, as: UTF8.self)

@@ -74,7 +74,9 @@ final class S3Client: Sendable {
     func url(key: String?, query: String = "") -> String {
         let base: String
         if configuration.pathStyle {
-            base = endpoint + "/" + configuration.bucket + (key.map { "/" + AWSSigner.uriEncode($0, keepingSlash: true) } ?? "")
+            base =
+                endpoint + "/" + configuration.bucket
+                + (key.map { "/" + AWSSigner.uriEncode($0, keepingSlash: true) } ?? "")
         } else {
             let encodedKey = key.map { AWSSigner.uriEncode($0, keepingSlash: true) } ?? ""
             let schemeEnd = endpoint.range(of: "://")

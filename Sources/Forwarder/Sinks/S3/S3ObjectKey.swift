@@ -35,8 +35,10 @@ enum S3ObjectKey {
     static func safe(_ id: String) -> String {
         String(
             id.unicodeScalars.map { scalar -> Character in
-                scalar.isASCII && (scalar.properties.isAlphabetic || ("0"..."9").contains(scalar) || scalar == "_"
-                    || scalar == "-") ? Character(scalar) : "-"
+                scalar.isASCII
+                    && (scalar.properties.isAlphabetic || ("0"..."9").contains(scalar) || scalar == "_"
+                        || scalar == "-")
+                    ? Character(scalar) : "-"
             }
         )
     }

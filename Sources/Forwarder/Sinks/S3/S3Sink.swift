@@ -171,7 +171,11 @@ public struct S3Sink: Sink {
                         ArchiveDigest.lineHash(event, line: buffer[start..<(buffer.count - 1)], format: lineFormat)
                     )
                 }
-                let member = ArchiveMemberRecord(batch: batch, lineFormat: lineFormat, recordsSHA256: records.finalize())
+                let member = ArchiveMemberRecord(
+                    batch: batch,
+                    lineFormat: lineFormat,
+                    recordsSHA256: records.finalize()
+                )
                 try await retrying(context) { () throws(FileError) in try writer.append(buffer, member: member) }
                 // After the append: a rotation inside it sealed the batches before this one.
                 handOver()
@@ -192,7 +196,9 @@ public struct S3Sink: Sink {
                     if !context.metrics.health.isHealthy { context.metrics.health.markHealthy() }
                     context.logger.debug(
                         "segment uploaded",
-                        metadata: ["key": "\(uploaded.key)", "bytes": "\(uploaded.bytes)", "records": "\(uploaded.records)"]
+                        metadata: [
+                            "key": "\(uploaded.key)", "bytes": "\(uploaded.bytes)", "records": "\(uploaded.records)",
+                        ]
                     )
                     break
                 } catch {

@@ -15,7 +15,7 @@ import Testing
 )
 struct S3CrashTests {
     static let kills = 12
-    static let backlog = 40_000
+    static let backlog = 100_000
 
     @Test func sigkillsDuringUploadsLoseNothingAndLeaveNoPartialOrDuplicateObject() async throws {
         guard MotoS3Server.available() else { return }

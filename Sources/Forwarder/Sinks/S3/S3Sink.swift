@@ -17,7 +17,8 @@ import Foundation
 /// batches are acknowledged only once the store has confirmed the object and its manifest, and
 /// then the spool file goes. A failed upload is retried with backoff for as long as it takes,
 /// the sink reporting unhealthy meanwhile: nothing is dropped or dead-lettered. Segments left in
-/// the spool by an earlier run are uploaded first, to the same keys. While the sealed segments
+/// the spool by an earlier run are uploaded first, to the same keys, and their activities, read
+/// again from the checkpoint, are not spooled twice (``S3RecoveredEvents``). While the sealed segments
 /// waiting exceed `spool_max_bytes`, the sink takes no input, so the source pauses.
 public struct S3Sink: Sink {
     public let name: String
@@ -89,10 +90,20 @@ public struct S3Sink: Sink {
         let queue = S3SpoolQueue()
         // Segments an earlier run sealed (or that the writer just repaired) go first, in order.
         _ = tracker.takeSealed()
-        for path in try writer.finalFiles() {
+        let leftovers = try writer.finalFiles()
+        for path in leftovers {
             let segment = GzipSegmentWriter.fileName(path)
-            queue.enqueue(.init(segment: segment, bytes: PosixFile.status(path)?.size ?? 0, acknowledgements: []))
+            queue.enqueue(
+                .init(segment: segment, bytes: PosixFile.status(path)?.size ?? 0, acknowledgements: [], recovered: true)
+            )
         }
+        // Their activities come again from the checkpoint: recognise them rather than store them twice.
+        // (Unreadable ones are only stored twice, never lost.)
+        var recoveredIDs: Set<String> = []
+        if !leftovers.isEmpty, let records = try? ArchivedRecords.read(directory: configuration.spoolDirectory) {
+            recoveredIDs = Set(records.byID.keys)
+        }
+        let recovered = S3RecoveredEvents(ids: recoveredIDs, segments: leftovers.count)
         if queue.pendingBytes > 0 {
             context.logger.notice(
                 "uploading segments left in the spool by an earlier run",
@@ -109,8 +120,17 @@ public struct S3Sink: Sink {
         let uploader = S3SegmentUploader(client: client, sinkName: name, now: now)
         do {
             try await withThrowingTaskGroup(of: Void.self) { group in
-                group.addTask { try await uploadAll(queue, uploader: uploader, context: context) }
-                try await write(input, writer: writer, tracker: tracker, queue: queue, context: context)
+                group.addTask {
+                    try await uploadAll(queue, uploader: uploader, recovered: recovered, context: context)
+                }
+                try await write(
+                    input,
+                    writer: writer,
+                    tracker: tracker,
+                    queue: queue,
+                    recovered: recovered,
+                    context: context
+                )
                 try await group.waitForAll()
             }
         } catch {
@@ -128,6 +148,7 @@ public struct S3Sink: Sink {
         writer: GzipSegmentWriter,
         tracker: SealTracker,
         queue: S3SpoolQueue,
+        recovered: S3RecoveredEvents,
         context: SinkContext
     ) async throws {
         defer { queue.finish() }
@@ -158,7 +179,22 @@ public struct S3Sink: Sink {
             case .tick:
                 try await retrying(context) { () throws(FileError) in try writer.rotateIfDue() }
                 handOver()
-            case .batch(let batch):
+            case .batch(let delivered):
+                // Activities a recovered segment holds are acknowledged with its upload instead.
+                let claimed = recovered.claim(delivered)
+                var batch = delivered
+                if !claimed.isEmpty {
+                    let indexes = claimed.sorted()
+                    if recovered.hold(batch: delivered.sequence, events: indexes) {
+                        context.acknowledge(batch: delivered.sequence, events: indexes)
+                    }
+                    batch = Batch(
+                        sequence: delivered.sequence,
+                        events: delivered.events.filter { !claimed.contains($0.index) },
+                        provenance: delivered.provenance
+                    )
+                    if batch.events.isEmpty { continue }
+                }
                 await queue.waitForRoom(below: configuration.spoolMaximumBytes)
                 try Task.checkCancellation()
                 buffer.removeAll(keepingCapacity: true)
@@ -187,7 +223,12 @@ public struct S3Sink: Sink {
     }
 
     /// The upload task: uploads sealed segments in order, each until the store confirms it.
-    private func uploadAll(_ queue: S3SpoolQueue, uploader: S3SegmentUploader, context: SinkContext) async throws {
+    private func uploadAll(
+        _ queue: S3SpoolQueue,
+        uploader: S3SegmentUploader,
+        recovered: S3RecoveredEvents,
+        context: SinkContext
+    ) async throws {
         for await sealed in queue.segments {
             var failures = 0
             while true {
@@ -220,6 +261,11 @@ public struct S3Sink: Sink {
                 context.acknowledge(batch: acknowledgement.batch, events: acknowledgement.events)
             }
             context.metrics.delivered.increment(by: sealed.eventCount)
+            if sealed.recovered {
+                for held in recovered.segmentStored() {
+                    context.acknowledge(batch: held.batch, events: held.events)
+                }
+            }
             try await retrying(context) { () throws(FileError) in
                 try S3SpoolFiles.remove(segment: sealed.segment, directory: configuration.spoolDirectory)
             }

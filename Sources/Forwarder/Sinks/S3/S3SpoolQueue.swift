@@ -16,6 +16,8 @@ final class S3SpoolQueue: Sendable {
         /// The batches (and their events) the upload acknowledges; empty for segments left by
         /// an earlier run, whose events that run never acknowledged.
         var acknowledgements: [(batch: UInt64, events: [Int])]
+        /// Left in the spool by an earlier run (see ``S3RecoveredEvents``).
+        var recovered = false
 
         var eventCount: Int { acknowledgements.reduce(0) { $0 + $1.events.count } }
     }

@@ -21,10 +21,12 @@ struct S3SinkTests {
         bucket: String,
         spool: String,
         objectLock: ForwarderConfiguration.S3Sink.ObjectLock? = nil,
-        requestTimeout: Duration = .seconds(10)
+        requestTimeout: Duration = .seconds(10),
+        spoolMaximumBytes: Int = 1 << 30
     ) -> S3Sink {
         var configuration = moto.configuration(bucket: bucket, spool: spool, objectLock: objectLock)
         configuration.rotate = .init(maximumBytes: 4 << 10, maximumAge: .seconds(3600))
+        configuration.spoolMaximumBytes = spoolMaximumBytes
         return S3Sink(
             name: "vault",
             configuration: configuration,
@@ -116,28 +118,47 @@ struct S3SinkTests {
             moto.stop()
         }
         try await moto.createBucket("outage", objectLock: false)
-        let sink = sink(moto, bucket: "outage", spool: directory.path + "/spool", requestTimeout: .seconds(2))
-        let batches = HTTPTestEvents.batches(0..<2000, batchSize: 100)
+        // A 16 KiB spool bound: far less than the 5,000 activities take, compressed.
+        let spool = directory.path + "/spool"
+        let sink = sink(moto, bucket: "outage", spool: spool, requestTimeout: .seconds(2), spoolMaximumBytes: 16 << 10)
+        let batches = HTTPTestEvents.batches(0..<5000, batchSize: 100)
+        @Sendable func spooledBytes() -> Int {
+            let names = (try? directory.files(in: "spool")) ?? []
+            return names.filter { $0.hasSuffix(".gz") || $0.hasSuffix(".gz.tmp") }
+                .reduce(0) { $0 + (PosixFile.status(spool + "/" + $1)?.size ?? 0) }
+        }
         moto.pause()
         let run = try await HTTPSinkHarness.run(sink, batches: batches) { run in
-            // Stopped for 30 s: nothing is acknowledged, the sink says why it is unhealthy.
+            // Stopped for 30 s: nothing is acknowledged, the sink says why it is unhealthy, and
+            // the spool stays within its bound (plus the active segment and one batch).
             let unhealthy = try await eventually(timeout: .seconds(30)) { !run.metrics.health.isHealthy }
             #expect(unhealthy)
-            try await Task.sleep(for: .seconds(30))
+            var largest = 0
+            let until = ContinuousClock.now + .seconds(30)
+            while ContinuousClock.now < until {
+                largest = max(largest, spooledBytes())
+                try await Task.sleep(for: .milliseconds(200))
+            }
             #expect(run.acknowledger.count == 0, "nothing acknowledged while the store is down")
-            #expect(try directory.files(in: "spool").contains { $0.hasSuffix(".ndjson.gz") })
+            #expect(largest > 0)
+            #expect(largest <= (16 << 10) + (4 << 10) + (16 << 10), "spool grew to \(largest) bytes")
             moto.resume()
         }
-        #expect(run.acknowledger.count == 2000)
+        #expect(run.acknowledger.count == 5000)
         #expect(run.metrics.health.isHealthy)
-        let found = try await moto.withClient(bucket: "outage") { client in
+        let (found, stored) = try await moto.withClient(bucket: "outage") { client in
             var found: [String] = []
+            var stored = 0
             for key in try await client.listKeys() where !key.hasSuffix(".manifest.json") {
-                found += Self.ids(in: try await client.get(key))
+                let bytes = try await client.get(key)
+                found += Self.ids(in: bytes)
+                stored += bytes.count
             }
-            return found
+            return (found, stored)
         }
         #expect(Set(found) == Set(batches.flatMap { $0.events.map(\.activity.id) }))
+        // The bound did hold something back: the whole feed is far larger than the spool may be.
+        #expect(stored > 2 * ((16 << 10) + (4 << 10) + (16 << 10)), "\(stored) bytes stored")
         #expect(!run.logText.contains(MotoS3Server.secretAccessKey))
     }
 

@@ -103,6 +103,8 @@ import Testing
         ("prefix: \"audit/{date}/\"", "sinks[0].prefix", "unknown placeholder {date}"),
         ("prefix: \"audit/{year/\"", "sinks[0].prefix", "without a closing"),
         ("prefix: audit/../x/", "sinks[0].prefix", "'..'"),
+        ("prefix: \"audit logs/\"", "sinks[0].prefix", "may contain only"),
+        ("prefix: \"audit%2F/\"", "sinks[0].prefix", "may contain only"),
         ("storage_class: glacier-ir", "sinks[0].storage_class", "unknown storage class"),
         ("sse: kms", "sinks[0].sse", "aes256 | aws:kms"),
         ("kms_key_id: abc", "sinks[0].kms_key_id", "only used with sse: aws:kms"),

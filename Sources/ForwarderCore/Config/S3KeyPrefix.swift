@@ -39,11 +39,16 @@ extension ForwarderConfiguration.S3Sink {
                 rest = rest[rest.index(after: close)...]
             }
             if rest.contains("}") { return .failure(KeyPrefixError("'}' without an opening '{'")) }
-            // Keys stay portable across S3-compatible stores and shells: no control characters,
-            // no backslashes, no `..` segments.
+            // S3's "safe characters" only: keys need no escaping in URLs, signatures, shells or
+            // consoles, on every S3-compatible store.
+            let safe = "/!-_.*'(){}".unicodeScalars
             for scalar in template.unicodeScalars
-            where scalar.value < 0x20 || scalar.value == 0x7F || scalar == "\\" {
-                return .failure(KeyPrefixError("must not contain control characters or '\\'"))
+            where !(scalar.isASCII && (scalar.properties.isAlphabetic || ("0"..."9").contains(scalar)))
+                && !safe.contains(scalar)
+            {
+                return .failure(
+                    KeyPrefixError("may contain only letters, digits and / ! - _ . * ' ( ), got '\(scalar)'")
+                )
             }
             if template.split(separator: "/", omittingEmptySubsequences: false).contains(where: {
                 $0 == ".." || $0 == "."

@@ -190,6 +190,8 @@ struct S3SinkTests {
         #expect(first == nil, "the first run cannot finish")
         let left = try directory.files(in: "spool").filter { $0.hasSuffix(".ndjson.gz") }.sorted()
         #expect(!left.isEmpty)
+        let copy = directory.path + "/spool-copy"
+        try FileManager.default.copyItem(atPath: spool, toPath: copy)
         // Second run: the spool is uploaded, and the same activities, read again from the
         // checkpoint (plus 200 new ones), are acknowledged with it instead of being stored twice.
         let redelivered = HTTPTestEvents.batches(0..<1200, batchSize: 100)
@@ -213,6 +215,20 @@ struct S3SinkTests {
         #expect(keys.count >= left.count)
         // Each activity once: the recovered segments hold 0..<1000, a new one the 200 others.
         #expect(found.sorted() == redelivered.flatMap { $0.events.map(\.activity.id) }.sorted())
+        #expect(try directory.files(in: "spool").allSatisfy { $0.hasSuffix(".manifest.json") })
+
+        // As if a run had died after its uploads but before removing them from the spool: the
+        // next run finds the same bytes under the keys (HEAD) and sends nothing again.
+        try FileManager.default.removeItem(atPath: spool)
+        try FileManager.default.moveItem(atPath: copy, toPath: spool)
+        let putsBefore = try moto.requests(method: "PUT")
+        let third = try await HTTPSinkHarness.run(
+            sink(moto, bucket: "replay", spool: spool, objectLock: lock),
+            batches: []
+        )
+        #expect(third.acknowledger.count == 0)
+        #expect(try moto.requests(method: "PUT") == putsBefore, "already stored segments were uploaded again")
+        #expect(third.logText.contains("already_stored\": true"), "\(third.logText)")
         #expect(try directory.files(in: "spool").allSatisfy { $0.hasSuffix(".manifest.json") })
     }
 

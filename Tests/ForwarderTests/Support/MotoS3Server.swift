@@ -74,6 +74,12 @@ struct MotoS3Server {
 
     var endpoint: String { "http://127.0.0.1:\(port)" }
 
+    /// How many requests with `method` the server has logged so far.
+    func requests(method: String) throws -> Int {
+        try String(contentsOf: log, encoding: .utf8).split(separator: "\n")
+            .filter { $0.contains("\"\(method) /") }.count
+    }
+
     /// Kills the server (moto ignores SIGTERM) and waits briefly for it to be gone.
     func stop() {
         guard process.isRunning else { return }

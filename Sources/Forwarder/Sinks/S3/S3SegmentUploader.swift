@@ -1,6 +1,12 @@
 import ComplianceAPI
 import ForwarderCore
 
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -25,10 +31,29 @@ struct S3SegmentUploader: Sendable {
         var manifestKey: String
         var bytes: Int
         var records: Int
+        /// The store already held these bytes under the key: nothing was sent.
+        var skipped = false
+    }
+
+    /// Whether `key` holds an object with exactly these digests: its SHA-256 checksum (asked for
+    /// with `x-amz-checksum-mode`), else its `ETag` when that is the MD5 (single `PUT`, no KMS).
+    private func isStored(_ key: String, _ digests: S3Checksums.Digests) async throws(S3SinkError) -> Bool {
+        let reply = try await client.send(method: .HEAD, key: key, headers: [("x-amz-checksum-mode", "ENABLED")])
+        guard (200..<300).contains(reply.status) else { return false }
+        if let checksum = reply.headers.first(name: "x-amz-checksum-sha256") {
+            return checksum == digests.checksumSHA256
+        }
+        let md5 = Data(base64Encoded: digests.contentMD5).map { WebhookSigner.hex(Array($0)) }
+        let etag = reply.headers.first(name: "etag")?.filter { $0 != "\"" }
+        return client.configuration.serverSideEncryption != .kms && md5 != nil && etag == md5
     }
 
     /// Uploads the segment named `segment` in the spool directory.
-    func upload(segment: String) async throws(S3SinkError) -> Uploaded {
+    ///
+    /// - Parameter ifAbsent: First ask (`HEAD`) whether the key and its manifest already hold
+    ///   these bytes, and upload nothing if so: a segment an earlier run uploaded just before it
+    ///   was killed is not stored again (in a versioned or locked bucket, a second version).
+    func upload(segment: String, ifAbsent: Bool = false) async throws(S3SinkError) -> Uploaded {
         let configuration = client.configuration
         let path = configuration.spoolDirectory + "/" + segment
         let manifestBytes: [UInt8]
@@ -56,6 +81,11 @@ struct S3SegmentUploader: Sendable {
         else { throw S3SinkError(.spool, "\(segment) is not a spool segment name") }
 
         let (digests, length) = try Self.hash(path)
+        let manifestKey = key + S3ObjectKey.manifestSuffix
+        let manifestDigests = S3Checksums.of(manifestBytes)
+        if ifAbsent, try await isStored(key, digests), try await isStored(manifestKey, manifestDigests) {
+            return Uploaded(key: key, manifestKey: manifestKey, bytes: length, records: manifest.records, skipped: true)
+        }
         let lock = lockHeaders()
         var headers: [(name: String, value: String)] = [
             ("content-md5", digests.contentMD5),
@@ -75,8 +105,6 @@ struct S3SegmentUploader: Sendable {
         )
         guard (200..<300).contains(reply.status) else { throw client.failure(reply, doing: "uploading \(key) to") }
 
-        let manifestKey = key + S3ObjectKey.manifestSuffix
-        let manifestDigests = S3Checksums.of(manifestBytes)
         let manifestHeaders: [(name: String, value: String)] =
             [
                 ("content-md5", manifestDigests.contentMD5),

@@ -233,12 +233,14 @@ public struct S3Sink: Sink {
             var failures = 0
             while true {
                 do {
-                    let uploaded = try await uploader.upload(segment: sealed.segment)
+                    // An earlier run may have stored it just before it died: ask before sending.
+                    let uploaded = try await uploader.upload(segment: sealed.segment, ifAbsent: sealed.recovered)
                     if !context.metrics.health.isHealthy { context.metrics.health.markHealthy() }
                     context.logger.debug(
                         "segment uploaded",
                         metadata: [
                             "key": "\(uploaded.key)", "bytes": "\(uploaded.bytes)", "records": "\(uploaded.records)",
+                            "already_stored": "\(uploaded.skipped)",
                         ]
                     )
                     break

@@ -51,12 +51,15 @@ final class S3Client: Sendable {
         self.timeout = timeout
         self.now = now
         self.signer = AWSSigner(region: configuration.region, service: "s3")
-        let httpConfiguration = HTTPClient.Configuration(
+        var httpConfiguration = HTTPClient.Configuration(
             tlsConfiguration: .makeClientConfiguration(),
             redirectConfiguration: .disallow,
             timeout: .init(connect: .init(min(timeout, .seconds(10))), read: .init(timeout)),
             decompression: .disabled
         )
+        // HTTP/1.1 only: the signed `Host` header is sent as written (HTTP/2 would turn it into
+        // `:authority`), and S3 speaks HTTP/1.1 anyway.
+        httpConfiguration.httpVersion = .http1Only
         client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: httpConfiguration)
     }
 

@@ -24,8 +24,11 @@ fi
 
 # opentelemetry-proto: the official generated OTLP classes, to decode the otlp sink's bodies.
 # botocore: AWS's own SigV4 signer (S3SigV4Auth), to cross-check the S3 sink's signatures.
-python_packages=(cefp syslog-rfc5424-parser opentelemetry-proto botocore)
-if ! python3 -c 'import cefp, syslog_rfc5424_parser, opentelemetry.proto.logs.v1.logs_pb2, botocore.auth' 2>/dev/null; then
+# moto[server]: a local S3-API server (buckets, Object Lock, checksums) standing in for AWS in the
+# s3 sink's integration tests, which start `moto_server` themselves.
+python_packages=(cefp syslog-rfc5424-parser opentelemetry-proto botocore "moto[server]")
+if ! python3 -c 'import cefp, syslog_rfc5424_parser, opentelemetry.proto.logs.v1.logs_pb2, botocore.auth' 2>/dev/null \
+    || ! command -v moto_server >/dev/null; then
     echo "install-test-deps: pip install ${python_packages[*]}"
     python3 -m pip install -q --disable-pip-version-check "${python_packages[@]}"
 fi

@@ -2,6 +2,7 @@ import ArgumentParser
 import ComplianceAPI
 import Forwarder
 import ForwarderCore
+import Foundation
 
 /// `compliance-forwarder archive keygen|verify`: the archive's signing keys and its proof.
 struct ArchiveCommand: AsyncParsableCommand {
@@ -52,7 +53,13 @@ struct ArchiveCommand: AsyncParsableCommand {
                 """
         )
 
-        @Argument(help: "The archive directory (a file sink's `directory`).") var directory: String
+        @Argument(
+            help: """
+                The archive directory (a file sink's `directory`), or s3://bucket/prefix for an s3 \
+                sink's objects (with --config naming that sink).
+                """
+        )
+        var directory: String
         @Option(
             help: """
                 A trusted signer's public key file (from `archive keygen`), or a directory of them \
@@ -69,6 +76,14 @@ struct ArchiveCommand: AsyncParsableCommand {
         var config: String?
 
         func validate() throws {
+            if directory.hasPrefix("s3://") {
+                guard S3ArchiveMirror.parse(directory) != nil else {
+                    throw ValidationError("expected s3://bucket/prefix, got \(directory)")
+                }
+                guard config != nil else {
+                    throw ValidationError("s3://… needs --config: the s3 sink's region, endpoint and addressing")
+                }
+            }
             if againstAPI, config == nil || since == nil || until == nil {
                 throw ValidationError("--against-api needs --config, --since and --until")
             }
@@ -80,6 +95,35 @@ struct ArchiveCommand: AsyncParsableCommand {
         }
 
         func run() async throws {
+            guard let (bucket, prefix) = S3ArchiveMirror.parse(directory) else {
+                try await verify(directory: directory)
+                return
+            }
+            let s3Sinks = try CommandSupport.loadConfiguration(config ?? "").sinks.compactMap { sink in
+                if case .s3(let s3) = sink.destination, s3.bucket == bucket { return s3 }
+                return nil
+            }
+            guard let s3 = s3Sinks.first else {
+                CommandSupport.printError("error: the configuration has no s3 sink for bucket \(bucket)")
+                throw ExitCode(ForwarderExitCode.usage.rawValue)
+            }
+            // The bucket's segments and manifests, laid out as the sink's spool had them.
+            let local = FileManager.default.temporaryDirectory.appendingPathComponent(
+                "archive-verify-\(UUID().uuidString)"
+            ).path
+            try FileManager.default.createDirectory(atPath: local, withIntermediateDirectories: true)
+            defer { try? FileManager.default.removeItem(atPath: local) }
+            do {
+                let count = try await S3ArchiveMirror.download(configuration: s3, prefix: prefix, into: local)
+                CommandSupport.printError("copied \(count) segment(s) and manifest(s) from \(directory)")
+            } catch {
+                CommandSupport.printError("error: cannot read \(directory): \(error)")
+                throw ExitCode(ForwarderExitCode.unavailable.rawValue)
+            }
+            try await verify(directory: local)
+        }
+
+        private func verify(directory: String) async throws {
             var options = ArchiveVerifier.Options(
                 since: since.flatMap { RFC3339Timestamp($0) },
                 until: until.flatMap { RFC3339Timestamp($0) }
@@ -98,7 +142,7 @@ struct ArchiveCommand: AsyncParsableCommand {
                 throw ExitCode(ForwarderExitCode.ioError.rawValue)
             }
             if againstAPI, let config, let since = options.since, let until = options.until {
-                try await compareWithAPI(&report, config: config, since: since, until: until)
+                try await compareWithAPI(&report, directory: directory, config: config, since: since, until: until)
             }
             print(json ? report.json : report.text)
             if !report.isIntact { throw ExitCode(ForwarderExitCode.dataInvalid.rawValue) }
@@ -107,6 +151,7 @@ struct ArchiveCommand: AsyncParsableCommand {
         /// Lists the window's ids from the API and adds what differs from the archive to `report`.
         private func compareWithAPI(
             _ report: inout ArchiveVerificationReport,
+            directory: String,
             config: String,
             since: RFC3339Timestamp,
             until: RFC3339Timestamp

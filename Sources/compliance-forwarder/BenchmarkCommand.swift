@@ -9,6 +9,7 @@ struct BenchmarkCommand: AsyncParsableCommand {
         shouldDisplay: false,
         subcommands: [
             MockBenchmark.self, TransformBenchmark.self, HTTPBenchmark.self, ArchiveBenchmark.self, SigV4Benchmark.self,
+            S3Benchmark.self,
         ]
     )
 }

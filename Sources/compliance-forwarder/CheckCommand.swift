@@ -207,6 +207,7 @@ struct CheckCommand: AsyncParsableCommand {
         case .file: "file"
         case .syslog(let syslog): "syslog \(syslog.transport.name)"
         case .http(let http): http.mode.name
+        case .s3: "s3"
         }
     }
 }

@@ -25,7 +25,7 @@ import Testing
                 switch sink.destination {
                 case .syslog(let syslog): syslog.archiveAnchors
                 case .http(let http): http.archiveAnchors
-                case .file: nil
+                case .file, .s3: nil
                 }
             }
             #expect(flags == [true, false, true, false])

@@ -29,7 +29,7 @@ struct ExampleConfigTests {
         for expected in [
             "forwarder.yaml", "splunk-hec.yaml", "elasticsearch.yaml", "syslog-rsyslog-mtls.yaml",
             "syslog-ng-mtls.yaml", "file-archive.yaml", "kubernetes/forwarder.yaml", "compose/forwarder.yaml",
-            "otlp.yaml", "kubernetes-ha/forwarder.yaml", "several-organisations.yaml",
+            "otlp.yaml", "kubernetes-ha/forwarder.yaml", "several-organisations.yaml", "s3-object-lock.yaml",
         ] {
             #expect(names.contains(Substring(expected)), "examples/\(expected) is missing")
         }

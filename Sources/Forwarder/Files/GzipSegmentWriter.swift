@@ -66,8 +66,13 @@ final class GzipSegmentWriter {
             )
         }
         chain?.onSeal = onSeal
-        let names = try PosixFile.list(configuration.directory).filter { isOurs($0) }
-        nextSequence = (names.compactMap { Self.sequence(of: $0) }.max() ?? 0) + 1
+        let entries = try PosixFile.list(configuration.directory)
+        let names = entries.filter { isOurs($0) }
+        // Manifests count too: the S3 sink's spool keeps the newest manifest after its segment
+        // is uploaded and removed, and a sequence must never be reused within a chain.
+        let manifested = entries.filter { $0.hasSuffix(SegmentManifest.fileSuffix) }
+            .map { String($0.dropLast(SegmentManifest.fileSuffix.count)) }.filter { isOurs($0) }
+        nextSequence = ((names + manifested).compactMap { Self.sequence(of: $0) }.max() ?? 0) + 1
         for name in names.sorted() where name.hasSuffix(".tmp") {
             try repair(path: configuration.directory + "/" + name)
         }

@@ -8,7 +8,9 @@ import NIOHTTP1
 /// Splunk HEC `GET /services/collector/health`; Elasticsearch `GET /` with the credentials;
 /// a webhook answers any HTTP status to a `GET`; Azure Monitor: an Entra ID token, then a `GET` of
 /// the data collection endpoint; OTLP: an export request with no records is accepted; a file
-/// sink's directory is writable. Nothing is
+/// sink's directory is writable; an S3 bucket exists, the credentials may read it and Object Lock
+/// is enabled when configured (nothing is written: a probe object under compliance-mode retention
+/// could never be deleted). Nothing is
 /// delivered, and details show only `scheme://host:port`, never a token or a URL path.
 public enum SinkProbe {
     /// What a check found.
@@ -40,6 +42,8 @@ public enum SinkProbe {
             return await probeSyslog(syslog, timeout: timeout)
         case .http(let http):
             return await probeHTTP(http, format: sink.format, timeout: timeout)
+        case .s3(let s3):
+            return await probeS3(s3, timeout: timeout)
         }
     }
 

@@ -206,6 +206,8 @@ public enum ForwarderRuntime {
             return SyslogSink(name: sink.name, configuration: syslog, encoder: encoder)
         case .http:
             return try HTTPSink.make(from: sink, encoder: encoder)
+        case .s3(let s3):
+            return try S3Sink.make(from: sink, configuration: s3, encoder: encoder, rotation: rotation)
         }
     }
 }

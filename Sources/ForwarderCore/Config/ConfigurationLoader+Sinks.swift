@@ -4,7 +4,7 @@ extension ConfigurationLoader {
     /// `type`: internal, the public model uses ``ForwarderConfiguration/Sink/Destination``.
     typealias SinkType = Choice<SinkTypeSpellings>
     enum SinkTypeSpellings: ChoiceSpellings {
-        static let allCases: [SinkType] = [.file, .syslog, .http]
+        static let allCases: [SinkType] = [.file, .syslog, .http, .s3]
     }
 
     static let commonSinkKeys = ["name", "type", "format", "batch"]
@@ -27,13 +27,14 @@ extension ConfigurationLoader {
         switch type {
         case .file: fileSinkKeys
         case .syslog: syslogSinkKeys
+        case .s3: s3SinkKeys
         default: httpSinkKeys
         }
     }
 
     static func readSinks(_ root: ConfigurationMapping) -> [ForwarderConfiguration.Sink]? {
         guard let items = root.sequence("sinks") else {
-            if !root.has("sinks") { root.missing("sinks", "a list of at least one sink (file, syslog or http)") }
+            if !root.has("sinks") { root.missing("sinks", "a list of at least one sink (file, syslog, http or s3)") }
             return nil
         }
         if items.isEmpty {
@@ -92,6 +93,7 @@ extension ConfigurationLoader {
             // Without a valid type, accept every sink key rather than bury the type error.
             allowed =
                 commonSinkKeys + fileSinkKeys + syslogSinkKeys + httpSinkKeys.filter { !syslogSinkKeys.contains($0) }
+                + s3SinkKeys.filter { !fileSinkKeys.contains($0) }
         }
         guard
             let sink = ConfigurationMapping(
@@ -119,6 +121,8 @@ extension ConfigurationLoader {
             destination = readSyslogSink(sink).map { .syslog($0) }
         } else if type == .http {
             destination = readHTTPSink(sink, format: format).map { .http($0) }
+        } else if type == .s3 {
+            destination = readS3Sink(sink).map { .s3($0) }
         } else {
             destination = nil
         }
@@ -171,4 +175,5 @@ extension ConfigurationLoader.SinkType {
     static var file: Self { Self("file") }
     static var syslog: Self { Self("syslog") }
     static var http: Self { Self("http") }
+    static var s3: Self { Self("s3") }
 }

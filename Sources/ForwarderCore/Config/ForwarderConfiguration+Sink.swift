@@ -33,20 +33,23 @@ extension ForwarderConfiguration {
             case syslog(SyslogSink)
             /// `type: http`: webhook, Splunk HEC or Elasticsearch `_bulk`.
             case http(HTTPSink)
+            /// `type: s3`: spooled gzip segments uploaded as objects, optionally under Object Lock.
+            case s3(S3Sink)
 
-            /// `file`, `syslog` or `http`.
+            /// `file`, `syslog`, `http` or `s3`.
             public var typeName: String {
                 switch self {
                 case .file: "file"
                 case .syslog: "syslog"
                 case .http: "http"
+                case .s3: "s3"
                 }
             }
 
             var defaultFormat: Format {
                 switch self {
                 case .syslog: .cef
-                case .file, .http: .ecs
+                case .file, .http, .s3: .ecs
                 }
             }
 
@@ -56,6 +59,7 @@ extension ForwarderConfiguration {
                 // Syslog receivers index as they read: keep latency low.
                 case .syslog: Batch(maximumDelay: .milliseconds(200))
                 case .http: Batch()
+                case .s3: Batch()
                 }
             }
         }

@@ -117,6 +117,19 @@ extension ForwarderConfiguration {
             if http.ack.isEnabled { details.append("indexer ack") }
             if !http.tls.verify { details.append("TLS NOT VERIFIED") }
             return details.isEmpty ? text : "\(text) (\(details.joined(separator: ", ")))"
+        case .s3(let s3):
+            var text = "s3://\(s3.bucket)/\(s3.prefix) (\(s3.region)"
+            if let endpoint = s3.endpoint { text += ", endpoint \(endpoint)" }
+            if s3.pathStyle { text += ", path style" }
+            text +=
+                ", rotate \(ConfigurationSyntax.format(bytes: s3.rotate.maximumBytes)) or "
+                + ConfigurationSyntax.format(s3.rotate.maximumAge)
+            if let storageClass = s3.storageClass { text += ", \(storageClass)" }
+            if let sse = s3.serverSideEncryption { text += ", sse \(sse)" + (s3.kmsKeyID == nil ? "" : " with key") }
+            if let lock = s3.objectLock {
+                text += ", object lock \(lock.mode) \(ConfigurationSyntax.format(lock.retain))"
+            }
+            return text + ", spool \(s3.spoolDirectory))"
         }
     }
 

@@ -13,13 +13,14 @@ extension ForwarderProcess {
         checkpoint: CheckpointStore,
         kills: Int,
         delay: ClosedRange<Int64>,
+        environment: [String: String] = [:],
         waitsForProgress: (_ round: Int) -> Bool = { _ in true }
     ) async throws -> Int {
         var generator = SystemRandomNumberGenerator()
         var advanced = 0
         for round in 0..<kills {
             let before = try checkpoint.load()?.cursor
-            let child = try start(["run", "--config", configPath], output: log)
+            let child = try start(["run", "--config", configPath], output: log, environment: environment)
             if waitsForProgress(round) {
                 _ = try await eventually(timeout: .seconds(60), every: .milliseconds(50)) {
                     (try? checkpoint.load()?.cursor) != before

@@ -74,7 +74,7 @@ enum HTTPSinkHarness {
     /// Feeds `batches` (with a tick between them), ends the input, and waits for the sink to
     /// finish (it returns only once every event is acknowledged). `whileRunning` runs beside it.
     static func run(
-        _ sink: HTTPSink,
+        _ sink: some Sink,
         batches: [Batch],
         timeout: Duration = .seconds(300),
         whileRunning: (@Sendable (HTTPSinkRun) async throws -> Void)? = nil

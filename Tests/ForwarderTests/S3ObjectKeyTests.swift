@@ -1,0 +1,69 @@
+import ComplianceAPI
+import ForwarderCore
+import Testing
+
+@testable import Forwarder
+
+/// Object keys come from the segment alone (its spool name and its manifest's first and last
+/// ids), so uploading the same segment again always targets the same key.
+@Suite struct S3ObjectKeyTests {
+    static let prefix = ForwarderConfiguration.S3Sink.KeyPrefix.standard
+
+    @Test func theKeyNamesTheSinkTheOpeningDayAndTheFirstAndLastActivity() {
+        let key = S3ObjectKey.make(
+            prefix: Self.prefix,
+            sink: "vault",
+            segment: "segment-20261207T235959Z-000042.ndjson.gz",
+            first: "activity_01AAA",
+            last: "activity_01ZZZ",
+            fallback: "unused"
+        )
+        #expect(key == "vault/2026/12/07/vault_activity_01AAA_activity_01ZZZ.ndjson.gz")
+        // The same segment, whenever it is uploaded: the same key.
+        let again = S3ObjectKey.make(
+            prefix: Self.prefix,
+            sink: "vault",
+            segment: "segment-20261207T235959Z-000042.ndjson.gz",
+            first: "activity_01AAA",
+            last: "activity_01ZZZ",
+            fallback: "unused"
+        )
+        #expect(again == key)
+    }
+
+    @Test func cefSegmentsKeepTheirExtensionAndHourPlaceholdersUseTheOpeningTime() throws {
+        let prefix = try ForwarderConfiguration.S3Sink.KeyPrefix.parse("a/{year}{month}{day}/{hour}/").get()
+        let key = S3ObjectKey.make(
+            prefix: prefix,
+            sink: "siem",
+            segment: "segment-20260102T030405Z-000001.cef.gz",
+            first: "x",
+            last: "y",
+            fallback: ""
+        )
+        #expect(key == "a/20260102/03/siem_x_y.cef.gz")
+    }
+
+    @Test func unusualIDsAreMadeSafeAndMissingOnesFallBack() {
+        #expect(S3ObjectKey.safe("act/../évil id") == "act-----vil-id")
+        let key = S3ObjectKey.make(
+            prefix: Self.prefix,
+            sink: "vault",
+            segment: "segment-20261207T000000Z-000001.ndjson.gz",
+            first: nil,
+            last: nil,
+            fallback: "0123abcd"
+        )
+        #expect(key == "vault/2026/12/07/vault_0123abcd.ndjson.gz")
+    }
+
+    @Test func namesThatAreNotSpoolSegmentsHaveNoKey() {
+        for name in ["segment-2026-000001.ndjson.gz", "other.gz", "segment-20261207T000000-000001.ndjson.gz"] {
+            #expect(
+                S3ObjectKey.make(prefix: Self.prefix, sink: "v", segment: name, first: "a", last: "b", fallback: "")
+                    == nil,
+                "\(name)"
+            )
+        }
+    }
+}

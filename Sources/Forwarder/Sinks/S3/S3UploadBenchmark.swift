@@ -33,7 +33,8 @@ public enum S3UploadBenchmark {
         )
         // xorshift64, seeded once: a system random number per byte would be a system call each
         // (a billion for 1 GiB); the bytes only have to be incompressible, not unpredictable.
-        var state = SystemRandomNumberGenerator().next() | 1
+        var seed = SystemRandomNumberGenerator()
+        var state = seed.next() | 1
         let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
         var sequence = 0
         // 1 MiB members: one line of 1 KiB per record.

@@ -75,10 +75,14 @@ struct S3SinkTests {
                 let bytes = try await client.get(key)
                 let ids = Self.ids(in: bytes)
                 found += ids
-                // vault/2026/12/07/vault_<first id>_<last id>.ndjson.gz
+                // vault/2026/12/07/vault_<first id>_<last id>_<first 16 hex digits of its SHA-256>.ndjson.gz
                 let parts = key.split(separator: "/")
+                let digest = String(WebhookSigner.hex(SHA256.hash(data: bytes)).prefix(16))
                 #expect(parts.count == 5 && parts[0] == "vault", "\(key)")
-                #expect(parts.last == Substring("vault_\(ids.first ?? "")_\(ids.last ?? "").ndjson.gz"), "\(key)")
+                #expect(
+                    parts.last == Substring("vault_\(ids.first ?? "")_\(ids.last ?? "")_\(digest).ndjson.gz"),
+                    "\(key)"
+                )
 
                 let head = try await client.head(key)
                 #expect(head.status == 200)
@@ -207,7 +211,7 @@ struct S3SinkTests {
             for key in keys {
                 let ids = Self.ids(in: try await client.get(key))
                 found += ids
-                #expect(key.hasSuffix("vault_\(ids.first ?? "")_\(ids.last ?? "").ndjson.gz"))
+                #expect(key.contains("vault_\(ids.first ?? "")_\(ids.last ?? "")_"), "\(key)")
                 #expect(try await client.head(key).headers.first(name: "x-amz-object-lock-mode") == "GOVERNANCE")
             }
             return (keys, found)

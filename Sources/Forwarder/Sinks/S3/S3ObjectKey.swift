@@ -5,29 +5,36 @@ import ForwarderCore
 /// (after a crash, a timeout whose PUT may have landed, a restart) replaces the same key instead
 /// of adding a differently named copy.
 ///
-/// `<prefix rendered at the segment's opening time><sink>_<first activity id>_<last activity id>.<ext>.gz`:
-/// the opening time is in the spool file's name, the ids in its manifest; none of them depends
-/// on when the upload happens.
+/// `<prefix rendered at the segment's opening time><sink>_<first activity id>_<last activity id>_<digest>.<ext>.gz`:
+/// the opening time is in the spool file's name, the ids and the digest (the first 16 hex digits
+/// of the segment's SHA-256) in its manifest; none of them depends on when the upload happens.
+/// The digest keeps two *different* segments with the same first and last ids apart: after a
+/// crash the source re-delivers what was acknowledged but not yet checkpointed, and the new
+/// segment can start and end on the same activities with other bytes (other provenance, another
+/// place in the chain). Under one key it would become the object's current version and hide the
+/// first, breaking the manifest chain in the bucket; under its own key it is a plain duplicate.
 enum S3ObjectKey {
     /// The suffix of a manifest's key: the object's key plus this.
     static let manifestSuffix = SegmentManifest.fileSuffix
 
     /// The key of `segment` (a spool file name such as `segment-20261207T101500Z-000042.ndjson.gz`)
-    /// whose manifest names `first` and `last`; `nil` when the name is not a spool name.
+    /// whose manifest names `first`, `last` and its SHA-256 (hex); `nil` when the name is not a
+    /// spool name.
     static func make(
         prefix: ForwarderConfiguration.S3Sink.KeyPrefix,
         sink: String,
         segment: String,
         first: String?,
         last: String?,
-        fallback: String
+        sha256: String
     ) -> String? {
         guard let opened = openingTime(of: segment) else { return nil }
         let parts = segment.split(separator: ".")
         guard parts.count >= 3 else { return nil }
         let fileExtension = parts[parts.count - 2]
-        let ids = first.flatMap { first in last.map { "\(safe(first))_\(safe($0))" } } ?? fallback
-        return prefix.render(sink: sink, at: opened) + "\(sink)_\(ids).\(fileExtension).gz"
+        let digest = safe(String(sha256.prefix(16)))
+        let ids = first.flatMap { first in last.map { "\(safe(first))_\(safe($0))_" } } ?? ""
+        return prefix.render(sink: sink, at: opened) + "\(sink)_\(ids)\(digest).\(fileExtension).gz"
     }
 
     /// Activity ids are letters, digits and `_`; anything else is replaced so a key never needs

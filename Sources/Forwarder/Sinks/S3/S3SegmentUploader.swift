@@ -76,7 +76,7 @@ struct S3SegmentUploader: Sendable {
                 segment: segment,
                 first: manifest.first?.id,
                 last: manifest.last?.id,
-                fallback: String(manifest.segmentSHA256.prefix(32))
+                sha256: manifest.segmentSHA256
             )
         else { throw S3SinkError(.spool, "\(segment) is not a spool segment name") }
 

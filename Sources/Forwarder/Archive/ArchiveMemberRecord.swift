@@ -120,3 +120,19 @@ extension ArchiveMemberRecord {
         }
     }
 }
+
+extension EventEncoder {
+    /// Appends `batch`'s lines to `buffer` (one archive member's worth) and returns the member's
+    /// completeness record with the hash over its lines' record hashes: what the file sink and the
+    /// S3 spool write for every batch.
+    func appendMember(of batch: Batch, readAt: RFC3339Timestamp, to buffer: inout [UInt8]) -> ArchiveMemberRecord {
+        let lineFormat = formatter.format
+        var records = ArchiveDigest.RecordsHasher()
+        for event in batch.events {
+            let start = buffer.count
+            appendLine(event, readAt: readAt, to: &buffer)
+            records.add(ArchiveDigest.lineHash(event, line: buffer[start..<(buffer.count - 1)], format: lineFormat))
+        }
+        return ArchiveMemberRecord(batch: batch, lineFormat: lineFormat, recordsSHA256: records.finalize())
+    }
+}

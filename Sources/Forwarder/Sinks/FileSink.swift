@@ -36,10 +36,9 @@ public struct FileSink: Sink {
     public func run(input: SinkChannel.Stream, context: SinkContext) async throws {
         let signingKey = try Self.loadKey(configuration.signingKeyFile)
         let previousSigningKey = try Self.loadKey(configuration.previousSigningKeyFile)
-        let lineFormat = encoder.formatter.format
         let writer = try GzipSegmentWriter(
             configuration: configuration,
-            fileExtension: lineFormat == .cef ? "cef" : "ndjson",
+            fileExtension: encoder.formatter.format == .cef ? "cef" : "ndjson",
             now: now,
             archive: (sinkName: name, signingKey: signingKey),
             previousSigningKey: previousSigningKey,
@@ -75,20 +74,7 @@ public struct FileSink: Sink {
                 try await retrying(context) { () throws(FileError) in try writer.rotateIfDue() }
             case .batch(let batch):
                 buffer.removeAll(keepingCapacity: true)
-                let readAt = now()
-                var records = ArchiveDigest.RecordsHasher()
-                for event in batch.events {
-                    let start = buffer.count
-                    encoder.appendLine(event, readAt: readAt, to: &buffer)
-                    records.add(
-                        ArchiveDigest.lineHash(event, line: buffer[start..<(buffer.count - 1)], format: lineFormat)
-                    )
-                }
-                let member = ArchiveMemberRecord(
-                    batch: batch,
-                    lineFormat: lineFormat,
-                    recordsSHA256: records.finalize()
-                )
+                let member = encoder.appendMember(of: batch, readAt: now(), to: &buffer)
                 try await retrying(context) { () throws(FileError) in try writer.append(buffer, member: member) }
                 context.acknowledge(batch)
                 context.metrics.delivered.increment(by: batch.events.count)

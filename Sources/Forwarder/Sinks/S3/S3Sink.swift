@@ -152,7 +152,6 @@ public struct S3Sink: Sink {
         context: SinkContext
     ) async throws {
         defer { queue.finish() }
-        let lineFormat = encoder.formatter.format
         var buffer: [UInt8] = []
         var rotationsSeen = rotation?.current ?? 0
         func handOver() {
@@ -198,20 +197,7 @@ public struct S3Sink: Sink {
                 await queue.waitForRoom(below: configuration.spoolMaximumBytes)
                 try Task.checkCancellation()
                 buffer.removeAll(keepingCapacity: true)
-                let readAt = now()
-                var records = ArchiveDigest.RecordsHasher()
-                for event in batch.events {
-                    let start = buffer.count
-                    encoder.appendLine(event, readAt: readAt, to: &buffer)
-                    records.add(
-                        ArchiveDigest.lineHash(event, line: buffer[start..<(buffer.count - 1)], format: lineFormat)
-                    )
-                }
-                let member = ArchiveMemberRecord(
-                    batch: batch,
-                    lineFormat: lineFormat,
-                    recordsSHA256: records.finalize()
-                )
+                let member = encoder.appendMember(of: batch, readAt: now(), to: &buffer)
                 try await retrying(context) { () throws(FileError) in try writer.append(buffer, member: member) }
                 // After the append: a rotation inside it sealed the batches before this one.
                 handOver()

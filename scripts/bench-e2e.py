@@ -295,7 +295,25 @@ log {{ source(s_internal); destination(d_internal); }};
 
 # ------------------------------------------------------------------ API side
 
-class MockAPI:
+class APIProcess:
+    """An API server in a process of its own: its CPU and RSS are not the driver's."""
+
+    def cpu(self):
+        return proc_cpu(self.proc.pid)
+
+    def rss(self):
+        return proc_status(self.proc.pid).get("VmRSS", 0)
+
+    def stop(self):
+        self.proc.send_signal(signal.SIGTERM)
+        try:
+            self.proc.wait(15)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+
+
+class MockAPI(APIProcess):
     """`compliance-forwarder mock-api` in its own process, rate limit raised out of the way.
 
     --prerender: the mock keeps every record's JSON, so serving a page is a copy. The real API runs
@@ -313,19 +331,6 @@ class MockAPI:
         wait_listening(self.port, 300, self.proc)
         self.startup_seconds = time.monotonic() - started
 
-    def cpu(self):
-        return proc_cpu(self.proc.pid)
-
-    def rss(self):
-        return proc_status(self.proc.pid).get("VmRSS", 0)
-
-    def stop(self):
-        self.proc.send_signal(signal.SIGTERM)
-        try:
-            self.proc.wait(15)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            self.proc.wait()
 
 
 def dump_pages(base_url, limit, ndjson_path=None):
@@ -420,7 +425,7 @@ http.server.ThreadingHTTPServer(("127.0.0.1", port), Handler).serve_forever()
 """
 
 
-class CorpusAPI:
+class CorpusAPI(APIProcess):
     """Recorded page bodies served in their order by `after_id` (see --corpus), in its own process
     so that its CPU is not the driver's."""
 
@@ -434,19 +439,6 @@ class CorpusAPI:
         wait_listening(self.port, 120, self.proc)
         self.startup_seconds = time.monotonic() - started
 
-    def cpu(self):
-        return proc_cpu(self.proc.pid)
-
-    def rss(self):
-        return proc_status(self.proc.pid).get("VmRSS", 0)
-
-    def stop(self):
-        self.proc.send_signal(signal.SIGTERM)
-        try:
-            self.proc.wait(15)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            self.proc.wait()
 
 
 # ------------------------------------------------------------------ senders
